@@ -1,0 +1,175 @@
+"""Train a named model: ``python -m diffusion_core.train --model digits``.
+
+Simple DDPM training (Ho et al. 2020, algorithm 1): draw x_0 and a step count k per image,
+noise it in one jump, and regress the noise with MSE. AdamW with warm-up and cosine decay,
+an EMA of the weights (the EMA is what ships), bf16 autocast where the hardware has it.
+Checkpoints go to runs/NAME/ every few minutes and a rerun resumes from them; at the end
+the EMA weights, a JSON card, a loss curve and a sample grid are written to assets/.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import torch
+from torch import Tensor
+
+from .device import autocast_dtype, pick_device
+from .schedule import NoiseSchedule
+from .unet import TinyUNet, UNetConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "assets"
+RUNS = ROOT / "runs"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    name: str
+    unet: UNetConfig
+    images: int = 1_000_000          # training images seen in total (batch * steps)
+    batch_size: int = 128
+    lr: float = 2e-3
+    warmup_steps: int = 300
+    ema_decay: float = 0.999
+    schedule: str = "linear"
+    seed: int = 0
+    notes: dict = field(default_factory=dict)
+
+
+MODELS: dict[str, TrainConfig] = {
+    "digits": TrainConfig(
+        name="digits",
+        unet=UNetConfig(in_channels=1, base_channels=32, channel_mults=(1, 2, 2),
+                        num_res_blocks=1, attention=True, dropout=0.0),
+        images=640_000,
+    ),
+}
+
+
+def make_batches(name: str, batch_size: int, generator: torch.Generator) -> Callable[[], Tensor]:
+    """A function that returns one training batch [B, C, H, W] in [-1, 1] for the named model."""
+    if name == "digits":
+        from .data import mnist_digits, to_model_range
+
+        data = to_model_range(mnist_digits()[0])                       # [5000, 1, 28, 28]
+        return lambda: data[torch.randint(0, len(data), (batch_size,), generator=generator)]
+    if name == "photos":
+        from .photo_data import photo_crop_batches
+
+        return photo_crop_batches(batch_size, generator)
+    raise ValueError(f"unknown model {name!r}; choose from {sorted(MODELS)}")
+
+
+def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
+    """Linear warm-up, then cosine decay to 2% of the peak."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    p = (step - cfg.warmup_steps) / max(1, total - cfg.warmup_steps)
+    return cfg.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
+
+
+def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: bool = True,
+          checkpoint_every_s: float = 180.0) -> Path:
+    """Train (or resume) the named model; returns the run directory with its checkpoint."""
+    device = pick_device()
+    run_dir = RUNS / cfg.name
+    run_dir.mkdir(parents=True, exist_ok=True)
+    ckpt_path = run_dir / "ckpt.pt"
+    torch.manual_seed(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    schedule = NoiseSchedule(cfg.schedule)
+    model = TinyUNet(cfg.unet).to(device)
+    ema = copy.deepcopy(model).eval().requires_grad_(False)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.0)
+    state = {"step": 0, "seconds": 0.0, "losses": []}
+    if ckpt_path.exists():
+        ck = torch.load(ckpt_path, map_location=device, weights_only=True)
+        model.load_state_dict(ck["model"]), ema.load_state_dict(ck["ema"]), opt.load_state_dict(ck["opt"])
+        state = ck["state"]
+        gen.set_state(ck["gen"])
+        print(f"resumed {cfg.name} at step {state['step']} ({state['seconds'] / 60:.1f} min so far)")
+
+    total_steps = cfg.images // cfg.batch_size
+    next_batch = make_batches(cfg.name, cfg.batch_size, gen)
+    net = torch.compile(model) if compile_model and device.type == "cpu" else model
+    amp = autocast_dtype(device)
+    autocast = (lambda: torch.autocast(device.type, dtype=amp)) if amp else contextlib.nullcontext
+
+    def save() -> None:
+        tmp = ckpt_path.with_suffix(".tmp")
+        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
+                    "state": state, "gen": gen.get_state(), "config": json.dumps(asdict(cfg))}, tmp)
+        tmp.replace(ckpt_path)
+
+    from tqdm import tqdm
+
+    bar = tqdm(total=total_steps, initial=state["step"], desc=f"train {cfg.name}", unit="step")
+    t_start, t_saved, window = time.perf_counter(), time.perf_counter(), []
+    seconds_before = state["seconds"]
+    model.train()
+    while state["step"] < total_steps:
+        x0 = next_batch().to(device)                                                 # [B, C, H, W]
+        k = torch.randint(1, schedule.num_steps + 1, (len(x0),), generator=gen)      # steps, 1..T
+        eps = torch.randn(x0.shape, generator=gen).to(device)
+        x_k = schedule.add_noise(x0, k, eps)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(state["step"], total_steps, cfg)
+        with autocast():
+            eps_pred = net(x_k, (k - 1).to(device))                                  # network timestep n = k - 1
+        loss = torch.nn.functional.mse_loss(eps_pred.float(), eps)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        decay = min(cfg.ema_decay, (1 + state["step"]) / (10 + state["step"]))
+        with torch.no_grad():
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.lerp_(pm.detach(), 1 - decay)
+        state["step"] += 1
+        window.append(loss.item())
+        if len(window) == 50:
+            state["losses"].append([state["step"], sum(window) / len(window)])
+            bar.set_postfix(loss=f"{state['losses'][-1][1]:.4f}", lr=f"{lr_at(state['step'], total_steps, cfg):.1e}")
+            window = []
+        bar.update(1)
+        now = time.perf_counter()
+        state["seconds"] = seconds_before + now - t_start
+        if now - t_saved > checkpoint_every_s:
+            save()
+            t_saved = now
+        if minutes_cap is not None and now - t_start > 60 * minutes_cap:
+            print(f"stopping after {minutes_cap} min as asked; rerun to resume")
+            break
+    bar.close()
+    save()
+    return run_dir
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="digits", choices=sorted(MODELS))
+    ap.add_argument("--images", type=int, help="override the number of training images")
+    ap.add_argument("--minutes", type=float, help="stop (resumably) after this many minutes")
+    ap.add_argument("--no-compile", action="store_true", help="skip torch.compile")
+    ap.add_argument("--finalize-only", action="store_true", help="only export assets from the checkpoint")
+    args = ap.parse_args(argv)
+    cfg = MODELS[args.model]
+    if args.images:
+        cfg = TrainConfig(**{**cfg.__dict__, "images": args.images})
+    if not args.finalize_only:
+        train(cfg, minutes_cap=args.minutes, compile_model=not args.no_compile)
+    from .export import export_assets
+
+    export_assets(cfg, RUNS / cfg.name, ASSETS)
+
+
+if __name__ == "__main__":
+    main()

@@ -42,6 +42,13 @@ SAMPLERS: dict[str, SamplerInfo] = {
 }
 
 
+def timesteps_of(sampler: str, schedule: NoiseSchedule, num_steps: int) -> list[float]:
+    """The network timesteps a sampler visits, one per step (fractional on the Karras grid)."""
+    if sampler in ("euler", "heun"):
+        return karras_grid(schedule, num_steps)[1]
+    return [float(t) for t in trailing_timesteps(schedule.num_steps, num_steps)]
+
+
 def start_noise(shape: tuple[int, ...], seed: int, device: torch.device | str = "cpu") -> tuple[Tensor, torch.Generator]:
     """x_T ~ N(0, I) from a seeded CPU generator, and that generator (it goes on to feed the sampler)."""
     gen = torch.Generator().manual_seed(int(seed))
@@ -73,4 +80,4 @@ def sample(model: Model, schedule: NoiseSchedule, *, sampler: str = "ddim", num_
 
 
 __all__ = ["SAMPLERS", "SamplerInfo", "Step", "Model", "ddim", "ddpm", "dpmpp_2m", "euler", "heun", "run",
-           "sample", "start_noise", "karras_grid", "trailing_timesteps", "x0_from_eps"]
+           "sample", "start_noise", "timesteps_of", "karras_grid", "trailing_timesteps", "x0_from_eps"]

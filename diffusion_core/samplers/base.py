@@ -56,14 +56,19 @@ def alpha_bar_of(schedule: NoiseSchedule, t: int) -> float:
     return 1.0 if t < 0 else float(schedule.alphas_cumprod[t])
 
 
-def trailing_timesteps(num_train: int, num_steps: int) -> list[int]:
+def trailing_timesteps(num_train: int, num_steps: int, t_start: int | None = None) -> list[int]:
     """Evenly spaced network timesteps that start at T-1 ("trailing" spacing, Lin et al. 2023, table 2).
 
     num_steps = 10, T = 1000 -> [999, 899, ..., 99]. The sampler's last step goes from the
-    last of these to the clean end (t = -1, alpha_bar = 1).
+    last of these to the clean end (t = -1, alpha_bar = 1). With ``t_start`` the grid spans
+    t_start..0 instead (to denoise a partly noised image).
     """
-    ratio = num_train / num_steps
-    return [int(v) - 1 for v in np.arange(num_train, 0, -ratio).round()]
+    top = num_train if t_start is None else int(t_start) + 1
+    if not 1 <= top <= num_train:
+        raise ValueError(f"t_start must be in [0, {num_train - 1}], got {t_start}")
+    num_steps = min(num_steps, top)
+    ratio = top / num_steps
+    return [int(v) - 1 for v in np.arange(top, 0, -ratio).round()][:num_steps]
 
 
 def karras_grid(schedule: NoiseSchedule, num_steps: int, rho: float = 7.0) -> tuple[list[float], list[float]]:

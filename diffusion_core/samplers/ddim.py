@@ -13,16 +13,17 @@ from .base import (Model, Step, alpha_bar_of, call_model, eps_from_x0, fresh_noi
 
 
 def ddim(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 50, *, eta: float = 0.0,
-         clip_x0: bool = False, generator: torch.Generator | None = None) -> Iterator[Step]:
+         clip_x0: bool = False, generator: torch.Generator | None = None, t_start: int | None = None) -> Iterator[Step]:
     """x_{t'} = sqrt(ab_t') x0_pred + sqrt(1 - ab_t' - sigma^2) eps_pred + sigma z.
 
     sigma = eta * sqrt((1 - ab_t') / (1 - ab_t)) * sqrt(1 - ab_t / ab_t') (eq. 16). Steps go to
     the next timestep of the trailing grid. With clip_x0 the noise is recomputed from the
-    clipped x0 (diffusers' use_clipped_model_output).
+    clipped x0 (diffusers' use_clipped_model_output). ``t_start`` < T-1 starts from a partly
+    noised x at that timestep (used to reform a noised picture).
     """
     if not 0.0 <= eta <= 1.0:
         raise ValueError(f"eta must be in [0, 1], got {eta}")
-    ts = trailing_timesteps(schedule.num_steps, num_steps)
+    ts = trailing_timesteps(schedule.num_steps, num_steps, t_start)
     x = x_T
     for i, t in enumerate(ts):
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1

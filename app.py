@@ -1,0 +1,40 @@
+"""Diffusion Classroom: a Gradio app that teaches how diffusion models work. Run: python app.py"""
+from __future__ import annotations
+
+import gradio as gr
+
+from ui import denoise_tab, noise_tab
+from ui.context import AppContext
+from ui.i18n import I18N, T
+
+MAX_FILE_SIZE = "20mb"
+CSS = ".dc-footer {font-size: 0.8em; opacity: 0.75} .pixelated img {image-rendering: pixelated}"
+
+
+def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
+    """The whole app as a gr.Blocks (not launched)."""
+    ctx = ctx or AppContext.create()
+    with gr.Blocks(title="Diffusion Classroom · 扩散课堂") as demo:
+        gr.Markdown(T("app_intro"))
+        with gr.Tabs(selected="noise"):
+            with gr.Tab(T("tab_dye"), id="dye"):
+                gr.Markdown(T("coming_soon"))
+            with gr.Tab(T("tab_noise"), id="noise"):
+                noise_tab.build(ctx, demo)
+            with gr.Tab(T("tab_denoise"), id="denoise"):
+                denoise_tab.build(ctx, demo)
+            with gr.Tab(T("tab_compare"), id="compare"):
+                gr.Markdown(T("coming_soon"))
+        gr.Markdown(T("footer"), elem_classes="dc-footer")
+    return demo
+
+
+def launch(demo: gr.Blocks, **kw) -> None:
+    """Queue and launch with the app's limits; keyword arguments override launch() options."""
+    demo.queue(max_size=64, default_concurrency_limit=1)
+    opts = dict(i18n=I18N, max_file_size=MAX_FILE_SIZE, css=CSS, theme=gr.themes.Soft(), show_error=True)
+    demo.launch(**{**opts, **kw})
+
+
+if __name__ == "__main__":
+    launch(build_demo())

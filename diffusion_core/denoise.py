@@ -1,0 +1,116 @@
+"""The reverse process on digits, as the Denoise tab shows it: frames of a run, one jump, copies, reform."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from . import forward
+from .data import mnist_digits, to_model_range, to_uint8
+from .media import grid
+from .samplers import Model, run, start_noise, x0_from_eps
+from .schedule import NoiseSchedule
+
+SCALE = 1          # grids stay small; the page enlarges them with image-rendering: pixelated
+
+
+def digit_grid(x: Tensor, lo: float = -1.0, hi: float = 1.0, cols: int | None = None) -> np.ndarray:
+    """[N, 1, 28, 28] values in [lo, hi] -> one enlarged uint8 grid picture."""
+    scaled = (x.float() - lo) / (hi - lo) * 2 - 1
+    n = len(x)
+    return grid(to_uint8(scaled), cols=cols or min(n, 4 if n <= 4 else int(math.ceil(math.sqrt(n)))), scale=SCALE)
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int
+    num_steps: int
+    t: float
+    t_next: float
+    nfe: int
+    x_t: np.ndarray         # uint8 grid of the samples entering the step
+    x0: np.ndarray          # uint8 grid of the predicted clean digits
+    eps: np.ndarray         # uint8 grid of the predicted noise (shown from -3 to 3)
+    final: np.ndarray | None = None   # uint8 [N, 28, 28] results, on the last frame only
+
+
+def kept_indices(num_steps: int, keep: int) -> set[int]:
+    """At most ``keep`` step indices spread over a run, always the first and the last."""
+    if num_steps <= keep:
+        return set(range(num_steps))
+    return {int(round(i * (num_steps - 1) / (keep - 1))) for i in range(keep)}
+
+
+def run_frames(model: Model, schedule: NoiseSchedule, *, sampler: str, num_steps: int, seed: int, n: int,
+               shape: tuple[int, int, int] = (1, 28, 28), keep: int = 100, device: torch.device | str = "cpu",
+               **kw) -> Iterator[Frame]:
+    """Sample n digits and yield a Frame for at most ``keep`` of the steps (the last always)."""
+    x_T, gen = start_noise((n, *shape), seed, device)
+    steps = run(model, schedule, x_T, sampler=sampler, num_steps=num_steps, generator=gen, **kw)
+    keep_set: set[int] | None = None
+    for st in steps:
+        keep_set = keep_set if keep_set is not None else kept_indices(st.num_steps, keep)
+        last = st.index == st.num_steps - 1
+        if st.index in keep_set or last:
+            yield Frame(st.index, st.num_steps, st.t, st.t_next, st.nfe, digit_grid(st.x_t), digit_grid(st.x0_pred),
+                        digit_grid(st.eps_pred, -3, 3), to_uint8(st.x_next) if last else None)
+
+
+def one_jump(model: Model, schedule: NoiseSchedule, seed: int, n: int, shape: tuple[int, int, int] = (1, 28, 28),
+             device: torch.device | str = "cpu") -> np.ndarray:
+    """x0 predicted in a single step from pure noise x_T (t = T-1): the blurry average, not a digit."""
+    x_T, _ = start_noise((n, *shape), seed, device)
+    t = schedule.num_steps - 1
+    eps = model(x_T, torch.full((n,), float(t), device=x_T.device))
+    return digit_grid(x0_from_eps(x_T, eps, float(schedule.alphas_cumprod[t])).clamp(-1, 1))
+
+
+def nearest_pairs(images_u8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A grid of (result, nearest training digit) pairs side by side, and the L2 distances."""
+    from .quality import nearest_training
+
+    idx, dist = nearest_training(images_u8)
+    train = mnist_digits()[0]
+    pairs = np.stack([np.concatenate([a, np.full((28, 2), 40, np.uint8), b], axis=1)
+                      for a, b in zip(images_u8, train[idx])])
+    return grid(pairs, cols=min(len(pairs), 4), scale=3), dist
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """Peak signal-to-noise ratio of two uint8 pictures, in dB."""
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return float("inf") if mse == 0 else 10 * math.log10(255.0**2 / mse)
+
+
+@dataclass(frozen=True)
+class Reform:
+    original: np.ndarray      # uint8 [28, 28]
+    noised: np.ndarray
+    by_model: np.ndarray
+    by_record: np.ndarray
+    psnr_noised: float
+    psnr_model: float
+    psnr_record: float
+
+
+def reform_digit(model: Model, schedule: NoiseSchedule, index: int, k: int, seed: int, num_steps: int = 50,
+                 device: torch.device | str = "cpu") -> Reform:
+    """Noise training digit ``index`` step by step to k; reform it with the model (DDIM) and with the record."""
+    digit = mnist_digits()[0][index]
+    x0 = to_model_range(digit[None]).double()[0]                          # [1, 28, 28]
+    x_k = x0
+    for _, x_k in forward.dissolve(x0, schedule, seed, upto=k):
+        pass
+    exact = x_k
+    for _, exact in forward.reform(x_k, schedule, seed, start=k):
+        pass
+    x = x_k[None].float().to(device)
+    if k > 0:
+        for st in run(model, schedule, x, sampler="ddim", num_steps=num_steps, t_start=k - 1):
+            x = st.x_next
+    pics = [to_uint8(v.reshape(1, 1, 28, 28).float())[0] for v in (x_k, x, exact)]
+    return Reform(digit, *pics, psnr(digit, pics[0]), psnr(digit, pics[1]), psnr(digit, pics[2]))

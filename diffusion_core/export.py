@@ -1,0 +1,88 @@
+"""Turn a training run into shipped assets: EMA weights (safetensors), a JSON card, a loss curve, a sample grid."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors.torch import save_file
+
+from . import pretrained
+from .data import DIGITS_SOURCE, to_uint8
+from .media import grid
+from .samplers import sample
+
+DATA_CARDS = {
+    "digits": {"source": DIGITS_SOURCE, "images": 5000, "license": "CC BY-SA 3.0 (MNIST)",
+               "image": {"channels": 1, "height": 28, "width": 28, "range": "[-1, 1], +1 = ink"}},
+}
+
+
+def write_card(path: Path, card: dict[str, Any]) -> None:
+    path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -> dict[str, Any]:
+    """Write assets/NAME.{safetensors,json} and NAME_loss.png, NAME_samples.png from run_dir/ckpt.pt."""
+    ck = torch.load(run_dir / "ckpt.pt", map_location="cpu", weights_only=True)
+    state = ck["state"]
+    weights = assets / f"{cfg.name}.safetensors"
+    save_file({k: v.float().contiguous() for k, v in ck["ema"].items()}, str(weights))
+    data = DATA_CARDS.get(cfg.name, {})
+    card: dict[str, Any] = {
+        "name": cfg.name,
+        "task": "noise prediction eps_theta(x_t, t) for DDPM, T = 1000",
+        "schedule": cfg.schedule, "num_train_timesteps": 1000,
+        "unet": cfg.unet.to_dict(),
+        "parameters": sum(v.numel() for v in ck["ema"].values()),
+        "data": {k: v for k, v in data.items() if k != "image"},
+        "image": data.get("image", {}),
+        "training": {"images_seen": state["step"] * cfg.batch_size, "steps": state["step"],
+                     "batch_size": cfg.batch_size, "peak_lr": cfg.lr, "lr_schedule": "warm-up + cosine",
+                     "ema_decay": cfg.ema_decay, "minutes": round(state["seconds"] / 60, 1),
+                     "final_loss": round(float(np.mean([l for _, l in state["losses"][-20:]])), 5) if state["losses"] else None,
+                     "precision": "bf16 autocast where available", "hardware": "2 CPU cores",
+                     "command": f"python -m diffusion_core.train --model {cfg.name}", "config": json.loads(ck["config"])},
+        "created": dt.date.today().isoformat(),
+        "sha256": pretrained.sha256_of(weights),
+        "size_bytes": weights.stat().st_size,
+    }
+    card_path = assets / f"{cfg.name}.json"
+    write_card(card_path, card)
+    plot_loss(state["losses"], assets / f"{cfg.name}_loss.png", cfg.name)
+
+    model = pretrained.load(cfg.name, device="cpu", assets=assets)
+    shape = model.image_shape
+    x = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(64, *shape), seed=0)
+    from PIL import Image
+
+    Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
+    if cfg.name == "digits":
+        from .quality import as_dict, evaluate
+
+        xs = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(quality_n, *shape), seed=1)
+        card["quality"] = {"ddim_50": as_dict(evaluate(to_uint8(xs))),
+                           "how": f"{quality_n} digits, DDIM 50 steps, seed 1; see bench/quality.py"}
+        write_card(card_path, card)
+    print(json.dumps({k: card[k] for k in ("name", "parameters", "size_bytes", "training")}, indent=1)[:2000])
+    return card
+
+
+def plot_loss(losses: list, path: Path, name: str) -> None:
+    """The training loss curve (averaged over 50 steps), log scale."""
+    from .plots import new_figure
+
+    fig, ax = new_figure(6, 3)
+    if losses:
+        steps, vals = zip(*losses)
+        ax.plot(steps, vals, lw=1.2)
+        ax.set_yscale("log")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("MSE(eps, eps_theta)")
+    ax.set_title(f"{name}: training loss")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)

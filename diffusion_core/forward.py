@@ -1,0 +1,147 @@
+"""The forward process on pictures, as the "Add noise" tab shows it.
+
+The record of the stones: dissolving x_0 step by step draws noise eps_k at every step k. If
+that noise is kept, every step can be undone exactly. We keep the record in O(1) memory: the
+noise of step k is regenerated from (seed, k) whenever it is needed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from .schedule import NoiseSchedule
+
+
+def to_x0(image_u8: np.ndarray) -> Tensor:
+    """RGB uint8 [H, W, 3] -> x_0 float64 [3, H, W] in [-1, 1]."""
+    return torch.from_numpy(np.ascontiguousarray(image_u8)).permute(2, 0, 1).double() / 127.5 - 1.0
+
+
+def to_picture(x: Tensor, lo: float = -1.0, hi: float = 1.0) -> np.ndarray:
+    """[C, H, W] values in [lo, hi] -> uint8 [H, W, C] (values outside are clipped)."""
+    u = ((x.float() - lo) / (hi - lo)).clamp(0, 1).mul(255).round().to(torch.uint8)
+    return u.permute(1, 2, 0).contiguous().numpy()
+
+
+def seeded_noise(shape: tuple[int, ...], seed: int, step: int = 0) -> Tensor:
+    """eps ~ N(0, I), float64, a pure function of (seed, step): the record of step ``step``."""
+    gen = torch.Generator().manual_seed((int(seed) * 1_000_003 + int(step)) % (2**63 - 1))
+    return torch.randn(shape, generator=gen, dtype=torch.float32).double()
+
+
+@dataclass(frozen=True)
+class NoisyView:
+    """Everything the t-slider shows for one step count k."""
+
+    k: int
+    x_t: np.ndarray            # uint8 [H, W, 3]: x_k clipped to [-1, 1] for display
+    noise: np.ndarray          # uint8 [H, W, 3]: eps, shown from -3 to 3
+    signal_weight: float       # sqrt(alpha_bar_k)
+    noise_weight: float        # sqrt(1 - alpha_bar_k)
+    hist: np.ndarray           # density of x_k's values, [bins]
+    edges: np.ndarray          # bin edges, [bins + 1]
+    mean: float
+    std: float
+
+
+def noisy_view(image_u8: np.ndarray, k: int, schedule: NoiseSchedule, seed: int = 0, bins: int = 48) -> NoisyView:
+    """x_k of the image in one jump, q(x_k | x_0), with the noise that made it and its value histogram."""
+    x0 = to_x0(image_u8)
+    eps = seeded_noise(tuple(x0.shape), seed, 0)
+    x_k = schedule.add_noise(x0, k, eps)
+    vals = x_k.numpy().ravel()
+    hist, edges = np.histogram(vals, bins=bins, range=(-4.0, 4.0), density=True)
+    return NoisyView(k, to_picture(x_k), to_picture(eps, -3.0, 3.0), schedule.signal_weight(k),
+                     schedule.noise_weight(k), hist, edges, float(vals.mean()), float(vals.std()))
+
+
+def walk(x0: Tensor, k: int, schedule: NoiseSchedule, seed: int) -> Tensor:
+    """x_k by k small steps q(x_j | x_{j-1}), each with its own recorded noise."""
+    x = x0
+    for j in range(1, k + 1):
+        x = schedule.noise_step(x, j, seeded_noise(tuple(x0.shape), seed, j))
+    return x
+
+
+def dissolve(x0: Tensor, schedule: NoiseSchedule, seed: int, upto: int | None = None) -> Iterator[tuple[int, Tensor]]:
+    """Yield (k, x_k) for k = 1..upto, one small noising step at a time (the record is (seed, k))."""
+    x = x0
+    for k in range(1, (upto or schedule.num_steps) + 1):
+        x = schedule.noise_step(x, k, seeded_noise(tuple(x0.shape), seed, k))
+        yield k, x
+
+
+def reform(x_k: Tensor, schedule: NoiseSchedule, seed: int, start: int) -> Iterator[tuple[int, Tensor]]:
+    """Undo the steps with the record: yield (k - 1, x_{k-1}) for k = start..1."""
+    x = x_k
+    for k in range(start, 0, -1):
+        x = schedule.undo_step(x, k, seeded_noise(tuple(x_k.shape), seed, k))
+        yield k - 1, x
+
+
+@dataclass(frozen=True)
+class Stats:
+    mean: float
+    std: float
+    expected_mean: float
+    expected_std: float
+
+
+def residual_stats(x0: Tensor, x_k: Tensor, k: int, schedule: NoiseSchedule) -> Stats:
+    """Statistics of x_k - sqrt(ab_k) x_0, which should be N(0, 1 - ab_k) however x_k was made."""
+    r = (x_k - schedule.signal_weight(k) * x0).numpy().ravel()
+    return Stats(float(r.mean()), float(r.std()), 0.0, schedule.noise_weight(k))
+
+
+def frame_steps(total: int, frames: int) -> list[int]:
+    """About ``frames`` step counts from 0 to total, denser near 0 where the picture changes most."""
+    pts = {0, total} | {int(round(total * (i / frames) ** 1.5)) for i in range(frames + 1)}
+    return sorted(pts)
+
+
+
+def schedule_curves(schedule: NoiseSchedule, points: int = 201) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Step counts k and, at each, alpha_bar_k, log SNR mapped to [0, 1], and 50 * beta_k (for one plot)."""
+    ks = np.linspace(0, schedule.num_steps, points).round().astype(int)
+    ab = schedule.alpha_bar.numpy()[ks]
+    with np.errstate(divide="ignore"):
+        log_snr = np.log(np.clip(ab, 1e-12, 1 - 1e-12) / np.clip(1 - ab, 1e-12, None))
+    lo, hi = -20.0, 10.0
+    betas = np.concatenate([[0.0], schedule.betas.numpy()])[ks]
+    return ks, {"alpha_bar": ab, "log_snr": np.clip((log_snr - lo) / (hi - lo), 0, 1), "beta": np.clip(50 * betas, 0, 1)}
+
+
+def normal_curve(lo: float = -4.0, hi: float = 4.0, n: int = 97) -> list[tuple[float, float]]:
+    """Points (x, pdf) of the standard normal density."""
+    xs = np.linspace(lo, hi, n)
+    return list(zip(xs.tolist(), (np.exp(-xs**2 / 2) / np.sqrt(2 * np.pi)).tolist()))
+
+
+@dataclass(frozen=True)
+class FilmFrame:
+    phase: str                  # "dissolve" or "reform"
+    k: int                      # steps of noise in this frame
+    picture: np.ndarray         # uint8 [H, W, 3]
+    max_error: float | None     # on the last frame: max |reformed - x_0| (in [-1, 1] units)
+
+
+def record_film(image_u8: np.ndarray, k: int, schedule: NoiseSchedule, seed: int = 0,
+                frames: int = 24) -> Iterator[FilmFrame]:
+    """Dissolve the image step by step to k, then reform it exactly with the record, yielding film frames."""
+    x0 = to_x0(image_u8)
+    shown = set(frame_steps(k, frames))
+    yield FilmFrame("dissolve", 0, to_picture(x0), None)
+    x_k = x0
+    for j, x in dissolve(x0, schedule, seed, upto=k):
+        x_k = x
+        if j in shown:
+            yield FilmFrame("dissolve", j, to_picture(x), None)
+    x = x_k
+    for j, x in reform(x_k, schedule, seed, start=k):
+        if j in shown and j > 0:
+            yield FilmFrame("reform", j, to_picture(x), None)
+    yield FilmFrame("reform", 0, to_picture(x), float((x - x0).abs().max()))

@@ -1,0 +1,92 @@
+"""Shipped models: ``load("digits")`` -> model, schedule and card from assets/, sha256 checked.
+
+Weights are safetensors (no pickle). A missing or corrupt file raises ModelUnavailable with a
+message that names the file and the command that rebuilds it.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file
+from torch import Tensor
+
+from .device import autocast_dtype, pick_device
+from .schedule import NoiseSchedule
+from .unet import TinyUNet, UNetConfig
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+class ModelUnavailable(RuntimeError):
+    """A shipped model cannot be loaded; the message says which file and how to rebuild it."""
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class Pretrained:
+    """A loaded model: call ``eps(x, t)`` (a sampler's Model) in the chosen precision."""
+
+    name: str
+    net: TinyUNet
+    schedule: NoiseSchedule
+    card: dict[str, Any]
+    device: torch.device
+    amp_dtype: torch.dtype | None
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        c = self.card["image"]
+        return (c["channels"], c["height"], c["width"])
+
+    def eps(self, x: Tensor, t: Tensor) -> Tensor:
+        """eps_theta(x_t, t) -> float32, no autograd; bf16 autocast where the hardware has it."""
+        ctx = torch.autocast(self.device.type, dtype=self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
+        with torch.inference_mode(), ctx:
+            x = x.to(self.device, torch.float32).contiguous(memory_format=torch.channels_last)
+            return self.net(x, t.to(self.device)).float().contiguous()
+
+    __call__ = eps
+
+
+def rebuild_hint(name: str) -> str:
+    return f"python -m diffusion_core.train --model {name}"
+
+
+def load(name: str, device: torch.device | str | None = None, assets: Path = ASSETS,
+         precision: str = "auto") -> Pretrained:
+    """Load assets/NAME.safetensors with its card assets/NAME.json; precision "auto" | "fp32" | "bf16"."""
+    weights, card_path = assets / f"{name}.safetensors", assets / f"{name}.json"
+    for p in (card_path, weights):
+        if not p.is_file():
+            raise ModelUnavailable(f"{p.name} is missing from assets/; rebuild it with `{rebuild_hint(name)}`")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelUnavailable(f"{card_path.name} is not valid JSON ({e}); rebuild with `{rebuild_hint(name)}`") from e
+    digest = sha256_of(weights)
+    if digest != card.get("sha256"):
+        raise ModelUnavailable(f"{weights.name} does not match the sha256 in {card_path.name} (corrupt or replaced); "
+                               f"rebuild it with `{rebuild_hint(name)}`")
+    dev = torch.device(device) if device is not None else pick_device()
+    try:
+        net = TinyUNet(UNetConfig.from_dict(card["unet"]))
+        net.load_state_dict(load_file(str(weights)))
+    except Exception as e:
+        raise ModelUnavailable(f"{weights.name} could not be loaded ({e}); rebuild it with `{rebuild_hint(name)}`") from e
+    net = net.to(dev).eval().requires_grad_(False).to(memory_format=torch.channels_last)
+    amp = {"auto": autocast_dtype(dev), "fp32": None, "bf16": torch.bfloat16}[precision]
+    schedule = NoiseSchedule(card.get("schedule", "linear"), card.get("num_train_timesteps", 1000))
+    return Pretrained(name, net, schedule, card, dev, amp)

@@ -1,0 +1,168 @@
+"""How good are generated digits? A small classifier trained on the same 5,000 MNIST digits.
+
+Figures for N generated digits (uint8 [N, 28, 28]):
+- confident: share classified with p >= 0.9;
+- balance: entropy of the predicted-class histogram / log 10 (1 = all classes equally often);
+- frechet: Frechet distance between classifier features of the digits and of all 5,000 real
+  digits, beside ``frechet_real``: the same distance for N real digits (the floor at this N);
+- near_copies: share whose nearest training digit is closer than a third of the median
+  nearest-neighbour distance between real digits (much closer than real digits are to each other).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from .data import mnist_digits
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+CLASSIFIER = ASSETS / "digit_classifier.safetensors"
+
+
+class DigitClassifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),      # 14x14
+                                  nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),     # 7x7
+                                  nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(3))
+        self.fc = nn.Linear(64 * 9, 64)
+        self.out = nn.Linear(64, 10)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:   # [B, 1, 28, 28] in [0, 1] -> [B, 64]
+        return F.relu(self.fc(self.conv(x).flatten(1)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.features(x))
+
+
+def _as_input(images_u8: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(images_u8)).float().div(255.0)[:, None]
+
+
+def train_classifier(epochs: int = 30, seed: int = 0, holdout: int = 0) -> dict:
+    """Train on the 5,000 digits (with +-2 px shifts) and save; ``holdout`` > 0 keeps that many out to report accuracy."""
+    torch.manual_seed(seed)
+    x, y = mnist_digits()
+    perm = np.random.default_rng(seed).permutation(len(x))
+    tr_i, va_i = perm[:len(x) - holdout], perm[len(x) - holdout:]
+    xt, yt = _as_input(x[tr_i]), torch.from_numpy(y[tr_i])
+    net = DigitClassifier()
+    opt = torch.optim.Adam(net.parameters(), 2e-3)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
+    for _ in range(epochs):
+        order = torch.randperm(len(xt))
+        for i in range(0, len(xt), 128):
+            b = order[i:i + 128]
+            dx, dy = np.random.randint(-2, 3, 2)
+            xb = torch.roll(xt[b], shifts=(int(dx), int(dy)), dims=(2, 3))
+            loss = F.cross_entropy(net(xb), yt[b])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        sched.step()
+    net.eval()
+    info = {"train_digits": len(tr_i), "epochs": epochs, "augmentation": "random shifts of up to 2 px"}
+    with torch.no_grad():
+        info["train_accuracy"] = float((net(xt).argmax(1) == yt).float().mean())
+        if holdout:
+            info["holdout_accuracy"] = float((net(_as_input(x[va_i])).argmax(1).numpy() == y[va_i]).mean())
+            info["holdout_digits"] = holdout
+            return info                      # a measuring run: the shipped classifier sees all digits
+    save_file(net.state_dict(), str(CLASSIFIER))
+    CLASSIFIER.with_suffix(".json").write_text(json.dumps(info, indent=2))
+    return info
+
+
+@lru_cache(maxsize=1)
+def classifier() -> DigitClassifier:
+    if not CLASSIFIER.is_file():
+        train_classifier()
+    net = DigitClassifier()
+    net.load_state_dict(load_file(str(CLASSIFIER)))
+    return net.eval()
+
+
+def _features_and_probs(images_u8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    net = classifier()
+    feats, probs = [], []
+    with torch.no_grad():
+        for i in range(0, len(images_u8), 512):
+            f = net.features(_as_input(images_u8[i:i + 512]))
+            feats.append(f.numpy().astype(np.float64))
+            probs.append(F.softmax(net.out(f), dim=1).numpy())
+    return np.concatenate(feats), np.concatenate(probs)
+
+
+def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)) of two feature sets [N, D]."""
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    # Tr((S_a S_b)^(1/2)) = sum of sqrt of eigenvalues of S_a^(1/2) S_b S_a^(1/2) (symmetric, PSD)
+    w, v = np.linalg.eigh(s_a)
+    root_a = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+    ev = np.linalg.eigvalsh(root_a @ s_b @ root_a)
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a) + np.trace(s_b) - 2 * np.sqrt(np.clip(ev, 0, None)).sum())
+
+
+def nearest_training(images_u8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each image, the index of its nearest training digit and the L2 distance (pixels in [0, 1])."""
+    train = mnist_digits()[0].reshape(5000, -1).astype(np.float32) / 255.0
+    q = images_u8.reshape(len(images_u8), -1).astype(np.float32) / 255.0
+    d2 = (q**2).sum(1)[:, None] + (train**2).sum(1)[None] - 2 * q @ train.T
+    idx = d2.argmin(1)
+    return idx, np.sqrt(np.clip(d2[np.arange(len(q)), idx], 0, None))
+
+
+@lru_cache(maxsize=1)
+def _real_reference() -> tuple[np.ndarray, float]:
+    x = mnist_digits()[0]
+    feats, _ = _features_and_probs(x)
+    flat = x.reshape(len(x), -1).astype(np.float32) / 255.0
+    d2 = (flat**2).sum(1)[:, None] + (flat**2).sum(1)[None] - 2 * flat @ flat.T
+    np.fill_diagonal(d2, np.inf)
+    return feats, float(np.median(np.sqrt(np.clip(d2.min(1), 0, None))))
+
+
+@dataclass(frozen=True)
+class Quality:
+    n: int
+    confident: float
+    balance: float
+    frechet: float
+    frechet_real: float
+    near_copies: float
+    class_counts: list[int]
+
+
+def evaluate(images_u8: np.ndarray, seed: int = 0) -> Quality:
+    """The quality figures of generated digits uint8 [N, 28, 28] (0 = background, 255 = ink)."""
+    if images_u8.ndim != 3 or images_u8.shape[1:] != (28, 28) or len(images_u8) < 2:
+        raise ValueError(f"expected uint8 digits [N >= 2, 28, 28], got {images_u8.shape}")
+    feats, probs = _features_and_probs(images_u8)
+    real_feats, median_nn = _real_reference()
+    counts = np.bincount(probs.argmax(1), minlength=10)
+    p = counts / counts.sum()
+    balance = float(-(p[p > 0] * np.log(p[p > 0])).sum() / math.log(10))
+    pick = np.random.default_rng(seed).choice(len(real_feats), size=len(images_u8), replace=False)
+    _, dist = nearest_training(images_u8)
+    return Quality(len(images_u8), float((probs.max(1) >= 0.9).mean()), balance,
+                   frechet_distance(feats, real_feats), frechet_distance(real_feats[pick], real_feats),
+                   float((dist < copy_threshold()).mean()), counts.tolist())
+
+
+def as_dict(q: Quality) -> dict:
+    return asdict(q)
+
+
+def copy_threshold() -> float:
+    """The pixel distance below which a digit counts as a near-copy of a training digit."""
+    return _real_reference()[1] / 3

@@ -1,0 +1,114 @@
+"""The launched app driven like a script would: named endpoints, checked arguments, still serving."""
+import json
+import math
+
+import httpx
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+from PIL import Image
+
+from uploads import corpus
+
+EXPECTED = {"/load_photo", "/noisy_view", "/noise_initial_view", "/jump_vs_walk", "/record_film",
+            "/generate", "/revisit", "/one_jump", "/eta_pair", "/nearest_training", "/reform_digit"}
+
+
+def test_every_endpoint_is_named_on_purpose(client):
+    named = set(client.view_api(return_format="dict", print_info=False)["named_endpoints"])
+    assert named <= EXPECTED, f"unexpected (auto-named?) endpoints: {named - EXPECTED}"
+    assert {"/noisy_view", "/load_photo", "/record_film"} <= named
+
+
+def expected_weights(k: int) -> tuple[float, float]:
+    """sqrt(alpha_bar_k) and sqrt(1 - alpha_bar_k) of DDPM's linear schedule, computed independently."""
+    ab = float(np.prod(1 - np.linspace(1e-4, 0.02, 1000)[:k]))
+    return math.sqrt(ab), math.sqrt(1 - ab)
+
+
+@pytest.mark.parametrize("k", [0, 300, 1000])
+def test_noisy_view(client, k):
+    x_t, noise, bars, hist, sched = client.predict(k, "linear", 0, api_name="/noisy_view")
+    img = np.asarray(Image.open(x_t))
+    assert Image.open(x_t).format == "PNG" and Image.open(noise).format == "PNG"
+    s, n = expected_weights(k)
+    assert f"{s:.4f}" in bars and f"{n:.4f}" in bars
+    assert "<svg" in hist and "<svg" in sched
+    if k == 1000:
+        assert 100 < img.mean() < 155 and img.std() > 60, "pure noise is grey on average and wild"
+
+
+@pytest.mark.parametrize("bad", ["abc", 5000, -3, None, [1, 2], "1e999"])
+def test_bad_t_is_refused_clearly(client, bad):
+    with pytest.raises(AppError) as e:
+        client.predict(bad, "linear", 0, api_name="/noisy_view")
+    assert "t: noising steps taken" in str(e.value)
+    client.predict(10, "linear", 0, api_name="/noisy_view")        # still serving
+
+
+def test_bad_choice_and_seed(client):
+    with pytest.raises(AppError, match="Noise schedule"):
+        client.predict(10, "quadratic", 0, api_name="/noisy_view")
+    with pytest.raises(AppError, match="Seed"):
+        client.predict(10, "linear", -1, api_name="/noisy_view")
+
+
+def raw_call(app_url: str, api: str, body: str, headers: dict | None = None) -> str:
+    """POST raw JSON (NaN and Infinity are legal for Python's parser) and read the event stream."""
+    h = {"Content-Type": "application/json", **(headers or {})}
+    r = httpx.post(f"{app_url}gradio_api/call/{api}", content=body, headers=h, timeout=30)
+    r.raise_for_status()
+    event = r.json()["event_id"]
+    return httpx.get(f"{app_url}gradio_api/call/{api}/{event}", headers=h, timeout=60).text
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_over_raw_http(app_url, client, value):
+    out = raw_call(app_url, "noisy_view", '{"data": [%s, "linear", 0]}' % value)
+    assert "event: error" in out and "finite" in out
+    client.predict(20, "linear", 0, api_name="/noisy_view")
+
+
+def test_errors_speak_chinese(app_url):
+    zh = Client(app_url, verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    with pytest.raises(AppError, match="加噪的步数"):
+        zh.predict(5000, "linear", 0, api_name="/noisy_view")
+
+
+def test_bad_uploads_answer_clearly(client, tmp_path):
+    messages = {"empty": "empty", "not_image": "not an image", "truncated": "damaged", "too_many_pixels": "too many pixels"}
+    for name, (data, expected) in corpus().items():
+        p = tmp_path / name
+        p.write_bytes(data)
+        if expected is None:
+            client.predict(handle_file(str(p)), api_name="/load_photo")
+        else:
+            with pytest.raises(AppError, match=messages[expected]):
+                client.predict(handle_file(str(p)), api_name="/load_photo")
+    client.predict(30, "linear", 0, api_name="/noisy_view")
+
+
+def test_inline_base64_is_size_checked(app_url):
+    big = "data:image/png;base64," + "A" * (28 * 2**20)
+    body = json.dumps({"data": [{"url": big, "meta": {"_type": "gradio.FileData"}}]})
+    out = raw_call(app_url, "load_photo", body)
+    assert "event: error" in out
+
+
+def test_record_film_streams_and_reforms(client):
+    job = client.submit(120, "linear", 3, api_name="/record_film")
+    film, gif, text = job.result(timeout=120)
+    assert Image.open(gif).format == "GIF" and Image.open(gif).n_frames > 10
+    assert "max error" in text
+    err = float(text.split("max error ")[1].split(" ")[0])
+    assert err < 1e-4
+
+
+def test_jump_vs_walk(client):
+    jump, walk, table = client.predict(200, "linear", 0, api_name="/jump_vs_walk")
+    assert np.asarray(Image.open(jump)).shape == np.asarray(Image.open(walk)).shape
+    theory = expected_weights(200)[1]
+    assert f"{theory:.4f}" in table
+    stds = [float(row.split("|")[3]) for row in table.splitlines()[2:4]]
+    assert all(abs(sd - theory) < 0.02 for sd in stds), "jump and walk both have the theory's spread"

@@ -1,0 +1,61 @@
+"""House rules that code review would otherwise have to remember."""
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    mods = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            mods |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            mods.add(node.module.split(".")[0])
+    return mods
+
+
+def test_core_never_imports_gradio_or_ui():
+    for path in (ROOT / "diffusion_core").rglob("*.py"):
+        bad = imported_modules(path) & {"gradio", "gradio_client", "ui", "app"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_ui_does_no_tensor_math():
+    for path in (ROOT / "ui").rglob("*.py"):
+        assert "torch" not in imported_modules(path), f"{path.relative_to(ROOT)} imports torch"
+
+
+def test_both_languages_have_every_string():
+    from ui.strings_en import EN
+    from ui.strings_zh import ZH
+
+    assert set(EN) == set(ZH), f"missing: {set(EN) ^ set(ZH)}"
+    for key in EN:
+        assert ZH[key].strip(), key
+    # the same {placeholders} in both languages
+    import string
+
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    for key in EN:
+        assert fields(EN[key]) == fields(ZH[key]), key
+
+
+def test_files_stay_small():
+    for path in list((ROOT / "diffusion_core").rglob("*.py")) + list((ROOT / "ui").rglob("*.py")) + [ROOT / "app.py"]:
+        if path.name.startswith("strings_"):
+            continue
+        n = len(path.read_text(encoding="utf-8").splitlines())
+        assert n <= 330, f"{path.relative_to(ROOT)} has {n} lines"
+
+
+def test_every_string_key_used_exists():
+    """Every T("key") / tr("key", ...) in the UI names a real string."""
+    import re
+
+    from ui.strings_en import EN
+
+    for path in list((ROOT / "ui").rglob("*_tab.py")) + [ROOT / "app.py"]:
+        for key in re.findall(r'\b(?:T|tr)\("([a-z0-9_]+)"', path.read_text(encoding="utf-8")):
+            assert key in EN, f"{path.name}: unknown string key {key!r}"

@@ -1,0 +1,63 @@
+"""A real browser: the page loads, the t slider answers mouse and keyboard, uploads work, Chinese renders."""
+from pathlib import Path
+
+import pytest
+
+import browser
+
+pytestmark = pytest.mark.skipif(not browser.available(), reason="Debian chromium + chromium-driver not installed")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def driver():
+    d = browser.chrome("en")
+    yield d
+    d.quit()
+
+
+def test_slider_mouse_keyboard_and_upload(driver, app_url, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(app_url)
+    first = browser.wait_for(lambda: browser.image_src(driver, "x_t"), timeout=60)
+    rng = browser.slider_input(driver, "t_slider")
+
+    # mouse: click near the right end of the track
+    ActionChains(driver).move_to_element_with_offset(rng, int(rng.size["width"] * 0.4), 0).click().perform()
+    after_mouse = browser.wait_for(lambda: (s := browser.image_src(driver, "x_t")) != first and s)
+    assert int(rng.get_attribute("value")) > 500
+
+    # keyboard: arrow keys move it one step each
+    before = int(rng.get_attribute("value"))
+    rng.send_keys(Keys.ARROW_LEFT, Keys.ARROW_LEFT, Keys.ARROW_LEFT)
+    browser.wait_for(lambda: int(rng.get_attribute("value")) == before - 3)
+    browser.wait_for(lambda: (s := browser.image_src(driver, "x_t")) != after_mouse and s)
+
+    # upload a photo through the file input
+    from PIL import Image
+
+    p = tmp_path / "red.png"
+    Image.new("RGB", (120, 80), (220, 20, 20)).save(p)
+    shown = browser.image_src(driver, "x_t")
+    driver.find_element("css selector", "#photo input[type=file]").send_keys(str(p))
+    browser.wait_for(lambda: (s := browser.image_src(driver, "x_t")) != shown and s, timeout=60)
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "noise_tab_en.png"))
+    assert (ARTIFACTS / "noise_tab_en.png").stat().st_size > 10_000
+
+
+def test_chinese_locale(app_url):
+    d = browser.chrome("zh-CN")
+    try:
+        d.get(app_url)
+        browser.wait_for(lambda: "逐步加噪" in d.find_element("tag name", "body").text, timeout=60)
+        body = d.find_element("tag name", "body").text
+        assert "扩散课堂" in body and "用小模型去噪" in body
+        browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=60)
+        assert "像素值分布" in d.page_source, "server-made chart labels follow the browser's language"
+        ARTIFACTS.mkdir(exist_ok=True)
+        d.save_screenshot(str(ARTIFACTS / "noise_tab_zh.png"))
+    finally:
+        d.quit()

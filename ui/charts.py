@@ -1,0 +1,99 @@
+"""Small SVG charts for live views: drawn in well under a millisecond, crisp at any size, and
+labelled by the browser's own fonts (so Chinese labels need no font on the server).
+Matplotlib draws the exported PNGs instead (see diffusion_core.plots)."""
+from __future__ import annotations
+
+import html
+from typing import Sequence
+
+W, H = 420, 220                     # view box
+PAD_L, PAD_R, PAD_T, PAD_B = 40, 12, 28, 30
+COLORS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c")
+
+
+def _x(v: float, lo: float, hi: float) -> float:
+    return PAD_L + (v - lo) / (hi - lo) * (W - PAD_L - PAD_R)
+
+
+def _y(v: float, lo: float, hi: float) -> float:
+    return H - PAD_B - (v - lo) / (hi - lo) * (H - PAD_T - PAD_B)
+
+
+def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float], x_label: str = "") -> list[str]:
+    (x0, x1), (y0, y1) = x_range, y_range
+    parts = [f'<svg viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg" role="img" '
+             f'aria-label="{html.escape(title)}" style="width:100%;max-width:{W * 1.4:.0f}px;font-family:sans-serif">',
+             f'<text x="{W / 2}" y="16" text-anchor="middle" font-size="13" fill="currentColor">{html.escape(title)}</text>',
+             f'<line x1="{PAD_L}" y1="{H - PAD_B}" x2="{W - PAD_R}" y2="{H - PAD_B}" stroke="#888"/>',
+             f'<line x1="{PAD_L}" y1="{PAD_T}" x2="{PAD_L}" y2="{H - PAD_B}" stroke="#888"/>']
+    for v in (x0, (x0 + x1) / 2, x1):
+        parts.append(f'<text x="{_x(v, x0, x1):.1f}" y="{H - PAD_B + 14}" text-anchor="middle" font-size="10" '
+                     f'fill="currentColor">{v:g}</text>')
+    for v in (y0, (y0 + y1) / 2, y1):
+        parts.append(f'<text x="{PAD_L - 4}" y="{_y(v, y0, y1) + 3:.1f}" text-anchor="end" font-size="10" '
+                     f'fill="currentColor">{v:.2g}</text>')
+    if x_label:
+        parts.append(f'<text x="{W - PAD_R}" y="{H - 4}" text-anchor="end" font-size="11" '
+                     f'fill="currentColor">{html.escape(x_label)}</text>')
+    return parts
+
+
+def _legend(labels: Sequence[str], colors: Sequence[str]) -> list[str]:
+    """One legend entry per line, top right, on a translucent backing so lines stay readable."""
+    out, x = [], W - PAD_R - 150
+    for i, (label, color) in enumerate(zip(labels, colors)):
+        y = PAD_T + 2 + 13 * i
+        out.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{color}"/>'
+                   f'<text x="{x + 14}" y="{y + 9}" font-size="10" fill="currentColor" '
+                   f'paint-order="stroke" stroke="#fff8" stroke-width="3">{html.escape(label)}</text>')
+    return out
+
+
+def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequence[float]]],
+               y_range: tuple[float, float] = (0.0, 1.0), cursor: float | None = None, x_label: str = "",
+               markers: Sequence[float] = ()) -> str:
+    """Lines over a shared x axis, an optional vertical cursor, and optional tick marks on the x axis."""
+    x_range = (float(xs[0]), float(xs[-1]))
+    parts = _frame(title, x_range, y_range, x_label)
+    for (label, ys), color in zip(series, COLORS):
+        pts = " ".join(f"{_x(x, *x_range):.1f},{_y(min(max(y, y_range[0]), y_range[1]), *y_range):.1f}"
+                       for x, y in zip(xs, ys))
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"/>')
+    for m in markers:
+        mx = _x(m, *x_range)
+        parts.append(f'<line x1="{mx:.1f}" y1="{H - PAD_B - 6}" x2="{mx:.1f}" y2="{H - PAD_B}" stroke="#111" stroke-width="1.5"/>')
+    if cursor is not None:
+        cx = _x(cursor, *x_range)
+        parts.append(f'<line x1="{cx:.1f}" y1="{PAD_T}" x2="{cx:.1f}" y2="{H - PAD_B}" stroke="#111" '
+                     f'stroke-dasharray="4 3"/>')
+    parts += _legend([s[0] for s in series], COLORS)
+    return "".join(parts) + "</svg>"
+
+
+def histogram(title: str, density: Sequence[float], edges: Sequence[float], curve: Sequence[tuple[float, float]],
+              labels: tuple[str, str], caption: str = "") -> str:
+    """A density histogram (bars) with a reference curve drawn over it."""
+    x_range = (float(edges[0]), float(edges[-1]))
+    y_range = (0.0, max(0.45, max(density, default=0.0) * 1.1))
+    parts = _frame(title, x_range, y_range, caption)
+    for d, a, b in zip(density, edges[:-1], edges[1:]):
+        xa, xb, y = _x(a, *x_range), _x(b, *x_range), _y(min(d, y_range[1]), *y_range)
+        parts.append(f'<rect x="{xa:.1f}" y="{y:.1f}" width="{max(xb - xa - 0.5, 0.5):.1f}" '
+                     f'height="{H - PAD_B - y:.1f}" fill="{COLORS[0]}" fill-opacity="0.55"/>')
+    pts = " ".join(f"{_x(x, *x_range):.1f},{_y(y, *y_range):.1f}" for x, y in curve)
+    parts.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS[1]}" stroke-width="2"/>')
+    parts += _legend(labels, (COLORS[0], COLORS[1]))
+    return "".join(parts) + "</svg>"
+
+
+def weight_bars(items: Sequence[tuple[str, float]]) -> str:
+    """Horizontal bars for numbers in [0, 1], each with its label and value."""
+    rows = []
+    for (label, value), color in zip(items, COLORS):
+        pct = max(0.0, min(1.0, value)) * 100
+        rows.append(f'<div style="display:flex;align-items:center;gap:8px;margin:4px 0">'
+                    f'<span style="width:9.5em;font-size:0.9em">{html.escape(label)}</span>'
+                    f'<span style="flex:1;background:#8882;border-radius:4px;height:14px">'
+                    f'<span style="display:block;width:{pct:.1f}%;height:14px;background:{color};border-radius:4px"></span></span>'
+                    f'<code style="width:4.5em;text-align:right">{value:.4f}</code></div>')
+    return "".join(rows)

@@ -1,0 +1,52 @@
+"""Components whose raw payload reaches the handler, so the handler (not Gradio) checks it.
+
+Gradio's own checks answer in English only (and a NaN slips past a slider's bounds); ours
+answer in the learner's language. ``is_template`` keeps the stock front-end component.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+
+class UploadImage(gr.Image):
+    """gr.Image that hands the handler the uploaded file's path (or data: URL) undecoded."""
+
+    is_template = True   # no __init__ override: Gradio reads the front-end props from the signature
+
+    def preprocess(self, payload: Any) -> str | None:
+        if payload is None:
+            return None
+        url = getattr(payload, "url", None)
+        if isinstance(url, str) and url.startswith("data:"):
+            return url                       # images.read_upload checks its size before decoding
+        path = getattr(payload, "path", None)
+        return str(path) if path else None
+
+
+class _Raw:
+    """Mixin: pass the payload on unchecked; the handler validates it (NaN, inf, strings, range, choices)."""
+
+    def get_block_name(self) -> str:
+        """The stock Gradio component this one renders as (e.g. "slider")."""
+        return next(c for c in type(self).__mro__ if c.__module__.startswith("gradio.")).__name__.lower()
+
+    def preprocess(self, payload: Any) -> Any:
+        return payload
+
+
+class RawSlider(_Raw, gr.Slider):
+    """gr.Slider whose value reaches the handler unchecked."""
+
+
+class RawNumber(_Raw, gr.Number):
+    """gr.Number whose value reaches the handler unchecked."""
+
+
+class RawRadio(_Raw, gr.Radio):
+    """gr.Radio whose value reaches the handler unchecked."""
+
+
+class RawDropdown(_Raw, gr.Dropdown):
+    """gr.Dropdown whose value reaches the handler unchecked."""

@@ -1,0 +1,38 @@
+"""AppContext: what every tab shares (device, schedules, loaded models), built once and passed in."""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from diffusion_core.device import pick_device
+from diffusion_core.images import example_photos, load_image
+from diffusion_core.schedule import NoiseSchedule
+
+
+@dataclass
+class AppContext:
+    device: Any
+    schedules: dict[str, NoiseSchedule]
+    examples: list[Path]
+    default_photo: np.ndarray
+    models: dict[str, Any] = field(default_factory=dict)          # name -> pretrained.Pretrained
+    model_errors: dict[str, str] = field(default_factory=dict)    # name -> why it is unavailable
+    tmp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="diffusion-classroom-")))
+
+    @classmethod
+    def create(cls, model_names: tuple[str, ...] = ("digits",)) -> "AppContext":
+        examples = example_photos()
+        default = load_image(examples[0]) if examples else np.full((256, 256, 3), 128, np.uint8)
+        ctx = cls(pick_device(), {k: NoiseSchedule(k) for k in ("linear", "cosine")}, examples, default)
+        for name in model_names:
+            try:
+                from diffusion_core import pretrained
+
+                ctx.models[name] = pretrained.load(name, device=ctx.device)
+            except Exception as e:  # a missing model disables its tab, never the app
+                ctx.model_errors[name] = str(e)
+        return ctx

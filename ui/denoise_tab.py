@@ -1,0 +1,176 @@
+"""Tab 3, "Denoise with a tiny model": watch noise become digits, step by step, and ask why."""
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Iterator
+
+import gradio as gr
+
+from diffusion_core import denoise
+from diffusion_core.media import save_gif
+from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
+
+from . import charts, validate
+from .components import RawDropdown, RawNumber, RawSlider
+from .context import AppContext
+from .i18n import T, lang_of, tr
+
+MAX_SEED = 2**31 - 1
+MAX_COUNT = 16
+KEEP_FRAMES = 100           # frames kept per learner for the scrubber (bounded memory)
+MODEL = dict(concurrency_id="model", concurrency_limit=1)
+PIXELATED = ["pixelated"]
+
+
+def run_args(sampler: Any, steps: Any, eta: Any, seed: Any, count: Any, lang: str) -> tuple[str, int, float, int, int]:
+    sampler = validate.choice(sampler, tuple(SAMPLERS), "sampler", lang)
+    steps = validate.number(steps, "steps", 1, MAX_STEPS, lang)
+    eta = validate.number(eta, "eta", 0.0, 1.0, lang, integer=False)
+    seed = validate.number(seed, "seed", 0, MAX_SEED, lang)
+    count = validate.number(count, "count", 1, MAX_COUNT, lang)
+    return sampler, steps, eta, seed, count
+
+
+def timeline(ts: list[float], index: int, lang: str) -> str:
+    return charts.line_chart(tr("dn_timeline", lang), list(range(len(ts))), [(tr("dn_timeline_t", lang), [t / 1000 for t in ts])],
+                             cursor=index, x_label=tr("dn_timeline_axis", lang))
+
+
+def build(ctx: AppContext, demo: gr.Blocks) -> None:
+    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+    model = ctx.models.get("digits")
+    if model is None:
+        gr.Markdown(tr("dn_unavailable", "en", why=ctx.model_errors.get("digits", "?")) + "\n\n" +
+                    tr("dn_unavailable", "zh-CN", why=ctx.model_errors.get("digits", "?")))
+        return
+    sched = model.schedule
+    frames_state = gr.State([], time_to_live=1800, delete_callback=lambda frames: frames.clear())
+
+    gr.Markdown(T("dn_intro"))
+    with gr.Row():
+        with gr.Column(scale=1):
+            sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
+                                  label=T("sampler"), info=T("sampler_info"))
+            steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"), info=T("steps_info"))
+            eta = RawSlider(0, 1, value=0, step=0.05, label=T("eta"), info=T("eta_info"))
+            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
+            count = RawSlider(1, MAX_COUNT, value=16, step=1, label=T("count"))
+            with gr.Row():
+                go = gr.Button(T("generate"), variant="primary")
+                stop = gr.Button(T("stop"), variant="stop")
+        with gr.Column(scale=3):
+            with gr.Row():
+                img_xt = gr.Image(label=T("dn_xt"), format="png", height=300, interactive=False, elem_classes=PIXELATED)
+                img_x0 = gr.Image(label=T("dn_x0"), format="png", height=300, interactive=False, elem_classes=PIXELATED)
+                img_eps = gr.Image(label=T("dn_eps"), format="png", height=300, interactive=False, elem_classes=PIXELATED)
+            status = gr.Markdown()
+            with gr.Row():
+                line = gr.HTML()
+                with gr.Column():
+                    scrub = RawSlider(0, KEEP_FRAMES - 1, value=0, step=1, label=T("scrub"), info=T("scrub_info"))
+                    gif = gr.File(label=T("gif"), interactive=False)
+
+    with gr.Accordion(T("jump_go"), open=False):
+        gr.Markdown(T("jump_head"))
+        jump_go = gr.Button(T("jump_go"))
+        with gr.Row():
+            jump_one = gr.Image(label=T("jump_one"), format="png", height=240, interactive=False, elem_classes=PIXELATED)
+            jump_full = gr.Image(label=T("jump_full"), format="png", height=240, interactive=False, elem_classes=PIXELATED)
+    with gr.Accordion(T("eta_go"), open=False):
+        gr.Markdown(T("eta_head"))
+        eta_go = gr.Button(T("eta_go"))
+        with gr.Row():
+            eta0 = gr.Image(label=T("eta_0"), format="png", height=240, interactive=False, elem_classes=PIXELATED)
+            eta1 = gr.Image(label=T("eta_1"), format="png", height=240, interactive=False, elem_classes=PIXELATED)
+    with gr.Accordion(T("copy_go"), open=False):
+        gr.Markdown(T("copy_head"))
+        copy_go = gr.Button(T("copy_go"))
+        copy_img = gr.Image(label=T("copy_img"), format="png", height=280, interactive=False, elem_classes=PIXELATED)
+        copy_md = gr.Markdown()
+    with gr.Accordion(T("reform_go"), open=False):
+        gr.Markdown(T("reform_head"))
+        with gr.Row():
+            digit = RawNumber(value=7, precision=0, label=T("digit_index"), minimum=0, maximum=4999)
+            reform_t = RawSlider(0, 1000, value=400, step=1, label=T("reform_t"))
+            reform_go = gr.Button(T("reform_go"))
+        with gr.Row():
+            outs = [gr.Image(label=T(k), format="png", height=160, interactive=False, elem_classes=PIXELATED)
+                    for k in ("reform_original", "reform_noised", "reform_model", "reform_record")]
+        reform_md = gr.Markdown()
+
+    def generate(sampler_v, steps_v, eta_v, seed_v, count_v, frames: list, request: gr.Request,
+                 progress=gr.Progress()) -> Iterator[tuple]:
+        lang = lang_of(request)
+        name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
+        kw = {"eta": eta_val} if name == "ddim" else {}
+        ts = timesteps_of(name, sched, n_steps)
+        frames.clear()
+        t0 = time.perf_counter()
+        for f in denoise.run_frames(model, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=KEEP_FRAMES,
+                                    device=model.device, **kw):
+            frames.append((f.x_t, f.x0, f.eps, f.index, f.t))
+            progress((f.index + 1) / f.num_steps)
+            msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe)
+            if f.final is not None:
+                msg = tr("dn_done", lang, n=f.num_steps, nfe=f.nfe, secs=time.perf_counter() - t0)
+                path = save_gif([fr[1] for fr in frames], ctx.tmp_dir / f"run-{uuid.uuid4().hex[:8]}.gif", fps=10)
+                yield (f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang), frames,
+                       gr.update(maximum=max(len(frames) - 1, 1), value=len(frames) - 1), str(path))
+            else:
+                yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang), frames, gr.update(), None
+
+    def revisit(frames: list, index: Any, request: gr.Request):
+        lang = lang_of(request)
+        if not frames:
+            raise gr.Error(tr("no_run", lang))
+        i = validate.number(index, "scrub", 0, len(frames) - 1, lang)
+        xt, x0, eps, step, t = frames[i]
+        return xt, x0, eps, tr("dn_status", lang, i=step + 1, n="…", t=t, nfe="…")
+
+    def jump(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
+        name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang_of(request))
+        kw = {"eta": eta_val} if name == "ddim" else {}
+        last = list(denoise.run_frames(model, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
+                                       device=model.device, **kw))[-1]
+        return denoise.one_jump(model, sched, s, n, device=model.device), last.x0
+
+    def eta_pair(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
+        _, n_steps, _, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang_of(request))
+        pics = [list(denoise.run_frames(model, sched, sampler="ddim", num_steps=min(n_steps, 100), seed=s, n=n,
+                                        keep=1, eta=e, device=model.device))[-1].x0 for e in (0.0, 1.0)]
+        return pics[0], pics[1]
+
+    def copies(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
+        lang = lang_of(request)
+        name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
+        kw = {"eta": eta_val} if name == "ddim" else {}
+        last = list(denoise.run_frames(model, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
+                                       device=model.device, **kw))[-1]
+        pic, dist = denoise.nearest_pairs(last.final)
+        from diffusion_core.quality import copy_threshold
+
+        return pic, tr("copy_dist", lang, d=", ".join(f"{d:.1f}" for d in dist), thr=copy_threshold())
+
+    def reform(index_v, t_v, seed_v, request: gr.Request):
+        lang = lang_of(request)
+        i = validate.number(index_v, "digit_index", 0, 4999, lang)
+        k = validate.number(t_v, "reform_t", 0, 1000, lang)
+        s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
+        r = denoise.reform_digit(model, sched, i, k, s, device=model.device)
+        pr = "∞" if r.psnr_record == float("inf") else f"{r.psnr_record:.1f}"
+        return (r.original, r.noised, r.by_model, r.by_record,
+                tr("reform_stats", lang, pn=r.psnr_noised, pm=r.psnr_model, pr=pr))
+
+    args = [sampler, steps, eta, seed, count]
+    run_event = go.click(generate, args + [frames_state], [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif],
+                         api_name="generate", **MODEL)
+    stop.click(None, cancels=[run_event], api_name=False)
+    scrub.change(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status], api_name="revisit",
+                 show_progress="hidden", concurrency_id="light", trigger_mode="always_last")
+    jump_go.click(jump, args, [jump_one, jump_full], api_name="one_jump", **MODEL)
+    eta_go.click(eta_pair, args, [eta0, eta1], api_name="eta_pair", **MODEL)
+    copy_go.click(copies, args, [copy_img, copy_md], api_name="nearest_training", **MODEL)
+    reform_go.click(reform, [digit, reform_t, seed], outs + [reform_md], api_name="reform_digit", **MODEL)
+    sampler.change(lambda name: SAMPLERS[name].default_steps if name in SAMPLERS else gr.update(), [sampler], [steps],
+                   api_name=False, show_progress="hidden", concurrency_id="light")

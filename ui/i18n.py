@@ -1,0 +1,42 @@
+"""Every user-visible string, in English and Simplified Chinese.
+
+Components get ``T("key")`` (a gr.I18n key the browser translates); text made on the server
+(errors, captions, chart labels) uses ``tr("key", lang)`` with the language of the request.
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+from .strings_en import EN
+from .strings_zh import ZH
+
+LANGS = ("en", "zh-CN")
+STRINGS: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH}
+
+# "zh" too: some browsers report just the language.
+I18N = gr.I18n(en=EN, **{"zh-CN": ZH, "zh": ZH})
+
+
+def T(key: str) -> gr.I18nData:  # noqa: N802 - reads like the gettext _()
+    """A translated string for a component label, info or value."""
+    if key not in EN:
+        raise KeyError(f"no string {key!r} in ui/strings_en.py")
+    return I18N(key)
+
+
+def lang_of(request: gr.Request | None) -> str:
+    """The learner's language from the browser's Accept-Language header: "zh-CN" or "en"."""
+    if request is None:
+        return "en"
+    try:
+        header = (request.headers.get("accept-language") or "").lower()
+    except Exception:
+        return "en"
+    first = header.split(",")[0].strip()
+    return "zh-CN" if first.startswith("zh") else "en"
+
+
+def tr(key: str, lang: str = "en", **params: object) -> str:
+    """The string ``key`` in ``lang`` (English if missing), with {params} filled in."""
+    text = STRINGS.get(lang, EN).get(key) or EN[key]
+    return text.format(**params) if params else text

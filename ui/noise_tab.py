@@ -1,0 +1,141 @@
+"""Tab 2, "Add noise step by step": slide t, watch a photo dissolve, jump vs walk, the record of the stones."""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Iterator
+
+import gradio as gr
+import numpy as np
+
+from diffusion_core import forward
+from diffusion_core.images import ImageError, load_image
+from diffusion_core.media import save_gif
+
+from . import charts, validate
+from .components import RawNumber, RawRadio, RawSlider, UploadImage
+from .context import AppContext
+from .i18n import T, lang_of, tr
+
+KINDS = ("linear", "cosine")
+MAX_SEED = 2**31 - 1
+
+
+def photo_or_error(path: Any, lang: str) -> np.ndarray:
+    """The working image of an upload, or gr.Error in the learner's language."""
+    if path is None or path == "":
+        raise gr.Error(tr("err_no_image", lang))
+    if not isinstance(path, str):
+        raise gr.Error(tr("err_img_not_image", lang))
+    try:
+        return load_image(path)
+    except ImageError as e:
+        raise gr.Error(tr(f"err_img_{e.code}", lang, **e.params)) from None
+
+
+def check_image_state(image: Any, ctx: AppContext) -> np.ndarray:
+    """The session's working image; the default photo until the learner picks one."""
+    ok = isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8
+    return image if ok else ctx.default_photo
+
+
+def common_args(t: Any, kind: Any, seed: Any, lang: str, ctx: AppContext) -> tuple[int, Any, int]:
+    k = validate.number(t, "t_slider", 0, 1000, lang)
+    kind = validate.choice(kind, KINDS, "schedule_kind", lang)
+    seed = validate.number(seed, "seed", 0, MAX_SEED, lang)
+    return k, ctx.schedules[kind], seed
+
+
+def build(ctx: AppContext, demo: gr.Blocks) -> None:
+    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+    image_state = gr.State(None)
+
+    gr.Markdown(T("noise_intro"), latex_delimiters=[{"left": "$$", "right": "$$", "display": True}])
+    with gr.Row():
+        with gr.Column(scale=1):
+            photo = UploadImage(value=str(ctx.examples[0]) if ctx.examples else None, type="filepath", format="png",
+                                label=T("photo"), sources=["upload", "webcam", "clipboard"], height=260,
+                                elem_id="photo")
+            if ctx.examples:
+                gr.Examples([[str(p)] for p in ctx.examples], inputs=[photo], label=T("examples"))
+            t = RawSlider(0, 1000, value=250, step=1, label=T("t_slider"), info=T("t_info"), elem_id="t_slider")
+            kind = RawRadio([(T("schedule_linear"), "linear"), (T("schedule_cosine"), "cosine")], value="linear",
+                            label=T("schedule_kind"))
+            seed = RawNumber(value=0, precision=0, label=T("seed"), info=T("seed_info"), minimum=0, maximum=MAX_SEED)
+        with gr.Column(scale=2):
+            with gr.Row():
+                x_t = gr.Image(label=T("x_t"), format="png", height=280, interactive=False, elem_id="x_t")
+                noise = gr.Image(label=T("noise_img"), format="png", height=280, interactive=False)
+            weights = gr.HTML(label=T("weights"))
+            with gr.Row():
+                hist = gr.HTML()
+                sched = gr.HTML()
+
+    gr.Markdown(T("jump_title"))
+    with gr.Row():
+        jump_btn = gr.Button(T("jump_btn"))
+    with gr.Row():
+        jump_img = gr.Image(label=T("jump_img"), format="png", height=220, interactive=False)
+        walk_img = gr.Image(label=T("walk_img"), format="png", height=220, interactive=False)
+        jump_stats = gr.Markdown()
+
+    gr.Markdown(T("record_title"))
+    record_btn = gr.Button(T("record_btn"), variant="primary")
+    with gr.Row():
+        film = gr.Image(label=T("record_film"), format="png", height=260, interactive=False)
+        with gr.Column():
+            film_gif = gr.File(label=T("record_gif"), interactive=False)
+            film_result = gr.Markdown()
+            gr.Markdown(T("record_caption"))
+
+    def on_photo(path: Any, request: gr.Request) -> np.ndarray | None:
+        return None if path is None else photo_or_error(path, lang_of(request))
+
+    def view(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request):
+        lang = lang_of(request)
+        k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
+        v = forward.noisy_view(check_image_state(image, ctx), k, schedule, s)
+        ks, curves = forward.schedule_curves(schedule)
+        bars = charts.weight_bars([(tr("w_signal", lang), v.signal_weight), (tr("w_noise", lang), v.noise_weight)])
+        h = charts.histogram(tr("hist_title", lang), v.hist.tolist(), v.edges.tolist(), forward.normal_curve(),
+                             (tr("hist_data", lang), tr("hist_normal", lang)),
+                             tr("hist_caption", lang, mean=v.mean, std=v.std))
+        sc = charts.line_chart(tr("schedule_title", lang), ks.tolist(),
+                               [(tr("sched_alpha_bar", lang), curves["alpha_bar"].tolist()),
+                                (tr("sched_log_snr", lang), curves["log_snr"].tolist()),
+                                (tr("sched_beta", lang), curves["beta"].tolist())],
+                               cursor=k, x_label=tr("sched_axis_t", lang))
+        return v.x_t, v.noise, bars, h, sc
+
+    def jump_vs_walk(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request):
+        lang = lang_of(request)
+        k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
+        x0 = forward.to_x0(check_image_state(image, ctx))
+        jumped = schedule.add_noise(x0, k, forward.seeded_noise(tuple(x0.shape), s, 0))
+        walked = forward.walk(x0, k, schedule, s)
+        js, ws = forward.residual_stats(x0, jumped, k, schedule), forward.residual_stats(x0, walked, k, schedule)
+        md = tr("jump_stats", lang, jm=js.mean, js=js.std, wm=ws.mean, ws=ws.std, k=k, es=js.expected_std)
+        return forward.to_picture(jumped), forward.to_picture(walked), md
+
+    def record(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request) -> Iterator[tuple]:
+        lang = lang_of(request)
+        k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
+        frames = []
+        for f in forward.record_film(check_image_state(image, ctx), k, schedule, s):
+            frames.append(f.picture)
+            if f.max_error is None:
+                yield f.picture, None, f"{tr('progress_' + f.phase, lang)} · t = {f.k}"
+            else:
+                gif = save_gif(frames, ctx.tmp_dir / f"record-{uuid.uuid4().hex[:8]}.gif", fps=12)
+                yield f.picture, str(gif), tr("record_result", lang, err=f.max_error, k=k)
+
+    view_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, noise, weights, hist, sched])
+    light = dict(show_progress="hidden", concurrency_id="light", concurrency_limit=4)
+    photo.change(on_photo, [photo], [image_state], api_name="load_photo", **light).success(view, **view_io, api_name=False, **light)
+    t.change(view, **view_io, api_name="noisy_view", trigger_mode="always_last", **light)
+    kind.change(view, **view_io, api_name=False, **light)
+    seed.change(view, **view_io, api_name=False, **light)
+    jump_btn.click(jump_vs_walk, [image_state, t, kind, seed], [jump_img, walk_img, jump_stats],
+                   api_name="jump_vs_walk", concurrency_id="model", concurrency_limit=1)
+    record_btn.click(record, [image_state, t, kind, seed], [film, film_gif, film_result],
+                     api_name="record_film", concurrency_id="model", concurrency_limit=1)
+    demo.load(view, **view_io, api_name="noise_initial_view", **light)

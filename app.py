@@ -8,7 +8,7 @@ from ui.context import AppContext
 from ui.i18n import I18N, T
 
 MAX_FILE_SIZE = "20mb"
-CSS = ".dc-footer {font-size: 0.8em; opacity: 0.75} .pixelated img {image-rendering: pixelated}"
+CSS = ".dc-footer {font-size: 0.8em; opacity: 0.75} .pixelated img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}"
 
 
 def build_demo(ctx: AppContext | None = None) -> gr.Blocks:

@@ -40,6 +40,8 @@ class Frame:
 
 def kept_indices(num_steps: int, keep: int) -> set[int]:
     """At most ``keep`` step indices spread over a run, always the first and the last."""
+    if keep <= 1:
+        return {num_steps - 1}
     if num_steps <= keep:
         return set(range(num_steps))
     return {int(round(i * (num_steps - 1) / (keep - 1))) for i in range(keep)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from .device import autocast_dtype, pick_device
 from .schedule import NoiseSchedule
 from .unet import TinyUNet, UNetConfig
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# DIFFUSION_ASSETS points at another assets folder (a model being trained, a test copy).
+ASSETS = Path(os.environ.get("DIFFUSION_ASSETS") or Path(__file__).resolve().parent.parent / "assets")
 
 
 class ModelUnavailable(RuntimeError):
@@ -45,6 +47,7 @@ class Pretrained:
     card: dict[str, Any]
     device: torch.device
     amp_dtype: torch.dtype | None
+    channels_last: bool = True
 
     @property
     def image_shape(self) -> tuple[int, int, int]:
@@ -55,7 +58,8 @@ class Pretrained:
         """eps_theta(x_t, t) -> float32, no autograd; bf16 autocast where the hardware has it."""
         ctx = torch.autocast(self.device.type, dtype=self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
         with torch.inference_mode(), ctx:
-            x = x.to(self.device, torch.float32).contiguous(memory_format=torch.channels_last)
+            fmt = torch.channels_last if self.channels_last else torch.contiguous_format
+            x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)
             return self.net(x, t.to(self.device)).float().contiguous()
 
     __call__ = eps
@@ -66,7 +70,7 @@ def rebuild_hint(name: str) -> str:
 
 
 def load(name: str, device: torch.device | str | None = None, assets: Path = ASSETS,
-         precision: str = "auto") -> Pretrained:
+         precision: str = "auto", channels_last: bool = True) -> Pretrained:
     """Load assets/NAME.safetensors with its card assets/NAME.json; precision "auto" | "fp32" | "bf16"."""
     weights, card_path = assets / f"{name}.safetensors", assets / f"{name}.json"
     for p in (card_path, weights):
@@ -86,7 +90,9 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
         net.load_state_dict(load_file(str(weights)))
     except Exception as e:
         raise ModelUnavailable(f"{weights.name} could not be loaded ({e}); rebuild it with `{rebuild_hint(name)}`") from e
-    net = net.to(dev).eval().requires_grad_(False).to(memory_format=torch.channels_last)
+    net = net.to(dev).eval().requires_grad_(False)
+    if channels_last:
+        net = net.to(memory_format=torch.channels_last)
     amp = {"auto": autocast_dtype(dev), "fp32": None, "bf16": torch.bfloat16}[precision]
     schedule = NoiseSchedule(card.get("schedule", "linear"), card.get("num_train_timesteps", 1000))
-    return Pretrained(name, net, schedule, card, dev, amp)
+    return Pretrained(name, net, schedule, card, dev, amp, channels_last)

@@ -135,3 +135,11 @@ def test_noisy_view_and_film():
     assert frames[0].phase == "dissolve" and frames[-1].phase == "reform"
     assert frames[-1].max_error is not None and frames[-1].max_error < 1e-6
     assert np.array_equal(frames[-1].picture, img)
+
+
+def test_fast_histogram_matches_numpy():
+    vals = np.random.default_rng(0).normal(size=10001) * 2
+    vals[:3] = [-4.0, 4.0, 0.0]
+    ours, edges = forward.density_histogram(vals, 48, -4.0, 4.0)
+    ref, ref_edges = np.histogram(vals, bins=48, range=(-4.0, 4.0), density=True)
+    assert np.allclose(edges, ref_edges) and np.allclose(ours, ref)

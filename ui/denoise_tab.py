@@ -166,7 +166,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     run_event = go.click(generate, args + [frames_state], [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif],
                          api_name="generate", **MODEL)
     stop.click(None, cancels=[run_event], api_name=False)
-    scrub.change(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status], api_name="revisit",
+    scrub.input(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status], api_name="revisit",
                  show_progress="hidden", concurrency_id="light", trigger_mode="always_last")
     jump_go.click(jump, args, [jump_one, jump_full], api_name="one_jump", **MODEL)
     eta_go.click(eta_pair, args, [eta0, eta1], api_name="eta_pair", **MODEL)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any, Iterator
 
 import gradio as gr
@@ -43,6 +44,26 @@ def common_args(t: Any, kind: Any, seed: Any, lang: str, ctx: AppContext) -> tup
     kind = validate.choice(kind, KINDS, "schedule_kind", lang)
     seed = validate.number(seed, "seed", 0, MAX_SEED, lang)
     return k, ctx.schedules[kind], seed
+
+
+def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request | None = None,
+                *, with_noise: bool = False) -> tuple:
+    """The t-slider handler: x_t, the weight bars, the histogram and the schedule at t (and the noise picture,
+    which does not change with t, only when ``with_noise``: a PNG less to encode per slider move)."""
+    lang = lang_of(request)
+    k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
+    v = forward.noisy_view(check_image_state(image, ctx), k, schedule, s)
+    ks, curves = forward.schedule_curves(schedule)
+    bars = charts.weight_bars([(tr("w_signal", lang), v.signal_weight), (tr("w_noise", lang), v.noise_weight)])
+    h = charts.histogram(tr("hist_title", lang), v.hist.tolist(), v.edges.tolist(), forward.normal_curve(),
+                         (tr("hist_data", lang), tr("hist_normal", lang)),
+                         tr("hist_caption", lang, mean=v.mean, std=v.std))
+    sc = charts.line_chart(tr("schedule_title", lang), ks.tolist(),
+                           [(tr("sched_alpha_bar", lang), curves["alpha_bar"].tolist()),
+                            (tr("sched_log_snr", lang), curves["log_snr"].tolist()),
+                            (tr("sched_beta", lang), curves["beta"].tolist())],
+                           cursor=k, x_label=tr("sched_axis_t", lang))
+    return (v.x_t, bars, h, sc, v.noise) if with_noise else (v.x_t, bars, h, sc)
 
 
 def build(ctx: AppContext, demo: gr.Blocks) -> None:
@@ -90,22 +111,6 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     def on_photo(path: Any, request: gr.Request) -> np.ndarray | None:
         return None if path is None else photo_or_error(path, lang_of(request))
 
-    def view(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request):
-        lang = lang_of(request)
-        k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
-        v = forward.noisy_view(check_image_state(image, ctx), k, schedule, s)
-        ks, curves = forward.schedule_curves(schedule)
-        bars = charts.weight_bars([(tr("w_signal", lang), v.signal_weight), (tr("w_noise", lang), v.noise_weight)])
-        h = charts.histogram(tr("hist_title", lang), v.hist.tolist(), v.edges.tolist(), forward.normal_curve(),
-                             (tr("hist_data", lang), tr("hist_normal", lang)),
-                             tr("hist_caption", lang, mean=v.mean, std=v.std))
-        sc = charts.line_chart(tr("schedule_title", lang), ks.tolist(),
-                               [(tr("sched_alpha_bar", lang), curves["alpha_bar"].tolist()),
-                                (tr("sched_log_snr", lang), curves["log_snr"].tolist()),
-                                (tr("sched_beta", lang), curves["beta"].tolist())],
-                               cursor=k, x_label=tr("sched_axis_t", lang))
-        return v.x_t, v.noise, bars, h, sc
-
     def jump_vs_walk(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request):
         lang = lang_of(request)
         k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
@@ -128,14 +133,17 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 gif = save_gif(frames, ctx.tmp_dir / f"record-{uuid.uuid4().hex[:8]}.gif", fps=12)
                 yield f.picture, str(gif), tr("record_result", lang, err=f.max_error, k=k)
 
-    view_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, noise, weights, hist, sched])
+    view, full_view = partial(slider_view, ctx), partial(slider_view, ctx, with_noise=True)
+    view_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, weights, hist, sched])
+    full_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, weights, hist, sched, noise])
     light = dict(show_progress="hidden", concurrency_id="light", concurrency_limit=4)
-    photo.change(on_photo, [photo], [image_state], api_name="load_photo", **light).success(view, **view_io, api_name=False, **light)
+    photo.change(on_photo, [photo], [image_state], api_name="load_photo", **light).success(
+        full_view, **full_io, api_name=False, **light)
     t.change(view, **view_io, api_name="noisy_view", trigger_mode="always_last", **light)
     kind.change(view, **view_io, api_name=False, **light)
-    seed.change(view, **view_io, api_name=False, **light)
+    seed.change(full_view, **full_io, api_name=False, **light)
     jump_btn.click(jump_vs_walk, [image_state, t, kind, seed], [jump_img, walk_img, jump_stats],
                    api_name="jump_vs_walk", concurrency_id="model", concurrency_limit=1)
     record_btn.click(record, [image_state, t, kind, seed], [film, film_gif, film_result],
                      api_name="record_film", concurrency_id="model", concurrency_limit=1)
-    demo.load(view, **view_io, api_name="noise_initial_view", **light)
+    demo.load(full_view, **full_io, api_name="noise_initial_view", **light)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ui import denoise_tab, noise_tab
+from ui import compare_tab, denoise_tab, noise_tab
 from ui.context import AppContext
 from ui.i18n import I18N, T
 
@@ -24,7 +24,7 @@ def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
             with gr.Tab(T("tab_denoise"), id="denoise"):
                 denoise_tab.build(ctx, demo)
             with gr.Tab(T("tab_compare"), id="compare"):
-                gr.Markdown(T("coming_soon"))
+                compare_tab.build(ctx, demo)
         gr.Markdown(T("footer"), elem_classes="dc-footer")
     return demo
 

@@ -79,7 +79,7 @@ def walk(x0: Tensor, k: int, schedule: NoiseSchedule, seed: int) -> Tensor:
 def dissolve(x0: Tensor, schedule: NoiseSchedule, seed: int, upto: int | None = None) -> Iterator[tuple[int, Tensor]]:
     """Yield (k, x_k) for k = 1..upto, one small noising step at a time (the record is (seed, k))."""
     x = x0
-    for k in range(1, (upto or schedule.num_steps) + 1):
+    for k in range(1, (schedule.num_steps if upto is None else upto) + 1):
         x = schedule.noise_step(x, k, seeded_noise(tuple(x0.shape), seed, k))
         yield k, x
 

@@ -12,7 +12,8 @@ from PIL import Image
 from uploads import corpus
 
 EXPECTED = {"/load_photo", "/noisy_view", "/noise_initial_view", "/jump_vs_walk", "/record_film",
-            "/generate", "/revisit", "/one_jump", "/eta_pair", "/nearest_training", "/reform_digit"}
+            "/generate", "/revisit", "/one_jump", "/eta_pair", "/nearest_training", "/reform_digit",
+            "/compare", "/compare_charts"}
 
 
 def test_every_endpoint_is_named_on_purpose(client):
@@ -112,3 +113,56 @@ def test_jump_vs_walk(client):
     assert f"{theory:.4f}" in table
     stds = [float(row.split("|")[3]) for row in table.splitlines()[2:4]]
     assert all(abs(sd - theory) < 0.02 for sd in stds), "jump and walk both have the theory's spread"
+
+
+from diffusion_core.pretrained import ASSETS  # noqa: E402
+
+needs_digits = pytest.mark.skipif(not (ASSETS / "digits.safetensors").exists(), reason="digits model not built")
+
+
+@needs_digits
+def test_denoise_endpoints(client):
+    xt, x0, eps, status, line, scrub, gif = client.predict("dpmpp2m", 4, 0, 3, 2, api_name="/generate")
+    assert "4 steps" in status and "4 network calls" in status and "<svg" in line
+    assert Image.open(gif).format == "GIF"
+    assert "step 2" in client.predict(1, api_name="/revisit")[3]
+    one, full = client.predict("ddim", 5, 0, 3, 2, api_name="/one_jump")
+    assert np.asarray(Image.open(one)).shape == np.asarray(Image.open(full)).shape
+    pic, text = client.predict("ddim", 5, 0, 3, 2, api_name="/nearest_training")
+    assert "nearest training digit" in text
+    *pics, stats = client.predict(3, 0, 0, api_name="/reform_digit")
+    assert np.array_equal(np.asarray(Image.open(pics[0])), np.asarray(Image.open(pics[3]))), "t = 0 changes nothing"
+
+
+@needs_digits
+@pytest.mark.parametrize("args,word", [(("nope", 5, 0, 0, 2), "Sampler"), (("ddim", 0, 0, 0, 2), "Steps"),
+                                       (("ddim", 5, 2.0, 0, 2), "η"), (("ddim", 5, 0, 0, 17), "How many"),
+                                       (("ddim", 5, 0, -1, 2), "Seed")])
+def test_denoise_bad_arguments(client, args, word):
+    with pytest.raises(AppError, match=word):
+        client.predict(*args, api_name="/generate")
+
+
+@needs_digits
+def test_compare_streams_and_stop_cancels(client):
+    import time
+
+    job = client.submit(["dpmpp2m:5", "ddpm:1000"], 0, 2, api_name="/compare")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(isinstance(o[0], list) and o[0] for o in job.outputs()):
+        time.sleep(0.05)
+    first = [o for o in job.outputs() if isinstance(o[0], list) and o[0]]
+    assert first, "the fast cell shows up before the slow one finishes"
+    assert "5 network calls" in str(first[0][0][0])
+    job.cancel()
+    t0 = time.monotonic()
+    client.predict(40, "linear", 0, api_name="/noisy_view")
+    assert time.monotonic() - t0 < 30, "the server keeps answering after a cancelled race"
+
+
+@needs_digits
+def test_compare_refuses_bad_cells(client):
+    with pytest.raises(AppError):
+        client.predict([], 0, 2, api_name="/compare")
+    with pytest.raises(AppError):
+        client.predict(["ddim:9999"], 0, 2, api_name="/compare")

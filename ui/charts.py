@@ -97,3 +97,25 @@ def weight_bars(items: Sequence[tuple[str, float]]) -> str:
                     f'<span style="display:block;width:{pct:.1f}%;height:14px;background:{color};border-radius:4px"></span></span>'
                     f'<code style="width:4.5em;text-align:right">{value:.4f}</code></div>')
     return "".join(rows)
+
+
+def timestep_rows(title: str, curve_label: str, xs: Sequence[float], ys: Sequence[float],
+                  rows: Sequence[tuple[str, Sequence[float]]], x_label: str = "") -> str:
+    """A curve over t (e.g. alpha_bar) with, under it, one row of ticks per sampler at the timesteps it visits."""
+    row_h, top_h = 16, H
+    height = top_h + row_h * len(rows) + 6
+    x_range = (float(xs[0]), float(xs[-1]))
+    parts = _frame(title, x_range, (0.0, 1.0), x_label)
+    parts[0] = parts[0].replace(f'viewBox="0 0 {W} {H}"', f'viewBox="0 0 {W} {height}"')
+    pts = " ".join(f"{_x(x, *x_range):.1f},{_y(y, 0.0, 1.0):.1f}" for x, y in zip(xs, ys))
+    parts.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS[0]}" stroke-width="2"/>')
+    parts += _legend([curve_label], COLORS[:1])
+    for i, (label, ts) in enumerate(rows):
+        y = top_h + row_h * i + 4
+        color = COLORS[(i + 1) % len(COLORS)]
+        parts.append(f'<text x="{PAD_L - 4}" y="{y + 9}" text-anchor="end" font-size="9" '
+                     f'fill="currentColor">{html.escape(label)}</text>')
+        for t in ts:
+            tx = _x(min(max(t, x_range[0]), x_range[1]), *x_range)
+            parts.append(f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + 11}" stroke="{color}" stroke-width="1"/>')
+    return "".join(parts) + "</svg>"

@@ -143,4 +143,36 @@ EN: dict[str, str] = {
     "reform_stats": "PSNR against the original: noised {pn:.1f} dB · model {pm:.1f} dB · record {pr} dB.",
     "dn_unavailable": "The digits model is not available, so this tab is switched off: {why}",
     "no_run": "Generate a run first.",
+
+    # --- compare tab -----------------------------------------------------------------------
+    "cmp_intro": (
+        "### Training used 1000 steps. Why does sampling need only 20?\n"
+        "Training teaches **one noise predictor** at every one of the 1000 noise levels. A sampler only "
+        "decides **which levels to visit and how to step between them**: a better integrator can take "
+        "bigger steps. All cells below start from **the same noise x_T** and use **the same model**."
+    ),
+    "cmp_diagram": (
+        "| | training | sampling |\n|---|---|---|\n"
+        "| noise | fixed forward process q(x_t \\| x_0), T = 1000 | — |\n"
+        "| network | learns ε_θ(x_t, t) once | the same ε_θ, frozen |\n"
+        "| steps | a random t per image | the sampler chooses: DDPM 1000, DDIM 50, DPM-Solver++ 10 … |\n\n"
+        "The sampler changes **denoising**, never **noising**: the forward process is fixed by training, "
+        "so every sampler can use the same model."
+    ),
+    "cmp_cells": "Cells (sampler : steps)",
+    "cmp_cells_info": "Tick to add a cell, untick to remove it. Faster cells run first.",
+    "cmp_count": "Digits per cell",
+    "cmp_go": "Race",
+    "cmp_gallery": "Results (same x_T for every cell)",
+    "cmp_caption": "{label} · {steps} steps · {nfe} network calls · {secs:.2f} s",
+    "cmp_progress": "{label}: step {step} / {n}",
+    "cmp_done": "All {cells} cells done in {secs:.1f} s.",
+    "cmp_timesteps": "Where each sampler looks (ticks) on the training schedule ᾱ_t",
+    "cmp_alpha_bar": "ᾱ_t of the training schedule",
+    "cmp_no_cells": "Choose at least one cell.",
+    "cmp_too_many": "At most {n} cells at once.",
+    "cmp_quality_title": "Quality against network calls (lower Fréchet distance is better)",
+    "cmp_quality_missing": "The quality-vs-steps file has not been measured yet (python bench/quality_vs_steps.py writes assets/quality_vs_steps.json).",
+    "cmp_quality_note": "Measured on {n} digits per point, seed {seed}, {when}. Fréchet distance of classifier features to the 5,000 real digits; the real-digit floor at this size is {floor:.1f}.",
+    "cmp_axis_nfe": "network calls (log scale)",
 }

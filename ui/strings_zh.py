@@ -142,4 +142,36 @@ ZH: dict[str, str] = {
     "reform_stats": "与原图相比的 PSNR：加噪后 {pn:.1f} dB · 模型 {pm:.1f} dB · 记录 {pr} dB。",
     "dn_unavailable": "数字模型暂不可用，这一页已关闭：{why}",
     "no_run": "请先生成一次。",
+
+    # --- compare tab -----------------------------------------------------------------------
+    "cmp_intro": (
+        "### 训练用了 1000 步，为什么采样只要 20 步？\n"
+        "训练教会的是**同一个噪声预测器**，它在 1000 个噪声级别上都能用。采样器只决定"
+        "**走哪些噪声级别、每两级之间怎么迈步**：更好的积分方法可以迈更大的步子。"
+        "下面每一格都从**同一份噪声 x_T** 出发，用的也是**同一个模型**。"
+    ),
+    "cmp_diagram": (
+        "| | 训练 | 采样 |\n|---|---|---|\n"
+        "| 噪声 | 固定的前向过程 q(x_t \\| x_0)，T = 1000 | — |\n"
+        "| 网络 | 学习 ε_θ(x_t, t)，只学一次 | 同一个 ε_θ，参数不变 |\n"
+        "| 步数 | 每张图随机抽一个 t | 由采样器决定：DDPM 1000 步、DDIM 50 步、DPM-Solver++ 10 步…… |\n\n"
+        "采样器改变的是**去噪**，而不是**加噪**：前向过程在训练时就固定了，"
+        "所以任何采样器都能使用同一个模型。"
+    ),
+    "cmp_cells": "格子（采样器 : 步数）",
+    "cmp_cells_info": "勾选即添加一格，取消勾选即移除。快的格子先跑。",
+    "cmp_count": "每格数字个数",
+    "cmp_go": "开始比赛",
+    "cmp_gallery": "结果（每一格的 x_T 都相同）",
+    "cmp_caption": "{label} · {steps} 步 · 网络调用 {nfe} 次 · {secs:.2f} 秒",
+    "cmp_progress": "{label}：第 {step} / {n} 步",
+    "cmp_done": "全部 {cells} 格完成，用时 {secs:.1f} 秒。",
+    "cmp_timesteps": "每个采样器在训练调度 ᾱ_t 上经过的位置（刻度）",
+    "cmp_alpha_bar": "训练调度的 ᾱ_t",
+    "cmp_no_cells": "请至少选择一格。",
+    "cmp_too_many": "一次最多 {n} 格。",
+    "cmp_quality_title": "质量与网络调用次数（Fréchet 距离越低越好）",
+    "cmp_quality_missing": "还没有测量质量-步数曲线（运行 python bench/quality_vs_steps.py 会写出 assets/quality_vs_steps.json）。",
+    "cmp_quality_note": "每个点用 {n} 个数字、种子 {seed}，测于 {when}。指标是分类器特征与 5000 张真实数字之间的 Fréchet 距离；同样数量的真实数字的下限是 {floor:.1f}。",
+    "cmp_axis_nfe": "网络调用次数（对数刻度）",
 }

@@ -1,0 +1,67 @@
+"""Quality against network calls for every sampler: writes assets/quality_vs_steps.json and a PNG.
+
+python bench/quality_vs_steps.py [--n 512] [--seed 1] [--nfe 5,10,20,50,100]
+Each point: bench/quality.py's figures on N digits, all from the same seed. DDPM is also run at 1000.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from common import ROOT, table
+from quality import measure
+
+from diffusion_core import pretrained
+from diffusion_core.samplers import SAMPLERS
+
+OUT = ROOT / "assets" / "quality_vs_steps.json"
+
+
+def steps_for(name: str, nfe: int) -> int:
+    """Sampler steps that cost ``nfe`` network calls (Heun: 2N - 1)."""
+    return max(1, (nfe + 1) // 2) if name == "heun" else nfe
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=512)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--nfe", default="5,10,20,50,100")
+    args = ap.parse_args()
+    model = pretrained.load("digits", device="cpu")
+    plan = [(name, steps_for(name, nfe)) for name in SAMPLERS for nfe in map(int, args.nfe.split(","))]
+    plan.append(("ddpm", 1000))
+    rows = []
+    t0 = time.perf_counter()
+    for name, steps in plan:
+        rows.append(measure(model, name, steps, args.n, args.seed))
+        print(f"{name:8s} {steps:5d} steps  frechet {rows[-1]['frechet']:.2f}  ({time.perf_counter() - t0:.0f} s)", flush=True)
+    floor = rows[0]["frechet_real"]
+    payload = {"n": args.n, "seed": args.seed, "when": time.strftime("%Y-%m-%d"), "frechet_real": floor,
+               "how": "python bench/quality_vs_steps.py; figures of diffusion_core.quality on the shipped digits model",
+               "rows": rows}
+    OUT.write_text(json.dumps(payload, indent=2) + "\n")
+    print(table(rows, ["sampler", "steps", "nfe", "confident", "balance", "frechet", "near_copies", "s/image"]))
+    plot(rows, floor)
+    print("->", OUT)
+
+
+def plot(rows: list[dict], floor: float) -> None:
+    from diffusion_core.plots import new_figure
+
+    fig, ax = new_figure(6, 3.5)
+    for name in SAMPLERS:
+        pts = sorted((r["nfe"], r["frechet"]) for r in rows if r["sampler"] == name)
+        ax.plot(*zip(*pts), marker="o", label=SAMPLERS[name].label)
+    ax.axhline(floor, color="grey", ls="--", label="real digits (floor)")
+    ax.set_xscale("log")
+    ax.set_xlabel("network calls (NFE)")
+    ax.set_ylabel("Fréchet distance")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(OUT.with_suffix(".png"), dpi=110)
+
+
+if __name__ == "__main__":
+    main()

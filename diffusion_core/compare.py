@@ -1,0 +1,85 @@
+"""Racing samplers from the same starting noise: one cell per (sampler, steps)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+import torch
+
+from .data import to_uint8
+from .media import grid
+from .samplers import SAMPLERS, MAX_STEPS, Model, run, start_noise
+from .schedule import NoiseSchedule
+
+DEFAULT_CELLS: tuple[tuple[str, int], ...] = (
+    ("dpmpp2m", 5), ("dpmpp2m", 10), ("ddim", 10), ("heun", 10), ("dpmpp2m", 20), ("ddim", 20),
+    ("euler", 20), ("euler", 30), ("ddim", 50), ("ddpm", 1000))
+EXTRA_CELLS: tuple[tuple[str, int], ...] = (("ddim", 5), ("euler", 10), ("heun", 5), ("dpmpp2m", 50), ("ddpm", 100),
+                                            ("ddim", 100), ("ddim", 1000))
+MAX_CELLS = 16
+
+
+def cell_key(sampler: str, steps: int) -> str:
+    return f"{sampler}:{steps}"
+
+
+def parse_cell(key: str) -> tuple[str, int]:
+    """"ddim:50" -> ("ddim", 50); ValueError if the sampler or step count is not allowed."""
+    name, _, steps = str(key).partition(":")
+    if name not in SAMPLERS or not steps.isdigit() or not 1 <= int(steps) <= MAX_STEPS:
+        raise ValueError(f"not a cell: {key!r}")
+    return name, int(steps)
+
+
+@dataclass(frozen=True)
+class CellResult:
+    sampler: str
+    steps: int
+    nfe: int                 # network calls counted while it ran
+    seconds: float
+    picture: np.ndarray      # uint8 grid of its digits
+    digits: np.ndarray       # uint8 [N, 28, 28]
+
+
+class CountingModel:
+    """Wraps a model and counts its calls (the NFE a sampler really used)."""
+
+    def __init__(self, model: Model):
+        self.model, self.calls = model, 0
+
+    def __call__(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        return self.model(x, t)
+
+
+@dataclass(frozen=True)
+class RaceEvent:
+    key: str                        # "sampler:steps"
+    step: int                       # steps done in this cell
+    num_steps: int
+    result: CellResult | None       # set when the cell is finished
+
+
+def race(model: Model, schedule: NoiseSchedule, cells: list[tuple[str, int]], *, seed: int, n: int,
+         shape: tuple[int, int, int] = (1, 28, 28), device: torch.device | str = "cpu",
+         report_every: int = 50) -> Iterator[RaceEvent]:
+    """Run each cell from the same x_T (fresh noise for stochastic samplers comes from seed + 1).
+
+    Yields a progress event every ``report_every`` steps of a long cell, and one with the result
+    as each cell finishes.
+    """
+    x_T, _ = start_noise((n, *shape), seed, device)
+    for name, steps in cells:
+        counted = CountingModel(model)
+        gen = torch.Generator().manual_seed(int(seed) + 1)
+        t0 = time.perf_counter()
+        x = x_T
+        for st in run(counted, schedule, x_T, sampler=name, num_steps=steps, generator=gen):
+            x = st.x_next
+            if (st.index + 1) % report_every == 0 and st.index + 1 < st.num_steps:
+                yield RaceEvent(cell_key(name, steps), st.index + 1, st.num_steps, None)
+        digits = to_uint8(x)
+        result = CellResult(name, steps, counted.calls, time.perf_counter() - t0, grid(digits, cols=min(n, 4)), digits)
+        yield RaceEvent(cell_key(name, steps), steps, steps, result)

@@ -1,0 +1,124 @@
+"""Tab 4, "Compare step counts": race samplers from the same x_T, see where each one looks."""
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import gradio as gr
+
+from diffusion_core import compare
+from diffusion_core.forward import schedule_curves
+from diffusion_core.samplers import SAMPLERS, timesteps_of
+
+from . import charts, validate
+from .components import RawNumber, RawSlider
+from .context import AppContext
+from .i18n import T, lang_of, tr
+
+MAX_SEED = 2**31 - 1
+QUALITY_FILE = Path(__file__).resolve().parent.parent / "assets" / "quality_vs_steps.json"
+
+
+def cell_label(name: str, steps: int) -> str:
+    return f"{SAMPLERS[name].label} · {steps}"
+
+
+def checked_cells(values: Any, lang: str) -> list[tuple[str, int]]:
+    """The ticked cells, validated, fastest first (so the first results appear at once)."""
+    if not isinstance(values, list) or not values:
+        raise gr.Error(tr("cmp_no_cells", lang))
+    if len(values) > compare.MAX_CELLS:
+        raise gr.Error(tr("cmp_too_many", lang, n=compare.MAX_CELLS))
+    try:
+        cells = sorted({compare.parse_cell(v) for v in values}, key=lambda c: (SAMPLERS[c[0]].nfe(c[1]), c[0]))
+    except ValueError:
+        raise gr.Error(tr("err_choice", lang, name=tr("cmp_cells", lang), choices="sampler:steps")) from None
+    return cells
+
+
+def timesteps_chart(ctx: AppContext, cells: list[tuple[str, int]], lang: str) -> str:
+    schedule = ctx.schedules["linear"]
+    ks, curves = schedule_curves(schedule)
+    rows = [(cell_label(n, s), timesteps_of(n, schedule, s)) for n, s in cells]
+    return charts.timestep_rows(tr("cmp_timesteps", lang), tr("cmp_alpha_bar", lang), ks.tolist(),
+                                curves["alpha_bar"].tolist(), rows, x_label="t")
+
+
+def quality_chart(lang: str) -> str:
+    """The measured quality-vs-NFE curves from assets/quality_vs_steps.json, or a note that it is missing."""
+    if not QUALITY_FILE.is_file():
+        return f"<p>{tr('cmp_quality_missing', lang)}</p>"
+    data = json.loads(QUALITY_FILE.read_text(encoding="utf-8"))
+    series, xs_all = [], sorted({r["nfe"] for r in data["rows"]})
+    for name in SAMPLERS:
+        pts = {r["nfe"]: r["frechet"] for r in data["rows"] if r["sampler"] == name}
+        if pts:
+            series.append((SAMPLERS[name].label, [pts.get(x, float("nan")) for x in xs_all]))
+    top = max(v for _, ys in series for v in ys if v == v) * 1.05
+    log_x = [math.log10(x) for x in xs_all]
+    chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, series, y_range=(0.0, top),
+                              x_label=tr("cmp_axis_nfe", lang))
+    note = tr("cmp_quality_note", lang, n=data["n"], seed=data["seed"], when=data["when"], floor=data["frechet_real"])
+    return chart + f"<p style='font-size:0.85em'>{note}</p>"
+
+
+def build(ctx: AppContext, demo: gr.Blocks) -> None:
+    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+    model = ctx.models.get("digits")
+    if model is None:
+        gr.Markdown(tr("dn_unavailable", "en", why=ctx.model_errors.get("digits", "?")))
+        return
+    choices = [(cell_label(n, s), compare.cell_key(n, s)) for n, s in compare.DEFAULT_CELLS + compare.EXTRA_CELLS]
+    gr.Markdown(T("cmp_intro"))
+    gr.Markdown(T("cmp_diagram"))
+    with gr.Row():
+        with gr.Column(scale=1):
+            cells = gr.CheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in compare.DEFAULT_CELLS],
+                                     label=T("cmp_cells"), info=T("cmp_cells_info"))
+            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
+            count = RawSlider(1, 16, value=8, step=1, label=T("cmp_count"))
+            with gr.Row():
+                go = gr.Button(T("cmp_go"), variant="primary")
+                stop = gr.Button(T("stop"), variant="stop")
+        with gr.Column(scale=3):
+            status = gr.Markdown()
+            gallery = gr.Gallery(label=T("cmp_gallery"), columns=5, height="auto", format="png", object_fit="contain",
+                                 elem_classes=["pixelated"])
+    steps_plot = gr.HTML()
+    quality = gr.HTML()
+
+    def race(values: Any, seed_v: Any, count_v: Any, request: gr.Request) -> Iterator[tuple]:
+        lang = lang_of(request)
+        chosen = checked_cells(values, lang)
+        s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
+        n = validate.number(count_v, "cmp_count", 1, 16, lang)
+        done: list[tuple[Any, str]] = []
+        t0 = time.perf_counter()
+        yield [], "", timesteps_chart(ctx, chosen, lang)
+        for ev in compare.race(model, model.schedule, chosen, seed=s, n=n, device=model.device):
+            name, steps = compare.parse_cell(ev.key)
+            if ev.result is None:
+                yield gr.skip(), tr("cmp_progress", lang, label=cell_label(name, steps), step=ev.step, n=ev.num_steps), gr.skip()
+                continue
+            r = ev.result
+            caption = tr("cmp_caption", lang, label=SAMPLERS[name].label, steps=steps, nfe=r.nfe, secs=r.seconds)
+            done.append((r.picture, caption))
+            yield list(done), caption, gr.skip()
+        yield gr.skip(), tr("cmp_done", lang, cells=len(done), secs=time.perf_counter() - t0), gr.skip()
+
+    def on_cells(values: Any, request: gr.Request) -> str:
+        lang = lang_of(request)
+        return timesteps_chart(ctx, checked_cells(values, lang), lang)
+
+    def on_load(request: gr.Request) -> tuple[str, str]:
+        lang = lang_of(request)
+        return timesteps_chart(ctx, list(compare.DEFAULT_CELLS), lang), quality_chart(lang)
+
+    event = go.click(race, [cells, seed, count], [gallery, status, steps_plot], api_name="compare", concurrency_id="model",
+                     concurrency_limit=1)
+    stop.click(None, cancels=[event], api_name=False)
+    cells.change(on_cells, [cells], [steps_plot], api_name=False, show_progress="hidden", concurrency_id="light")
+    demo.load(on_load, None, [steps_plot, quality], api_name="compare_charts", concurrency_id="light")

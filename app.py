@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ui import compare_tab, denoise_tab, noise_tab
+from ui import compare_tab, denoise_tab, dye_tab, noise_tab
 from ui.context import AppContext
 from ui.i18n import I18N, T
 
@@ -18,7 +18,7 @@ def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
         gr.Markdown(T("app_intro"))
         with gr.Tabs(selected="noise"):
             with gr.Tab(T("tab_dye"), id="dye"):
-                gr.Markdown(T("coming_soon"))
+                dye_tab.build(ctx, demo)
             with gr.Tab(T("tab_noise"), id="noise"):
                 noise_tab.build(ctx, demo)
             with gr.Tab(T("tab_denoise"), id="denoise"):

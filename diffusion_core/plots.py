@@ -24,3 +24,11 @@ def new_figure(w: float, h: float):
     plt.rcParams["axes.unicode_minus"] = False
     fig, ax = plt.subplots(figsize=(w, h))
     return fig, ax
+
+
+def cjk_font_path() -> str | None:
+    """The file of an installed font with Chinese glyphs (for drawing the character 扩), or None."""
+    name = cjk_font()
+    if name is None:
+        return None
+    return next((f.fname for f in font_manager.fontManager.ttflist if f.name == name), None)

@@ -13,7 +13,8 @@ from uploads import corpus
 
 EXPECTED = {"/load_photo", "/noisy_view", "/noise_initial_view", "/jump_vs_walk", "/record_film",
             "/generate", "/revisit", "/one_jump", "/eta_pair", "/nearest_training", "/reform_digit",
-            "/compare", "/compare_charts"}
+            "/compare", "/compare_charts", "/drop_dye", "/model_dye", "/train_points", "/unmix_film",
+            "/dye_initial_view"}
 
 
 def test_every_endpoint_is_named_on_purpose(client):
@@ -166,3 +167,23 @@ def test_compare_refuses_bad_cells(client):
         client.predict([], 0, 2, api_name="/compare")
     with pytest.raises(AppError):
         client.predict(["ddim:9999"], 0, 2, api_name="/compare")
+
+
+def test_dye_endpoints_and_their_checks(app_url, client):
+    glass, heat, chart, status, cloud, hist = client.predict(0.25, 0.75, 120, 1000, 0, 300, api_name="/drop_dye")
+    assert "0.25" in status and "<svg" in chart and "<svg" in hist
+    for bad in ((1.5, 0.5, 10, 1000, 0, 10), (0.5, 0.5, 10, 10**9, 0, 10), (0.5, 0.5, -1, 1000, 0, 10)):
+        with pytest.raises(AppError):
+            client.predict(*bad, api_name="/drop_dye")
+    out = raw_call(app_url, "drop_dye", '{"data": [NaN, 0.5, 10, 1000, 0, 10]}')
+    assert "event: error" in out and "finite" in out
+    with pytest.raises(AppError, match="draw a bigger shape"):
+        client.predict("drawn", None, 2, 0, api_name="/train_points")
+    with pytest.raises(AppError, match="Training seconds"):
+        client.predict("heart", None, 3600, 0, api_name="/train_points")
+
+
+def test_unmix_needs_training_first(app_url):
+    fresh = Client(app_url, verbose=False)
+    with pytest.raises(AppError, match="Train the denoiser first"):
+        fresh.predict(0, api_name="/unmix_film")

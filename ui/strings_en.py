@@ -175,4 +175,63 @@ EN: dict[str, str] = {
     "cmp_quality_missing": "The quality-vs-steps file has not been measured yet (python bench/quality_vs_steps.py writes assets/quality_vs_steps.json).",
     "cmp_quality_note": "Measured on {n} digits per point, seed {seed}, {when}. Fréchet distance of classifier features to the 5,000 real digits; the real-digit floor at this size is {floor:.1f}.",
     "cmp_axis_nfe": "network calls (log scale)",
+
+    # --- dye tab ---------------------------------------------------------------------------
+    "dye_intro": (
+        "### Order dissolving into disorder\n"
+        "**Click anywhere in the glass** to drop dye there. Each dye particle is kicked about at random by "
+        "water molecules (a random walk); together they spread until the colour is even. That even glass is "
+        "the state of **maximum entropy**: it no longer remembers where the drop fell."
+    ),
+    "dye_glass": "The glass: click to drop dye",
+    "dye_time": "Time (random-walk steps)",
+    "dye_particles": "Particles",
+    "dye_heat": "The heat equation (the smooth average of all possible walks)",
+    "dye_entropy_title": "Entropy of the dye (1 = perfectly even)",
+    "dye_entropy": "entropy",
+    "dye_axis_time": "time",
+    "dye_where": "Drop at ({x:.2f}, {y:.2f}); entropy now {h:.3f}.",
+    "model_intro": (
+        "### The model's dye: diffusion with a pull to the centre\n"
+        "A diffusion model's forward process on the same particles is x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε: they spread "
+        "**and** shrink towards the centre. The end is not an even glass but a **standard Gaussian cloud** N(0, I), "
+        "the same whatever the drop was. That is the point: generation must start from a distribution we know "
+        "and can sample, so the end of the forward process has to be known exactly."
+    ),
+    "model_t": "t (forward-process steps)",
+    "model_cloud": "The particles under the forward process (circles: 1σ and 2σ of N(0, I))",
+    "model_hist": "x-coordinates of the particles against N(0, 1)",
+    "unmix_intro": (
+        "### Dye that un-mixes\n"
+        "Start from a shape of dye, dissolve it, and train a tiny network (an MLP with about 35 thousand "
+        "numbers) **live, right here**, to predict the noise. Each training batch draws a random t for every "
+        "point. Then run the film backwards: particles flow out of the Gaussian cloud back into the shape, "
+        "pushed by the learned field (arrows)."
+    ),
+    "unmix_shape": "Shape",
+    "preset_heart": "heart",
+    "preset_kuo": "the character 扩",
+    "preset_spiral": "spiral",
+    "preset_moons": "two moons",
+    "preset_drawn": "my drawing",
+    "unmix_draw": "Or draw a shape (choose “my drawing”)",
+    "unmix_seconds": "Training seconds",
+    "unmix_train": "Train the denoiser",
+    "unmix_play": "Run the film backwards",
+    "unmix_loss_title": "Training loss (MSE of the noise guess)",
+    "unmix_loss": "loss",
+    "unmix_axis_s": "seconds",
+    "unmix_shape_img": "The shape (what the data looks like)",
+    "unmix_film": "Reverse film: noise → shape",
+    "unmix_status": "step {step} / {n} · t = {t:.0f}",
+    "unmix_done": "{share:.0%} of the particles landed inside the shape (tolerance {tol}).",
+    "unmix_trained": "Trained {steps} batches in {secs:.1f} s; final loss {loss:.3f}.",
+    "unmix_need_model": "Train the denoiser first.",
+    "unmix_gif": "Download the film (GIF)",
+    "err_too_few_points": "Please draw a bigger shape: too few points were drawn.",
+    "err_click": "Please click inside the glass.",
+    "dye_drop_keys": "Drop by coordinates (keyboard)",
+    "dye_x": "x (0 = left wall, 1 = right wall)",
+    "dye_y": "y (0 = bottom, 1 = top)",
+    "dye_drop_btn": "Drop dye here",
 }

@@ -174,4 +174,60 @@ ZH: dict[str, str] = {
     "cmp_quality_missing": "还没有测量质量-步数曲线（运行 python bench/quality_vs_steps.py 会写出 assets/quality_vs_steps.json）。",
     "cmp_quality_note": "每个点用 {n} 个数字、种子 {seed}，测于 {when}。指标是分类器特征与 5000 张真实数字之间的 Fréchet 距离；同样数量的真实数字的下限是 {floor:.1f}。",
     "cmp_axis_nfe": "网络调用次数（对数刻度）",
+
+    # --- dye tab ---------------------------------------------------------------------------
+    "dye_intro": (
+        "### 从有序到无序\n"
+        "**在杯子里任意点一下**，就在那里滴下一滴颜料。每个颜料粒子都被水分子随机地撞来撞去（随机游走）；"
+        "它们一起散开，直到颜色变得均匀。均匀的那杯水就是**熵最大**的状态：它已经不记得颜料滴在了哪里。"
+    ),
+    "dye_glass": "水杯：点击滴入颜料",
+    "dye_time": "时间（随机游走的步数）",
+    "dye_particles": "粒子数",
+    "dye_heat": "热方程（所有可能路径的平滑平均）",
+    "dye_entropy_title": "颜料的熵（1 = 完全均匀）",
+    "dye_entropy": "熵",
+    "dye_axis_time": "时间",
+    "dye_where": "滴在 ({x:.2f}, {y:.2f})；当前的熵为 {h:.3f}。",
+    "model_intro": (
+        "### 模型里的颜料：一边扩散，一边被拉向中心\n"
+        "扩散模型对同样这些粒子的前向过程是 x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε：它们一边散开，**一边**向中心收缩。"
+        "最后得到的不是一杯均匀的水，而是一团**标准高斯云** N(0, I)，无论最初的颜料是什么形状都一样。"
+        "这正是关键：生成必须从一个我们知道、而且能抽样的分布出发，所以前向过程的终点必须是确切已知的。"
+    ),
+    "model_t": "t（前向过程的步数）",
+    "model_cloud": "前向过程中的粒子（圆圈：N(0, I) 的 1σ 与 2σ）",
+    "model_hist": "粒子横坐标的分布与 N(0, 1) 对比",
+    "unmix_intro": (
+        "### 会“复原”的颜料\n"
+        "从一个颜料图形出发，让它溶解，然后就在这里**现场训练**一个很小的网络（约 3.5 万个参数的 MLP）"
+        "来预测噪声。每个训练批次都给每个点随机抽一个 t。然后把过程倒着放：粒子在学到的向量场（箭头）推动下，"
+        "从高斯云中流回原来的形状。"
+    ),
+    "unmix_shape": "形状",
+    "preset_heart": "爱心",
+    "preset_kuo": "汉字“扩”",
+    "preset_spiral": "螺旋",
+    "preset_moons": "双月",
+    "preset_drawn": "我画的",
+    "unmix_draw": "或者自己画一个形状（选择“我画的”）",
+    "unmix_seconds": "训练秒数",
+    "unmix_train": "训练去噪网络",
+    "unmix_play": "倒放过程",
+    "unmix_loss_title": "训练损失（噪声预测的均方误差）",
+    "unmix_loss": "损失",
+    "unmix_axis_s": "秒",
+    "unmix_shape_img": "形状（数据的样子）",
+    "unmix_film": "倒放：噪声 → 形状",
+    "unmix_status": "第 {step} / {n} 步 · t = {t:.0f}",
+    "unmix_done": "{share:.0%} 的粒子落回了形状之内（容差 {tol}）。",
+    "unmix_trained": "用 {secs:.1f} 秒训练了 {steps} 个批次；最终损失 {loss:.3f}。",
+    "unmix_need_model": "请先训练去噪网络。",
+    "unmix_gif": "下载动画（GIF）",
+    "err_too_few_points": "请画大一点：画出的点太少了。",
+    "err_click": "请点击在杯子里面。",
+    "dye_drop_keys": "按坐标滴入（可用键盘）",
+    "dye_x": "x（0 = 左壁，1 = 右壁）",
+    "dye_y": "y（0 = 杯底，1 = 杯口）",
+    "dye_drop_btn": "在这里滴入颜料",
 }

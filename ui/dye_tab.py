@@ -1,0 +1,178 @@
+"""Tab 1, "Drop dye in water": physical diffusion, the model's forward process on the same dye, dye that un-mixes."""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Iterator
+
+import gradio as gr
+import numpy as np
+
+from diffusion_core import dye, points
+from diffusion_core.forward import density_histogram, normal_curve
+from diffusion_core.media import save_gif
+from diffusion_core.render import points_picture
+
+from . import charts, validate
+from .components import RawNumber, RawRadio, RawSlider
+from .context import AppContext
+from .i18n import T, lang_of, tr
+
+GLASS = 288                  # the glass picture is GLASS x GLASS pixels (48 x 6)
+MAX_PARTICLES = 5000
+MAX_TRAIN_S = 30
+FILM_PARTICLES, FILM_STEPS, TOL = 2000, 100, 0.06
+SHAPES = points.PRESETS + ("drawn",)
+
+
+def glass_views(x: float, y: float, t: Any, n: Any, seed: Any, lang: str) -> tuple:
+    steps = validate.number(t, "dye_time", 0, dye.MAX_STEPS, lang)
+    count = validate.number(n, "dye_particles", 100, MAX_PARTICLES, lang)
+    s = validate.number(seed, "seed", 0, 2**31 - 1, lang)
+    st = dye.dye_at(x, y, steps, count, s)
+    ks, hs = dye.entropy_curve(round(x, 3), round(y, 3), min(count, 1500), s, every=40)
+    chart = charts.line_chart(tr("dye_entropy_title", lang), ks, [(tr("dye_entropy", lang), hs)], cursor=steps,
+                              x_label=tr("dye_axis_time", lang))
+    return st.picture, st.heat_picture, chart, tr("dye_where", lang, x=x, y=y, h=st.entropy)
+
+
+def model_views(ctx: AppContext, x: float, y: float, t: Any, seed: Any, lang: str) -> tuple:
+    k = validate.number(t, "model_t", 0, 1000, lang)
+    s = validate.number(seed, "seed", 0, 2**31 - 1, lang)
+    x0 = dye.release(x, y, 2000, s) * 2 - 1                         # the glass [0, 1]^2 -> data scale [-1, 1]^2
+    pts = points.forward_points(x0, k, ctx.schedules["linear"], s)
+    hist, edges = density_histogram(pts[:, 0], 40, -4.0, 4.0)
+    h = charts.histogram(tr("model_hist", lang), hist.tolist(), edges.tolist(), normal_curve(),
+                         ("x", "N(0, 1)"), f"t = {k}")
+    return points_picture(pts, extent=3.5, size=GLASS, unit_circle=True), h
+
+
+def shape_mask(shape: Any, drawing: Any, lang: str) -> np.ndarray:
+    shape = validate.choice(shape, SHAPES, "unmix_shape", lang)
+    if shape != "drawn":
+        return points.preset_mask(shape)
+    layer = drawing.get("composite") if isinstance(drawing, dict) else drawing
+    if not isinstance(layer, np.ndarray) or layer.ndim not in (2, 3):
+        raise gr.Error(tr("err_too_few_points", lang))
+    ink = layer[..., 3] if layer.ndim == 3 and layer.shape[2] == 4 else 255 - (layer if layer.ndim == 2 else layer.mean(2))
+    try:
+        return points.mask_from_drawing(np.asarray(ink).astype(np.uint8))
+    except ValueError:
+        raise gr.Error(tr("err_too_few_points", lang)) from None
+
+
+def build(ctx: AppContext, demo: gr.Blocks) -> None:
+    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+    where = gr.State((0.5, 0.5))
+    trained = gr.State(None, time_to_live=1800)                   # (PointDenoiser, mask) per learner
+    gr.Markdown(T("dye_intro"))
+    with gr.Row():
+        glass = gr.Image(label=T("dye_glass"), format="png", height=GLASS + 40, interactive=False, elem_id="glass")
+        heat = gr.Image(label=T("dye_heat"), format="png", height=GLASS + 40, interactive=False)
+        with gr.Column():
+            t = RawSlider(0, dye.MAX_STEPS, value=60, step=1, label=T("dye_time"))
+            n = RawSlider(100, MAX_PARTICLES, value=3000, step=100, label=T("dye_particles"))
+            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0)
+            status = gr.Markdown()
+            with gr.Accordion(T("dye_drop_keys"), open=False):
+                x_in = RawSlider(0, 1, value=0.5, step=0.01, label=T("dye_x"))
+                y_in = RawSlider(0, 1, value=0.5, step=0.01, label=T("dye_y"))
+                drop_btn = gr.Button(T("dye_drop_btn"))
+    entropy = gr.HTML()
+
+    gr.Markdown(T("model_intro"))
+    with gr.Row():
+        model_t = RawSlider(0, 1000, value=100, step=1, label=T("model_t"))
+    with gr.Row():
+        cloud = gr.Image(label=T("model_cloud"), format="png", height=GLASS + 40, interactive=False)
+        cloud_hist = gr.HTML()
+
+    gr.Markdown(T("unmix_intro"))
+    with gr.Row():
+        with gr.Column():
+            shape = RawRadio([(T(f"preset_{p}"), p) for p in SHAPES], value="kuo", label=T("unmix_shape"))
+            sketch = gr.Sketchpad(label=T("unmix_draw"), type="numpy", height=220, canvas_size=(256, 256))
+            seconds = RawSlider(2, MAX_TRAIN_S, value=20, step=1, label=T("unmix_seconds"))
+            with gr.Row():
+                train_btn = gr.Button(T("unmix_train"), variant="primary")
+                play_btn = gr.Button(T("unmix_play"))
+        with gr.Column():
+            shape_img = gr.Image(label=T("unmix_shape_img"), format="png", height=GLASS + 40, interactive=False)
+            loss = gr.HTML()
+        with gr.Column():
+            film = gr.Image(label=T("unmix_film"), format="png", height=GLASS + 40, interactive=False)
+            film_md = gr.Markdown()
+            film_gif = gr.File(label=T("unmix_gif"), interactive=False)
+
+    def on_click(t_v: Any, n_v: Any, seed_v: Any, k_v: Any, evt: gr.SelectData, request: gr.Request):
+        lang = lang_of(request)
+        idx = evt.index if isinstance(evt.index, (list, tuple)) and len(evt.index) == 2 else None
+        if idx is None or not all(isinstance(v, (int, float)) for v in idx):
+            raise gr.Error(tr("err_click", lang))
+        x, y = idx[0] / GLASS, 1 - idx[1] / GLASS
+        if not (0 <= x <= 1 and 0 <= y <= 1):
+            raise gr.Error(tr("err_click", lang))
+        return ((x, y),) + glass_views(x, y, t_v, n_v, seed_v, lang) + model_views(ctx, x, y, k_v, seed_v, lang)
+
+    def on_glass(pos: Any, t_v: Any, n_v: Any, seed_v: Any, request: gr.Request):
+        x, y = pos if isinstance(pos, tuple) else (0.5, 0.5)
+        return glass_views(x, y, t_v, n_v, seed_v, lang_of(request))
+
+    def drop_at(x_v: Any, y_v: Any, t_v: Any, n_v: Any, seed_v: Any, k_v: Any, request: gr.Request):
+        lang = lang_of(request)
+        x = validate.number(x_v, "dye_x", 0.0, 1.0, lang, integer=False)
+        y = validate.number(y_v, "dye_y", 0.0, 1.0, lang, integer=False)
+        return ((x, y),) + glass_views(x, y, t_v, n_v, seed_v, lang) + model_views(ctx, x, y, k_v, seed_v, lang)
+
+    def on_model(pos: Any, k_v: Any, seed_v: Any, request: gr.Request):
+        x, y = pos if isinstance(pos, tuple) else (0.5, 0.5)
+        return model_views(ctx, x, y, k_v, seed_v, lang_of(request))
+
+    def train(shape_v: Any, drawing: Any, secs_v: Any, seed_v: Any, request: gr.Request) -> Iterator[tuple]:
+        lang = lang_of(request)
+        mask = shape_mask(shape_v, drawing, lang)
+        secs = validate.number(secs_v, "unmix_seconds", 1, MAX_TRAIN_S, lang)
+        s = validate.number(seed_v, "seed", 0, 2**31 - 1, lang)
+        data = points.sample_mask(mask, 20000, s)
+        model = points.PointDenoiser()
+        picture = points_picture(data[:FILM_PARTICLES], extent=1.2, size=GLASS, mask=mask)
+        xs, ys = [], []
+        for tick in points.train_points(model, data, ctx.schedules["linear"], seconds=secs, seed=s):
+            xs.append(tick.seconds)
+            ys.append(tick.loss)
+            chart = charts.line_chart(tr("unmix_loss_title", lang), xs if len(xs) > 1 else [0, xs[0]],
+                                      [(tr("unmix_loss", lang), ys if len(ys) > 1 else ys * 2)],
+                                      y_range=(0.0, max(max(ys) * 1.1, 0.1)), x_label=tr("unmix_axis_s", lang))
+            yield picture, chart, None, tr("unmix_trained", lang, steps=tick.step, secs=tick.seconds, loss=tick.loss)
+        yield picture, chart, (model, mask), tr("unmix_trained", lang, steps=tick.step, secs=tick.seconds, loss=tick.loss)
+
+    def play(state: Any, seed_v: Any, request: gr.Request) -> Iterator[tuple]:
+        lang = lang_of(request)
+        if not isinstance(state, tuple):
+            raise gr.Error(tr("unmix_need_model", lang))
+        model, mask = state
+        s = validate.number(seed_v, "seed", 0, 2**31 - 1, lang)
+        frames = []
+        for step, t_now, pts in points.reverse_film(model, ctx.schedules["linear"], FILM_PARTICLES, FILM_STEPS, s):
+            pic = points_picture(pts, extent=2.5, size=GLASS, arrows=points.field(model, t_now, extent=2.4))
+            frames.append(pic)
+            yield pic, tr("unmix_status", lang, step=step, n=FILM_STEPS, t=t_now), None
+        share = points.inside_share(pts, mask, TOL)
+        last = points_picture(pts, extent=1.2, size=GLASS, mask=mask)
+        gif = save_gif(frames[::2] + [last], ctx.tmp_dir / f"unmix-{uuid.uuid4().hex[:8]}.gif", fps=15)
+        yield last, tr("unmix_done", lang, share=share, tol=TOL), str(gif)
+
+    light = dict(show_progress="hidden", concurrency_id="light")
+    model_out = [cloud, cloud_hist]
+    glass.select(on_click, [t, n, seed, model_t], [where, glass, heat, entropy, status] + model_out, api_name=False, **light)
+    for slider in (t, n, seed):
+        slider.change(on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name=False,
+                      trigger_mode="always_last", **light)
+    drop_btn.click(drop_at, [x_in, y_in, t, n, seed, model_t], [where, glass, heat, entropy, status] + model_out,
+                   api_name="drop_dye", **light)
+    model_t.change(on_model, [where, model_t, seed], model_out, api_name="model_dye", trigger_mode="always_last", **light)
+    train_btn.click(train, [shape, sketch, seconds, seed], [shape_img, loss, trained, film_md], api_name="train_points",
+                    concurrency_id="model", concurrency_limit=1)
+    play_btn.click(play, [trained, seed], [film, film_md, film_gif], api_name="unmix_film", concurrency_id="model",
+                   concurrency_limit=1)
+    demo.load(on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name="dye_initial_view", **light)
+    demo.load(on_model, [where, model_t, seed], model_out, api_name=False, **light)

@@ -37,6 +37,20 @@ def timeline(ts: list[float], index: int, lang: str) -> str:
                              cursor=index, x_label=tr("dn_timeline_axis", lang))
 
 
+def digits_image(label_key: str, height: int) -> gr.Image:
+    return gr.Image(label=T(label_key), format="png", height=height, interactive=False, elem_classes=PIXELATED)
+
+
+def question(button_key: str, head_key: str, image_keys: tuple[str, ...], height: int = 240) -> tuple[gr.Button, list]:
+    """A folded section: the learner's question, a button, and the pictures that answer it."""
+    with gr.Accordion(T(button_key), open=False):
+        gr.Markdown(T(head_key))
+        button = gr.Button(T(button_key))
+        with gr.Row():
+            images = [digits_image(k, height) for k in image_keys]
+    return button, images
+
+
 def build(ctx: AppContext, demo: gr.Blocks) -> None:
     """Lay out the tab and wire its events (call inside a gr.Blocks)."""
     model = ctx.models.get("digits")
@@ -61,9 +75,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 stop = gr.Button(T("stop"), variant="stop")
         with gr.Column(scale=3):
             with gr.Row():
-                img_xt = gr.Image(label=T("dn_xt"), format="png", height=300, interactive=False, elem_classes=PIXELATED)
-                img_x0 = gr.Image(label=T("dn_x0"), format="png", height=300, interactive=False, elem_classes=PIXELATED)
-                img_eps = gr.Image(label=T("dn_eps"), format="png", height=300, interactive=False, elem_classes=PIXELATED)
+                img_xt, img_x0, img_eps = (digits_image(k, 300) for k in ("dn_xt", "dn_x0", "dn_eps"))
             status = gr.Markdown()
             with gr.Row():
                 line = gr.HTML()
@@ -71,23 +83,10 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                     scrub = RawSlider(0, KEEP_FRAMES - 1, value=0, step=1, label=T("scrub"), info=T("scrub_info"))
                     gif = gr.File(label=T("gif"), interactive=False)
 
-    with gr.Accordion(T("jump_go"), open=False):
-        gr.Markdown(T("jump_head"))
-        jump_go = gr.Button(T("jump_go"))
-        with gr.Row():
-            jump_one = gr.Image(label=T("jump_one"), format="png", height=240, interactive=False, elem_classes=PIXELATED)
-            jump_full = gr.Image(label=T("jump_full"), format="png", height=240, interactive=False, elem_classes=PIXELATED)
-    with gr.Accordion(T("eta_go"), open=False):
-        gr.Markdown(T("eta_head"))
-        eta_go = gr.Button(T("eta_go"))
-        with gr.Row():
-            eta0 = gr.Image(label=T("eta_0"), format="png", height=240, interactive=False, elem_classes=PIXELATED)
-            eta1 = gr.Image(label=T("eta_1"), format="png", height=240, interactive=False, elem_classes=PIXELATED)
-    with gr.Accordion(T("copy_go"), open=False):
-        gr.Markdown(T("copy_head"))
-        copy_go = gr.Button(T("copy_go"))
-        copy_img = gr.Image(label=T("copy_img"), format="png", height=280, interactive=False, elem_classes=PIXELATED)
-        copy_md = gr.Markdown()
+    jump_go, (jump_one, jump_full) = question("jump_go", "jump_head", ("jump_one", "jump_full"))
+    eta_go, (eta0, eta1) = question("eta_go", "eta_head", ("eta_0", "eta_1"))
+    copy_go, (copy_img,) = question("copy_go", "copy_head", ("copy_img",), height=280)
+    copy_md = gr.Markdown()
     with gr.Accordion(T("reform_go"), open=False):
         gr.Markdown(T("reform_head"))
         with gr.Row():
@@ -95,8 +94,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             reform_t = RawSlider(0, 1000, value=400, step=1, label=T("reform_t"))
             reform_go = gr.Button(T("reform_go"))
         with gr.Row():
-            outs = [gr.Image(label=T(k), format="png", height=160, interactive=False, elem_classes=PIXELATED)
-                    for k in ("reform_original", "reform_noised", "reform_model", "reform_record")]
+            outs = [digits_image(k, 160) for k in ("reform_original", "reform_noised", "reform_model", "reform_record")]
         reform_md = gr.Markdown()
 
     def generate(sampler_v, steps_v, eta_v, seed_v, count_v, frames: list, request: gr.Request,

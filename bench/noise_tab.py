@@ -37,11 +37,7 @@ def reform_error() -> dict:
     s = NoiseSchedule("linear")
     img = np.asarray(__import__("PIL.Image", fromlist=["Image"]).open(forward_example()).convert("RGB"))
     x0 = forward.to_x0(img)
-    x = x0
-    for _, x in forward.dissolve(x0, s, seed=0):
-        pass
-    for _, x in forward.reform(x, s, seed=0, start=1000):
-        pass
+    x = forward.reform_from(forward.dissolve_to(x0, s, 0, 1000), s, 0, 1000)
     err = float((x - x0).abs().max())
     return {"what": "reform with the record after 1000 steps", "max_abs_error": err, "goal": 1e-4}
 

@@ -104,12 +104,8 @@ def reform_digit(model: Model, schedule: NoiseSchedule, index: int, k: int, seed
     """Noise training digit ``index`` step by step to k; reform it with the model (DDIM) and with the record."""
     digit = mnist_digits()[0][index]
     x0 = to_model_range(digit[None]).double()[0]                          # [1, 28, 28]
-    x_k = x0
-    for _, x_k in forward.dissolve(x0, schedule, seed, upto=k):
-        pass
-    exact = x_k
-    for _, exact in forward.reform(x_k, schedule, seed, start=k):
-        pass
+    x_k = forward.dissolve_to(x0, schedule, seed, k)
+    exact = forward.reform_from(x_k, schedule, seed, k)
     x = x_k[None].float().to(device)
     if k > 0:
         for st in run(model, schedule, x, sampler="ddim", num_steps=num_steps, t_start=k - 1):

@@ -92,6 +92,22 @@ def reform(x_k: Tensor, schedule: NoiseSchedule, seed: int, start: int) -> Itera
         yield k - 1, x
 
 
+def dissolve_to(x0: Tensor, schedule: NoiseSchedule, seed: int, k: int) -> Tensor:
+    """x_k after k small recorded steps (the last frame of ``dissolve``)."""
+    x = x0
+    for _, x in dissolve(x0, schedule, seed, upto=k):  # noqa: B007 - we want the last one
+        pass
+    return x
+
+
+def reform_from(x_k: Tensor, schedule: NoiseSchedule, seed: int, k: int) -> Tensor:
+    """x_0 rebuilt from x_k with the record (the last frame of ``reform``)."""
+    x = x_k
+    for _, x in reform(x_k, schedule, seed, start=k):  # noqa: B007
+        pass
+    return x
+
+
 @dataclass(frozen=True)
 class Stats:
     mean: float

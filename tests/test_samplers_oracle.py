@@ -1,5 +1,4 @@
 """Our samplers against diffusers' schedulers (the test-only oracle) on the same model, x_T and noise."""
-import math
 
 import pytest
 import torch

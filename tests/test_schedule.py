@@ -89,17 +89,11 @@ def test_reform_with_record_is_exact():
     rng = np.random.default_rng(0)
     img = rng.integers(0, 256, (32, 24, 3), dtype=np.uint8)
     x0 = forward.to_x0(img)
-    x_T = None
-    for _, x_T in forward.dissolve(x0, s, seed=11):
-        pass
+    x_T = forward.dissolve_to(x0, s, 11, 1000)
     assert abs(float(x_T.std()) - 1) < 0.05, "after 1000 steps the picture is noise"
-    back = None
-    for _, back in forward.reform(x_T, s, seed=11, start=1000):
-        pass
+    back = forward.reform_from(x_T, s, 11, 1000)
     assert float((back - x0).abs().max()) <= 1e-4
-    wrong = None
-    for _, wrong in forward.reform(x_T, s, seed=12, start=1000):   # someone else's record
-        pass
+    wrong = forward.reform_from(x_T, s, 12, 1000)              # someone else's record
     assert float((wrong - x0).abs().max()) > 1.0
 
 

@@ -16,6 +16,7 @@ from diffusion_core.samplers import SAMPLERS, timesteps_of
 from . import charts, validate
 from .components import RawNumber, RawSlider
 from .context import AppContext
+from .pools import LIGHT, MODEL
 from .i18n import T, lang_of, tr
 
 MAX_SEED = 2**31 - 1
@@ -117,8 +118,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         return timesteps_chart(ctx, list(compare.DEFAULT_CELLS), lang), quality_chart(lang)
 
-    event = go.click(race, [cells, seed, count], [gallery, status, steps_plot], api_name="compare", concurrency_id="model",
-                     concurrency_limit=1)
+    event = go.click(race, [cells, seed, count], [gallery, status, steps_plot], api_name="compare", **MODEL)
     stop.click(None, cancels=[event], api_name=False)
-    cells.change(on_cells, [cells], [steps_plot], api_name=False, show_progress="hidden", concurrency_id="light")
-    demo.load(on_load, None, [steps_plot, quality], api_name="compare_charts", concurrency_id="light")
+    cells.change(on_cells, [cells], [steps_plot], api_name=False, **LIGHT)
+    demo.load(on_load, None, [steps_plot, quality], api_name="compare_charts", **LIGHT)

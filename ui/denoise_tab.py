@@ -14,12 +14,12 @@ from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 from . import charts, validate
 from .components import RawDropdown, RawNumber, RawSlider
 from .context import AppContext
+from .pools import LIGHT, MODEL
 from .i18n import T, lang_of, tr
 
 MAX_SEED = 2**31 - 1
 MAX_COUNT = 16
 KEEP_FRAMES = 100           # frames kept per learner for the scrubber (bounded memory)
-MODEL = dict(concurrency_id="model", concurrency_limit=1)
 PIXELATED = ["pixelated"]
 
 
@@ -165,10 +165,10 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                          api_name="generate", **MODEL)
     stop.click(None, cancels=[run_event], api_name=False)
     scrub.input(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status], api_name="revisit",
-                 show_progress="hidden", concurrency_id="light", trigger_mode="always_last")
+                 trigger_mode="always_last", **LIGHT)
     jump_go.click(jump, args, [jump_one, jump_full], api_name="one_jump", **MODEL)
     eta_go.click(eta_pair, args, [eta0, eta1], api_name="eta_pair", **MODEL)
     copy_go.click(copies, args, [copy_img, copy_md], api_name="nearest_training", **MODEL)
     reform_go.click(reform, [digit, reform_t, seed], outs + [reform_md], api_name="reform_digit", **MODEL)
     sampler.change(lambda name: SAMPLERS[name].default_steps if name in SAMPLERS else gr.update(), [sampler], [steps],
-                   api_name=False, show_progress="hidden", concurrency_id="light")
+                   api_name=False, **LIGHT)

@@ -15,6 +15,7 @@ from diffusion_core.render import points_picture
 from . import charts, validate
 from .components import RawNumber, RawRadio, RawSlider
 from .context import AppContext
+from .pools import LIGHT, MODEL
 from .i18n import T, lang_of, tr
 
 GLASS = 288                  # the glass picture is GLASS x GLASS pixels (48 x 6)
@@ -161,18 +162,16 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         gif = save_gif(frames[::2] + [last], ctx.tmp_dir / f"unmix-{uuid.uuid4().hex[:8]}.gif", fps=15)
         yield last, tr("unmix_done", lang, share=share, tol=TOL), str(gif)
 
-    light = dict(show_progress="hidden", concurrency_id="light")
     model_out = [cloud, cloud_hist]
-    glass.select(on_click, [t, n, seed, model_t], [where, glass, heat, entropy, status] + model_out, api_name=False, **light)
+    glass.select(on_click, [t, n, seed, model_t], [where, glass, heat, entropy, status] + model_out, api_name=False, **LIGHT)
     for slider in (t, n, seed):
         slider.change(on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name=False,
-                      trigger_mode="always_last", **light)
+                      trigger_mode="always_last", **LIGHT)
     drop_btn.click(drop_at, [x_in, y_in, t, n, seed, model_t], [where, glass, heat, entropy, status] + model_out,
-                   api_name="drop_dye", **light)
-    model_t.change(on_model, [where, model_t, seed], model_out, api_name="model_dye", trigger_mode="always_last", **light)
+                   api_name="drop_dye", **LIGHT)
+    model_t.change(on_model, [where, model_t, seed], model_out, api_name="model_dye", trigger_mode="always_last", **LIGHT)
     train_btn.click(train, [shape, sketch, seconds, seed], [shape_img, loss, trained, film_md], api_name="train_points",
-                    concurrency_id="model", concurrency_limit=1)
-    play_btn.click(play, [trained, seed], [film, film_md, film_gif], api_name="unmix_film", concurrency_id="model",
-                   concurrency_limit=1)
-    demo.load(on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name="dye_initial_view", **light)
-    demo.load(on_model, [where, model_t, seed], model_out, api_name=False, **light)
+                    **MODEL)
+    play_btn.click(play, [trained, seed], [film, film_md, film_gif], api_name="unmix_film", **MODEL)
+    demo.load(on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name="dye_initial_view", **LIGHT)
+    demo.load(on_model, [where, model_t, seed], model_out, api_name=False, **LIGHT)

@@ -15,6 +15,7 @@ from diffusion_core.media import save_gif
 from . import charts, validate
 from .components import RawNumber, RawRadio, RawSlider, UploadImage
 from .context import AppContext
+from .pools import LIGHT, MODEL
 from .i18n import T, lang_of, tr
 
 KINDS = ("linear", "cosine")
@@ -136,14 +137,13 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     view, full_view = partial(slider_view, ctx), partial(slider_view, ctx, with_noise=True)
     view_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, weights, hist, sched])
     full_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, weights, hist, sched, noise])
-    light = dict(show_progress="hidden", concurrency_id="light", concurrency_limit=4)
-    photo.change(on_photo, [photo], [image_state], api_name="load_photo", **light).success(
-        full_view, **full_io, api_name=False, **light)
-    t.change(view, **view_io, api_name="noisy_view", trigger_mode="always_last", **light)
-    kind.change(view, **view_io, api_name=False, **light)
-    seed.change(full_view, **full_io, api_name=False, **light)
+    photo.change(on_photo, [photo], [image_state], api_name="load_photo", **LIGHT).success(
+        full_view, **full_io, api_name=False, **LIGHT)
+    t.change(view, **view_io, api_name="noisy_view", trigger_mode="always_last", **LIGHT)
+    kind.change(view, **view_io, api_name=False, **LIGHT)
+    seed.change(full_view, **full_io, api_name=False, **LIGHT)
     jump_btn.click(jump_vs_walk, [image_state, t, kind, seed], [jump_img, walk_img, jump_stats],
-                   api_name="jump_vs_walk", concurrency_id="model", concurrency_limit=1)
+                   api_name="jump_vs_walk", **MODEL)
     record_btn.click(record, [image_state, t, kind, seed], [film, film_gif, film_result],
-                     api_name="record_film", concurrency_id="model", concurrency_limit=1)
-    demo.load(full_view, **full_io, api_name="noise_initial_view", **light)
+                     api_name="record_film", **MODEL)
+    demo.load(full_view, **full_io, api_name="noise_initial_view", **LIGHT)

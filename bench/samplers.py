@@ -47,13 +47,29 @@ def timed_run(model, name: str, steps: int, batch: int, repeats: int) -> float:
     return best
 
 
-def levers(repeats: int) -> list[dict]:
+def compiled_lever(repeats: int) -> dict:
+    """torch.compile (inductor, freezing) on top of the app's settings: its speed and its compile time."""
+    import torch._inductor.config as inductor_config
+
+    inductor_config.freezing = True
+    m = pretrained.load("digits", device="cpu")
+    m.net = torch.compile(m.net)
+    t0 = time.perf_counter()
+    sample(m, m.schedule, sampler="dpmpp2m", num_steps=2, shape=(16, 1, 28, 28), seed=0)
+    compile_s = time.perf_counter() - t0
+    return {"lever": f"app settings + torch.compile (compile {compile_s:.0f} s)",
+            "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)}
+
+
+def levers(repeats: int, with_compile: bool = False) -> list[dict]:
     """dpmpp2m, 20 steps, 16 digits under each option."""
     rows = []
     for label, precision, cl in (("fp32 eager", "fp32", False), ("fp32 channels_last", "fp32", True),
                                  ("bf16 autocast", "bf16", False), ("bf16 + channels_last", "bf16", True)):
         m = pretrained.load("digits", device="cpu", precision=precision, channels_last=cl)
         rows.append({"lever": label, "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)})
+    if with_compile:
+        rows.append(compiled_lever(repeats))
     base = rows[0]["dpmpp2m_20_b16_s"]
     for r in rows:
         r["speed-up"] = base / r["dpmpp2m_20_b16_s"]
@@ -84,6 +100,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-levers", action="store_true")
     ap.add_argument("--startup", action="store_true", help="also time app start-up to first answer")
+    ap.add_argument("--compile", action="store_true", help="also measure torch.compile (slow to compile)")
     args = ap.parse_args()
     model = pretrained.load("digits", device="cpu")             # the app's settings
     prec = "bf16" if model.amp_dtype == torch.bfloat16 else "fp32"
@@ -105,7 +122,7 @@ def main() -> None:
     out = {"precision": prec, "gemm_peak_gflops": peak, "flops_per_call_b1": f1, "flops_per_call_b16": f16, "samplers": rows,
            "goals": {"dpmpp2m_20_b16_s": 0.3, "ddpm_1000_b16_s": 20, "share_of_peak": 0.5, "startup_s": 20}}
     if not args.no_levers:
-        lv = levers(args.repeats)
+        lv = levers(args.repeats, args.compile)
         print("\n" + table(lv, ["lever", "dpmpp2m_20_b16_s", "speed-up"]))
         out["levers"] = lv
     if args.startup:

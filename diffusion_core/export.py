@@ -40,9 +40,10 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
         "parameters": sum(v.numel() for v in ck["ema"].values()),
         "data": {k: v for k, v in data.items() if k != "image"},
         "image": data.get("image", {}),
-        "training": {"images_seen": state["step"] * cfg.batch_size, "steps": state["step"],
+        "training": {"images_seen": state.get("images_before", 0) + state["step"] * cfg.batch_size,
+                     "steps": state["step"], "continued_from": state.get("init_from"),
                      "batch_size": cfg.batch_size, "peak_lr": cfg.lr, "lr_schedule": "warm-up + cosine",
-                     "ema_decay": cfg.ema_decay, "minutes": round(state["seconds"] / 60, 1),
+                     "ema_decay": cfg.ema_decay, "minutes": round(state.get("minutes_before", 0.0) + state["seconds"] / 60, 1),
                      "final_loss": round(float(np.mean([l for _, l in state["losses"][-20:]])), 5) if state["losses"] else None,
                      "precision": "bf16 autocast where available", "hardware": "2 CPU cores",
                      "command": f"python -m diffusion_core.train --model {cfg.name}", "config": json.loads(ck["config"])},
@@ -60,7 +61,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     from PIL import Image
 
     Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
-    if cfg.name == "digits":
+    if cfg.name == "digits" and quality_n > 0:
         from .quality import as_dict, evaluate
 
         xs = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(quality_n, *shape), seed=1)

@@ -13,6 +13,7 @@ import contextlib
 import copy
 import json
 import math
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from .unet import TinyUNet, UNetConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
-RUNS = ROOT / "runs"
+RUNS = Path(os.environ.get("DIFFUSION_RUNS") or ROOT / "runs")     # checkpoints (not shipped)
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,12 @@ def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
 
 
 def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: bool = True,
-          checkpoint_every_s: float = 180.0) -> Path:
-    """Train (or resume) the named model; returns the run directory with its checkpoint."""
+          checkpoint_every_s: float = 180.0, init_from: Path | None = None) -> Path:
+    """Train (or resume) the named model; returns the run directory with its checkpoint.
+
+    ``init_from`` (shipped weights, e.g. assets/digits.safetensors) continues an earlier model with a
+    fresh optimizer and learning-rate schedule; the card then counts the images of both runs.
+    """
     device = pick_device()
     run_dir = RUNS / cfg.name
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -96,6 +101,16 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
         state = ck["state"]
         gen.set_state(ck["gen"])
         print(f"resumed {cfg.name} at step {state['step']} ({state['seconds'] / 60:.1f} min so far)")
+    elif init_from is not None:
+        from safetensors.torch import load_file
+
+        weights = load_file(str(init_from))
+        model.load_state_dict(weights), ema.load_state_dict(weights)
+        card_path = Path(init_from).with_suffix(".json")
+        before = json.loads(card_path.read_text())["training"] if card_path.is_file() else {}
+        state.update(images_before=before.get("images_seen", 0), minutes_before=before.get("minutes", 0.0),
+                     init_from=Path(init_from).name)
+        print(f"continuing from {init_from} ({state['images_before']} images seen before)")
 
     total_steps = cfg.images // cfg.batch_size
     next_batch = make_batches(cfg.name, cfg.batch_size, gen)
@@ -160,15 +175,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--minutes", type=float, help="stop (resumably) after this many minutes")
     ap.add_argument("--no-compile", action="store_true", help="skip torch.compile")
     ap.add_argument("--finalize-only", action="store_true", help="only export assets from the checkpoint")
+    ap.add_argument("--init-from", type=Path, help="continue from shipped weights (fresh optimizer and schedule)")
+    ap.add_argument("--skip-quality", action="store_true", help="export without the quality figures (quick runs)")
     args = ap.parse_args(argv)
     cfg = MODELS[args.model]
     if args.images:
         cfg = TrainConfig(**{**cfg.__dict__, "images": args.images})
     if not args.finalize_only:
-        train(cfg, minutes_cap=args.minutes, compile_model=not args.no_compile)
+        train(cfg, minutes_cap=args.minutes, compile_model=not args.no_compile, init_from=args.init_from)
     from .export import export_assets
 
-    export_assets(cfg, RUNS / cfg.name, ASSETS)
+    out = Path(os.environ.get("DIFFUSION_ASSETS_OUT") or ASSETS)
+    out.mkdir(parents=True, exist_ok=True)
+    export_assets(cfg, RUNS / cfg.name, out, quality_n=0 if args.skip_quality else 256)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,9 @@ def test_chinese_locale(app_url):
         body = d.find_element("tag name", "body").text
         assert "扩散课堂" in body and "用小模型去噪" in body
         browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=60)
-        assert "像素值分布" in d.page_source, "server-made chart labels follow the browser's language"
+        # server-made chart labels follow the browser's language (read from the rendered chart, not the page config)
+        browser.wait_for(lambda: "像素值分布" in d.find_element("css selector", "#hist").get_attribute("innerHTML"),
+                         timeout=30)
         ARTIFACTS.mkdir(exist_ok=True)
         d.save_screenshot(str(ARTIFACTS / "noise_tab_zh.png"))
     finally:

@@ -19,6 +19,10 @@ def _y(v: float, lo: float, hi: float) -> float:
     return H - PAD_B - (v - lo) / (hi - lo) * (H - PAD_T - PAD_B)
 
 
+def _num(v: float) -> str:
+    return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
 def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float], x_label: str = "") -> list[str]:
     (x0, x1), (y0, y1) = x_range, y_range
     parts = [f'<svg viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg" role="img" '
@@ -28,7 +32,7 @@ def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float
              f'<line x1="{PAD_L}" y1="{PAD_T}" x2="{PAD_L}" y2="{H - PAD_B}" stroke="#888"/>']
     for v in (x0, (x0 + x1) / 2, x1):
         parts.append(f'<text x="{_x(v, x0, x1):.1f}" y="{H - PAD_B + 14}" text-anchor="middle" font-size="10" '
-                     f'fill="currentColor">{v:.3g}</text>')
+                     f'fill="currentColor">{_num(v)}</text>')
     for v in (y0, (y0 + y1) / 2, y1):
         parts.append(f'<text x="{PAD_L - 4}" y="{_y(v, y0, y1) + 3:.1f}" text-anchor="end" font-size="10" '
                      f'fill="currentColor">{v:.2g}</text>')

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Any, Iterator
 
 import gradio as gr
@@ -47,7 +46,7 @@ def common_args(t: Any, kind: Any, seed: Any, lang: str, ctx: AppContext) -> tup
     return k, ctx.schedules[kind], seed
 
 
-def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request | None = None,
+def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request = None,
                 *, with_noise: bool = False) -> tuple:
     """The t-slider handler: x_t, the weight bars, the histogram and the schedule at t (and the noise picture,
     which does not change with t, only when ``with_noise``: a PNG less to encode per slider move)."""
@@ -89,7 +88,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 noise = gr.Image(label=T("noise_img"), format="png", height=280, interactive=False)
             weights = gr.HTML(label=T("weights"))
             with gr.Row():
-                hist = gr.HTML()
+                hist = gr.HTML(elem_id="hist")
                 sched = gr.HTML()
 
     gr.Markdown(T("jump_title"))
@@ -134,7 +133,13 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 gif = save_gif(frames, ctx.tmp_dir / f"record-{uuid.uuid4().hex[:8]}.gif", fps=12)
                 yield f.picture, str(gif), tr("record_result", lang, err=f.max_error, k=k)
 
-    view, full_view = partial(slider_view, ctx), partial(slider_view, ctx, with_noise=True)
+    # closures, not functools.partial: Gradio finds the gr.Request parameter only on plain functions
+    def view(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request) -> tuple:
+        return slider_view(ctx, image, t_val, kind_val, seed_val, request)
+
+    def full_view(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request) -> tuple:
+        return slider_view(ctx, image, t_val, kind_val, seed_val, request, with_noise=True)
+
     view_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, weights, hist, sched])
     full_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, weights, hist, sched, noise])
     photo.change(on_photo, [photo], [image_state], api_name="load_photo", **LIGHT).success(

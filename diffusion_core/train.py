@@ -176,11 +176,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-compile", action="store_true", help="skip torch.compile")
     ap.add_argument("--finalize-only", action="store_true", help="only export assets from the checkpoint")
     ap.add_argument("--init-from", type=Path, help="continue from shipped weights (fresh optimizer and schedule)")
+    ap.add_argument("--lr", type=float, help="override the peak learning rate (e.g. lower when continuing)")
     ap.add_argument("--skip-quality", action="store_true", help="export without the quality figures (quick runs)")
     args = ap.parse_args(argv)
     cfg = MODELS[args.model]
     if args.images:
         cfg = TrainConfig(**{**cfg.__dict__, "images": args.images})
+    if args.lr:
+        cfg = TrainConfig(**{**cfg.__dict__, "lr": args.lr})
     if not args.finalize_only:
         train(cfg, minutes_cap=args.minutes, compile_model=not args.no_compile, init_from=args.init_from)
     from .export import export_assets

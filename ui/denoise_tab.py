@@ -126,25 +126,26 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         xt, x0, eps, step, t = frames[i]
         return xt, x0, eps, tr("dn_status", lang, i=step + 1, n="…", t=t, nfe="…")
 
+    def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int) -> denoise.Frame:
+        """The last frame of a run (results included), for the question sections."""
+        kw = {"eta": eta_val} if name == "ddim" else {}
+        return list(denoise.run_frames(model, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
+                                       device=model.device, **kw))[-1]
+
     def jump(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang_of(request))
-        kw = {"eta": eta_val} if name == "ddim" else {}
-        last = list(denoise.run_frames(model, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
-                                       device=model.device, **kw))[-1]
+        last = final_frame(name, n_steps, eta_val, s, n)
         return denoise.one_jump(model, sched, s, n, device=model.device), last.x0
 
     def eta_pair(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
         _, n_steps, _, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang_of(request))
-        pics = [list(denoise.run_frames(model, sched, sampler="ddim", num_steps=min(n_steps, 100), seed=s, n=n,
-                                        keep=1, eta=e, device=model.device))[-1].x0 for e in (0.0, 1.0)]
+        pics = [final_frame("ddim", min(n_steps, 100), e, s, n).x0 for e in (0.0, 1.0)]
         return pics[0], pics[1]
 
     def copies(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
         lang = lang_of(request)
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
-        kw = {"eta": eta_val} if name == "ddim" else {}
-        last = list(denoise.run_frames(model, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
-                                       device=model.device, **kw))[-1]
+        last = final_frame(name, n_steps, eta_val, s, n)
         pic, dist = denoise.nearest_pairs(last.final)
         from diffusion_core.quality import copy_threshold
 

@@ -1,7 +1,9 @@
 """Train a named model: ``python -m diffusion_core.train --model digits``.
 
-Simple DDPM training (Ho et al. 2020, algorithm 1): draw x_0 and a step count k per image,
-noise it in one jump, and regress the noise with MSE. AdamW with warm-up and cosine decay,
+DDPM training (Ho et al. 2020, algorithm 1): draw x_0 and a step count k per image, noise it
+in one jump, and regress the noise with MSE, weighted per image by Min-SNR-gamma (Hang et al.
+2023, eq. 8 for eps-prediction: min(SNR_k, gamma) / SNR_k), which stops the nearly clean steps
+from drowning out the noisy ones where a digit's overall shape is decided. AdamW with warm-up and cosine decay,
 an EMA of the weights (the EMA is what ships), bf16 autocast where the hardware has it.
 Checkpoints go to runs/NAME/ every few minutes and a rerun resumes from them; at the end
 the EMA weights, a JSON card, a loss curve and a sample grid are written to assets/.
@@ -41,6 +43,7 @@ class TrainConfig:
     warmup_steps: int = 300
     ema_decay: float = 0.999
     schedule: str = "linear"
+    min_snr_gamma: float | None = 5.0   # None: plain (unweighted) eps MSE of Ho et al.
     seed: int = 0
     notes: dict = field(default_factory=dict)
 
@@ -48,9 +51,12 @@ class TrainConfig:
 MODELS: dict[str, TrainConfig] = {
     "digits": TrainConfig(
         name="digits",
-        unet=UNetConfig(in_channels=1, base_channels=32, channel_mults=(1, 2, 2),
+        # 28 -> 14 -> 7 with 32, 64, 96 channels: width where it is cheap (the 7 x 7 level decides a
+        # digit's shape), 1.7 M parameters, 6.8 MB in float32
+        unet=UNetConfig(in_channels=1, base_channels=32, channel_mults=(1, 2, 3),
                         num_res_blocks=1, attention=True, dropout=0.0),
-        images=640_000,
+        images=800_000,
+        lr=1.5e-3,
     ),
 }
 
@@ -67,6 +73,15 @@ def make_batches(name: str, batch_size: int, generator: torch.Generator) -> Call
 
         return photo_crop_batches(batch_size, generator)
     raise ValueError(f"unknown model {name!r}; choose from {sorted(MODELS)}")
+
+
+def loss_weights(schedule: NoiseSchedule, k: Tensor, gamma: float | None) -> Tensor:
+    """Per-image weights of the eps MSE for step counts k [B]: min(SNR, gamma) / SNR, or ones."""
+    if gamma is None:
+        return torch.ones(len(k))
+    ab = schedule.alpha_bar[k]                                     # float64 [B]
+    snr = ab / (1.0 - ab)
+    return (snr.clamp(max=gamma) / snr).float()
 
 
 def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
@@ -139,7 +154,8 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
             g["lr"] = lr_at(state["step"], total_steps, cfg)
         with autocast():
             eps_pred = net(x_k, (k - 1).to(device))                                  # network timestep n = k - 1
-        loss = torch.nn.functional.mse_loss(eps_pred.float(), eps)
+        per_image = (eps_pred.float() - eps).pow(2).mean(dim=(1, 2, 3))                # [B]
+        loss = (loss_weights(schedule, k, cfg.min_snr_gamma).to(device) * per_image).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -14,7 +14,7 @@ from diffusion_core.forward import schedule_curves
 from diffusion_core.samplers import SAMPLERS, timesteps_of
 
 from . import charts, validate
-from .components import RawNumber, RawSlider
+from .components import RawCheckboxGroup, RawNumber, RawSlider
 from .context import AppContext
 from .pools import LIGHT, MODEL
 from .i18n import T, lang_of, tr
@@ -77,7 +77,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     gr.Markdown(T("cmp_diagram"))
     with gr.Row():
         with gr.Column(scale=1):
-            cells = gr.CheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in compare.DEFAULT_CELLS],
+            cells = RawCheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in compare.DEFAULT_CELLS],
                                      label=T("cmp_cells"), info=T("cmp_cells_info"))
             seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
             count = RawSlider(1, 16, value=8, step=1, label=T("cmp_count"))

@@ -8,12 +8,27 @@ from __future__ import annotations
 from typing import Any
 
 import gradio as gr
+from gradio.data_classes import ImageData
+from pydantic import ValidationError
+
+
+class _LenientImageData(ImageData):
+    """ImageData that turns a malformed payload (NaN, a number, junk keys) into an empty one, so the
+    handler, not Gradio's English-only validation message, tells the learner it is not an image."""
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> "_LenientImageData":
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError:
+            return cls()
 
 
 class UploadImage(gr.Image):
     """gr.Image that hands the handler the uploaded file's path (or data: URL) undecoded."""
 
     is_template = True   # no __init__ override: Gradio reads the front-end props from the signature
+    data_model = _LenientImageData
 
     def preprocess(self, payload: Any) -> str | None:
         if payload is None:
@@ -22,7 +37,7 @@ class UploadImage(gr.Image):
         if isinstance(url, str) and url.startswith("data:"):
             return url                       # images.read_upload checks its size before decoding
         path = getattr(payload, "path", None)
-        return str(path) if path else None
+        return str(path) if path else ""   # a payload without a file: the loader answers "not an image"
 
 
 class _Raw:
@@ -50,3 +65,7 @@ class RawRadio(_Raw, gr.Radio):
 
 class RawDropdown(_Raw, gr.Dropdown):
     """gr.Dropdown whose value reaches the handler unchecked."""
+
+
+class RawCheckboxGroup(_Raw, gr.CheckboxGroup):
+    """gr.CheckboxGroup whose value reaches the handler unchecked."""

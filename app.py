@@ -6,8 +6,11 @@ import gradio as gr
 from ui import compare_tab, denoise_tab, dye_tab, noise_tab
 from ui.context import AppContext
 from ui.i18n import I18N, T
+from ui.pools import THREADS
+from ui.sessions import release_on_close
 
 MAX_FILE_SIZE = "20mb"
+MAX_SESSIONS = 400          # learners whose state is kept (oldest dropped first); a class is ~40
 CSS = ".dc-footer {font-size: 0.8em; opacity: 0.75} .pixelated img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}"
 
 
@@ -26,13 +29,15 @@ def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
             with gr.Tab(T("tab_compare"), id="compare"):
                 compare_tab.build(ctx, demo)
         gr.Markdown(T("footer"), elem_classes="dc-footer")
+        release_on_close(demo)
     return demo
 
 
 def launch(demo: gr.Blocks, **kw) -> None:
     """Queue and launch with the app's limits; keyword arguments override launch() options."""
-    demo.queue(max_size=64, default_concurrency_limit=1)
-    opts = dict(i18n=I18N, max_file_size=MAX_FILE_SIZE, css=CSS, theme=gr.themes.Soft(), show_error=True)
+    demo.queue(max_size=256, default_concurrency_limit=1)       # the model's own gate refuses first, in words
+    opts = dict(i18n=I18N, max_file_size=MAX_FILE_SIZE, css=CSS, theme=gr.themes.Soft(), show_error=True,
+                max_threads=THREADS, state_session_capacity=MAX_SESSIONS)
     demo.launch(**{**opts, **kw})
 
 

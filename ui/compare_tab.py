@@ -16,7 +16,7 @@ from diffusion_core.samplers import SAMPLERS, timesteps_of
 from . import charts, validate
 from .components import RawCheckboxGroup, RawNumber, RawSlider
 from .context import AppContext
-from .pools import LIGHT, MODEL
+from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
 MAX_SEED = 2**31 - 1
@@ -118,7 +118,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         return timesteps_chart(ctx, list(compare.DEFAULT_CELLS), lang), quality_chart(lang)
 
-    event = go.click(race, [cells, seed, count], [gallery, status, steps_plot], api_name="compare", **MODEL)
+    event = go.click(gated(ctx.gate, race), [cells, seed, count], [gallery, status, steps_plot], api_name="compare",
+                     **MODEL)
     stop.click(None, cancels=[event], api_name=False)
     cells.change(on_cells, [cells], [steps_plot], api_name=False, **LIGHT)
     demo.load(on_load, None, [steps_plot, quality], api_name="compare_charts", **LIGHT)

@@ -12,6 +12,8 @@ from diffusion_core.device import pick_device
 from diffusion_core.images import example_photos, load_image
 from diffusion_core.schedule import NoiseSchedule
 
+from .pools import ModelGate
+
 
 @dataclass
 class AppContext:
@@ -21,6 +23,7 @@ class AppContext:
     default_photo: np.ndarray
     models: dict[str, Any] = field(default_factory=dict)          # name -> pretrained.Pretrained
     model_errors: dict[str, str] = field(default_factory=dict)    # name -> why it is unavailable
+    gate: ModelGate = field(default_factory=ModelGate)              # one model job at a time
     tmp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="diffusion-classroom-")))
 
     @classmethod

@@ -14,7 +14,7 @@ from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 from . import charts, validate
 from .components import RawDropdown, RawNumber, RawSlider
 from .context import AppContext
-from .pools import LIGHT, MODEL
+from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
 MAX_SEED = 2**31 - 1
@@ -162,14 +162,14 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 tr("reform_stats", lang, pn=r.psnr_noised, pm=r.psnr_model, pr=pr))
 
     args = [sampler, steps, eta, seed, count]
-    run_event = go.click(generate, args + [frames_state], [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif],
+    run_event = go.click(gated(ctx.gate, generate), args + [frames_state], [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif],
                          api_name="generate", **MODEL)
     stop.click(None, cancels=[run_event], api_name=False)
     scrub.input(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status], api_name="revisit",
                  trigger_mode="always_last", **LIGHT)
-    jump_go.click(jump, args, [jump_one, jump_full], api_name="one_jump", **MODEL)
-    eta_go.click(eta_pair, args, [eta0, eta1], api_name="eta_pair", **MODEL)
-    copy_go.click(copies, args, [copy_img, copy_md], api_name="nearest_training", **MODEL)
-    reform_go.click(reform, [digit, reform_t, seed], outs + [reform_md], api_name="reform_digit", **MODEL)
+    jump_go.click(gated(ctx.gate, jump), args, [jump_one, jump_full], api_name="one_jump", **MODEL)
+    eta_go.click(gated(ctx.gate, eta_pair), args, [eta0, eta1], api_name="eta_pair", **MODEL)
+    copy_go.click(gated(ctx.gate, copies), args, [copy_img, copy_md], api_name="nearest_training", **MODEL)
+    reform_go.click(gated(ctx.gate, reform), [digit, reform_t, seed], outs + [reform_md], api_name="reform_digit", **MODEL)
     sampler.change(lambda name: SAMPLERS[name].default_steps if name in SAMPLERS else gr.update(), [sampler], [steps],
                    api_name=False, **LIGHT)

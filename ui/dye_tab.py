@@ -15,7 +15,7 @@ from diffusion_core.render import points_picture
 from . import charts, validate
 from .components import RawNumber, RawRadio, RawSlider
 from .context import AppContext
-from .pools import LIGHT, MODEL
+from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
 GLASS = 288                  # the glass picture is GLASS x GLASS pixels (48 x 6)
@@ -64,7 +64,7 @@ def shape_mask(shape: Any, drawing: Any, lang: str) -> np.ndarray:
 def build(ctx: AppContext, demo: gr.Blocks) -> None:
     """Lay out the tab and wire its events (call inside a gr.Blocks)."""
     where = gr.State((0.5, 0.5))
-    trained = gr.State(None, time_to_live=1800)                   # (PointDenoiser, mask) per learner
+    trained = gr.State(None, time_to_live=3600)                   # (PointDenoiser, mask) per learner
     gr.Markdown(T("dye_intro"))
     with gr.Row():
         glass = gr.Image(label=T("dye_glass"), format="png", height=GLASS + 40, interactive=False, elem_id="glass")
@@ -170,8 +170,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     drop_btn.click(drop_at, [x_in, y_in, t, n, seed, model_t], [where, glass, heat, entropy, status] + model_out,
                    api_name="drop_dye", **LIGHT)
     model_t.change(on_model, [where, model_t, seed], model_out, api_name="model_dye", trigger_mode="always_last", **LIGHT)
-    train_btn.click(train, [shape, sketch, seconds, seed], [shape_img, loss, trained, film_md], api_name="train_points",
+    train_btn.click(gated(ctx.gate, train), [shape, sketch, seconds, seed], [shape_img, loss, trained, film_md], api_name="train_points",
                     **MODEL)
-    play_btn.click(play, [trained, seed], [film, film_md, film_gif], api_name="unmix_film", **MODEL)
+    play_btn.click(gated(ctx.gate, play), [trained, seed], [film, film_md, film_gif], api_name="unmix_film", **MODEL)
     demo.load(on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name="dye_initial_view", **LIGHT)
     demo.load(on_model, [where, model_t, seed], model_out, api_name=False, **LIGHT)

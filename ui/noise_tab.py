@@ -14,7 +14,7 @@ from diffusion_core.media import save_gif
 from . import charts, validate
 from .components import RawNumber, RawRadio, RawSlider, UploadImage
 from .context import AppContext
-from .pools import LIGHT, MODEL
+from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
 KINDS = ("linear", "cosine")
@@ -68,7 +68,7 @@ def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val
 
 def build(ctx: AppContext, demo: gr.Blocks) -> None:
     """Lay out the tab and wire its events (call inside a gr.Blocks)."""
-    image_state = gr.State(None)
+    image_state = gr.State(None, time_to_live=7200)                # a class's length
 
     gr.Markdown(T("noise_intro"), latex_delimiters=[{"left": "$$", "right": "$$", "display": True}])
     with gr.Row():
@@ -147,8 +147,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     t.change(view, **view_io, api_name="noisy_view", trigger_mode="always_last", **LIGHT)
     kind.change(view, **view_io, api_name=False, **LIGHT)
     seed.change(full_view, **full_io, api_name=False, **LIGHT)
-    jump_btn.click(jump_vs_walk, [image_state, t, kind, seed], [jump_img, walk_img, jump_stats],
+    jump_btn.click(gated(ctx.gate, jump_vs_walk), [image_state, t, kind, seed], [jump_img, walk_img, jump_stats],
                    api_name="jump_vs_walk", **MODEL)
-    record_btn.click(record, [image_state, t, kind, seed], [film, film_gif, film_result],
+    record_btn.click(gated(ctx.gate, record), [image_state, t, kind, seed], [film, film_gif, film_result],
                      api_name="record_film", **MODEL)
     demo.load(full_view, **full_io, api_name="noise_initial_view", **LIGHT)

@@ -1,0 +1,26 @@
+"""Per-learner memory: what a browser tab holds is freed as soon as the tab closes.
+
+Gradio keeps a closed tab's gr.State for an hour (in case it reconnects); in a classroom that is
+forty learners' films, frames and trained 2-D models held for nothing. On unload we drop the
+session at once (a learner who comes back starts fresh: a few seconds of work at most). Scripts
+that never open a tab are bounded by each State's time_to_live and launch(state_session_capacity=).
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+
+def release_on_close(demo: gr.Blocks) -> None:
+    """Register an unload handler on ``demo`` that frees the closing learner's session state."""
+
+    def release(request: gr.Request) -> None:
+        holder = getattr(demo, "state_holder", None)
+        sid = getattr(request, "session_hash", None)
+        if holder is None or sid is None or sid not in holder:
+            return
+        holder.delete_state(sid)                      # runs each State's delete_callback
+        with holder.lock:
+            holder.session_data.pop(sid, None)
+            holder.time_last_used.pop(sid, None)
+
+    demo.unload(release)

@@ -98,20 +98,27 @@ def forward_points(x0: np.ndarray, k: int, schedule: NoiseSchedule, seed: int) -
 
 
 class PointDenoiser(nn.Module):
-    """eps_theta(x_t, t) for 2-D points: an MLP on (x, y, sinusoidal t features)."""
+    """eps_theta(x_t, t) for 2-D points: an MLP on (x, y), Fourier features of (x, y) and of t.
 
-    def __init__(self, hidden: int = 128, t_features: int = 16):
+    The Fourier features sin/cos(2^j pi x) (Tancik et al. 2020) let a small MLP bend its field around
+    thin strokes (a spiral arm, the character 扩) within seconds instead of minutes."""
+
+    def __init__(self, hidden: int = 128, t_features: int = 16, octaves: int = 6):
         super().__init__()
-        self.t_features = t_features
-        self.net = nn.Sequential(nn.Linear(2 + t_features, hidden), nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(),
-                                 nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, 2))
+        self.t_features, self.octaves = t_features, octaves
+        self.net = nn.Sequential(nn.Linear(2 + 4 * octaves + t_features, hidden), nn.SiLU(),
+                                 nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(),
+                                 nn.Linear(hidden, 2))
 
     def forward(self, x: Tensor, t: Tensor) -> Tensor:      # x [N, 2, 1, 1] or [N, 2], t [N] -> same shape as x
         shape = x.shape
+        xy = x.reshape(len(x), 2).float()
         half = self.t_features // 2
         freqs = torch.exp(-math.log(1000.0) * torch.arange(half, dtype=torch.float32) / half)
-        ang = t.float()[:, None] * freqs[None] / 1000 * 2 * math.pi * 8
-        h = torch.cat([x.reshape(len(x), 2), torch.sin(ang), torch.cos(ang)], 1)
+        ang = t.float()[:, None] * freqs[None] / 1000 * 2 * math.pi * 8                    # [N, half]
+        octave = (2.0 ** torch.arange(self.octaves, dtype=torch.float32)) * math.pi          # [octaves]
+        xf = (xy[:, :, None] * octave).reshape(len(x), -1)                                   # [N, 2 * octaves]
+        h = torch.cat([xy, torch.sin(xf), torch.cos(xf), torch.sin(ang), torch.cos(ang)], 1)
         return self.net(h).reshape(shape)
 
 
@@ -173,5 +180,6 @@ def reverse_film(model: PointDenoiser, schedule: NoiseSchedule, n: int, steps: i
     x_T, gen = start_noise((n, 2, 1, 1), seed)
     yield 0, float(schedule.num_steps - 1), x_T.reshape(n, 2).numpy()
     with torch.no_grad():
-        for st in run(model, schedule, x_T, sampler=sampler, num_steps=steps, generator=gen):
+        # the shapes live in [-1, 1]^2, so the predicted x_0 is clipped there, as DDPM clips images
+        for st in run(model, schedule, x_T, sampler=sampler, num_steps=steps, generator=gen, clip_x0=True):
             yield st.index + 1, max(st.t_next, 0.0), st.x_next.reshape(n, 2).numpy()

@@ -12,6 +12,8 @@ from torch import Tensor
 from . import forward
 from .data import mnist_digits, to_model_range, to_uint8
 from .media import grid
+from .metrics import psnr
+from .reform import model_reform
 from .samplers import Model, run, start_noise, x0_from_eps
 from .schedule import NoiseSchedule
 
@@ -82,12 +84,6 @@ def nearest_pairs(images_u8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return grid(pairs, cols=min(len(pairs), 4), scale=3), dist
 
 
-def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    """Peak signal-to-noise ratio of two uint8 pictures, in dB."""
-    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
-    return float("inf") if mse == 0 else 10 * math.log10(255.0**2 / mse)
-
-
 @dataclass(frozen=True)
 class Reform:
     original: np.ndarray      # uint8 [28, 28]
@@ -107,8 +103,7 @@ def reform_digit(model: Model, schedule: NoiseSchedule, index: int, k: int, seed
     x_k = forward.dissolve_to(x0, schedule, seed, k)
     exact = forward.reform_from(x_k, schedule, seed, k)
     x = x_k[None].float().to(device)
-    if k > 0:
-        for st in run(model, schedule, x, sampler="ddim", num_steps=num_steps, t_start=k - 1):
-            x = st.x_next
+    for st in model_reform(model, schedule, x, k, num_steps):
+        x = st.x_next
     pics = [to_uint8(v.reshape(1, 1, 28, 28).float())[0] for v in (x_k, x, exact)]
     return Reform(digit, *pics, psnr(digit, pics[0]), psnr(digit, pics[1]), psnr(digit, pics[2]))

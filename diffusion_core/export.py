@@ -13,11 +13,21 @@ from safetensors.torch import save_file
 from . import pretrained
 from .data import DIGITS_SOURCE, to_uint8
 from .media import grid
+from .photo_data import HELD_OUT, TRAIN_PHOTOS
+from .photo_data import SOURCE as PHOTOS_SOURCE
 from .samplers import sample
 
 DATA_CARDS = {
     "digits": {"source": DIGITS_SOURCE, "images": 5000, "license": "CC BY-SA 3.0 (MNIST)",
                "image": {"channels": 1, "height": 28, "width": 28, "range": "[-1, 1], +1 = ink"}},
+    "photos": {"source": PHOTOS_SOURCE, "images": len(TRAIN_PHOTOS),
+               "photos": [f"{p}/{n}" for p, n in TRAIN_PHOTOS], "held_out": [f"{p}/{n}" for p, n in HELD_OUT],
+               "augmentation": "random crops rescaled 0.4-1x to 64 x 64, horizontal flips, saturation, contrast "
+                               "and brightness jitter",
+               "license": "public-domain, CC0 and CC-BY photographs, as each package documents them "
+                          "(skimage.data docstrings, sklearn/datasets/images/README.txt, matplotlib sample_data)",
+               "image": {"channels": 3, "height": 64, "width": 64, "range": "[-1, 1] RGB",
+                         "note": "fully convolutional: any height and width that are multiples of 8"}},
 }
 
 
@@ -57,10 +67,13 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
 
     model = pretrained.load(cfg.name, device="cpu", assets=assets)
     shape = model.image_shape
-    x = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(64, *shape), seed=0)
     from PIL import Image
 
-    Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
+    if cfg.name == "photos":                       # what it is for: reforming photos it never saw
+        Image.fromarray(reform_strip(model)).save(assets / f"{cfg.name}_samples.png")
+    else:
+        x = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(64, *shape), seed=0)
+        Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
     if cfg.name == "digits" and quality_n > 0:
         from .quality import as_dict, evaluate
 
@@ -70,6 +83,22 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
         write_card(card_path, card)
     print(json.dumps({k: card[k] for k in ("name", "parameters", "size_bytes", "training")}, indent=1)[:2000])
     return card
+
+
+def reform_strip(model: Any, k: int = 250, steps: int = 25, size: int = 192) -> np.ndarray:
+    """Rows of (original, x_k, the model's reform) for the held-out photos: uint8 [rows * size, 3 * size, 3]."""
+    from PIL import Image
+
+    from .photo_data import load_photo
+    from .reform import reform_image
+
+    rows = []
+    for p in HELD_OUT:
+        im = Image.fromarray(load_photo(*p)).resize((size, size), Image.Resampling.LANCZOS)
+        image = np.asarray(im)
+        noised, out = reform_image(model, model.schedule, image, k, steps, seed=0)
+        rows.append(np.concatenate([image, noised, out], 1))
+    return np.concatenate(rows, 0)
 
 
 def plot_loss(losses: list, path: Path, name: str) -> None:

@@ -58,6 +58,16 @@ MODELS: dict[str, TrainConfig] = {
         images=800_000,
         lr=1.5e-3,
     ),
+    # fully convolutional (no attention), 4 levels for a wide view at 1/8 scale; trained on 64 x 64
+    # crops, used at any size with sides a multiple of 8 (256 x 256: 11.7 GFLOP per call)
+    "photos": TrainConfig(
+        name="photos",
+        unet=UNetConfig(in_channels=3, base_channels=16, channel_mults=(1, 2, 4, 4),
+                        num_res_blocks=1, attention=False, dropout=0.0),
+        images=120_000,
+        batch_size=32,
+        lr=2e-3,
+    ),
 }
 
 

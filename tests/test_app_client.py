@@ -14,7 +14,7 @@ from uploads import corpus
 EXPECTED = {"/load_photo", "/noisy_view", "/noise_initial_view", "/jump_vs_walk", "/record_film",
             "/generate", "/revisit", "/one_jump", "/eta_pair", "/nearest_training", "/reform_digit",
             "/compare", "/compare_charts", "/drop_dye", "/model_dye", "/train_points", "/unmix_film",
-            "/dye_initial_view"}
+            "/dye_initial_view", "/reform_photo"}
 
 
 def test_every_endpoint_is_named_on_purpose(client):

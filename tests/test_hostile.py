@@ -35,6 +35,7 @@ BASE = {
     "eta_pair": ['"ddim"', "3", "0", "0", "1"],
     "nearest_training": ['"ddim"', "3", "0", "0", "1"],
     "reform_digit": ["7", "100", "0"],
+    "reform_photo": ["100", '"linear"', "0", "3"],
     "compare": ['["dpmpp2m:5"]', "0", "1"],
     "drop_dye": ["0.5", "0.5", "10", "500", "0", "100"],
     "model_dye": ["100", "0"],
@@ -73,11 +74,13 @@ def test_every_endpoint_has_a_hostile_case(client):
     with_args = {n.strip("/") for n, e in client.view_api(return_format="dict", print_info=False)["named_endpoints"].items()
                  if e["parameters"]}
     assert with_args <= set(BASE), f"endpoints without hostile cases: {with_args - set(BASE)}"
-    assert {"/" + n for n in BASE} <= named
+    assert {"/" + n for n in BASE} - {"/reform_photo"} <= named      # that one needs the photos model
 
 
 @pytest.mark.parametrize("api", sorted(BASE))
-def test_hostile_arguments_get_clear_errors(app_url, api):
+def test_hostile_arguments_get_clear_errors(app_url, client, api):
+    if "/" + api not in client.view_api(return_format="dict", print_info=False)["named_endpoints"]:
+        pytest.skip(f"/{api} is not served (its model is not built)")
     kind, data, secs = call(app_url, api, BASE[api])
     assert kind == "complete" or (kind == "error" and is_clear(data)), (api, kind, data)
     for i in range(len(BASE[api])):
@@ -95,7 +98,9 @@ def test_hostile_arguments_get_clear_errors(app_url, api):
 
 
 @pytest.mark.parametrize("api", sorted(BASE))
-def test_hostile_errors_speak_chinese(app_url, api):
+def test_hostile_errors_speak_chinese(app_url, client, api):
+    if "/" + api not in client.view_api(return_format="dict", print_info=False)["named_endpoints"]:
+        pytest.skip(f"/{api} is not served (its model is not built)")
     args = list(BASE[api])
     args[-1] = "NaN"
     kind, data, _ = call(app_url, api, args, lang="zh-CN,zh;q=0.9")

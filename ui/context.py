@@ -27,7 +27,7 @@ class AppContext:
     tmp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="diffusion-classroom-")))
 
     @classmethod
-    def create(cls, model_names: tuple[str, ...] = ("digits",)) -> "AppContext":
+    def create(cls, model_names: tuple[str, ...] = ("digits", "photos")) -> "AppContext":
         examples = example_photos()
         default = load_image(examples[0]) if examples else np.full((256, 256, 3), 128, np.uint8)
         ctx = cls(pick_device(), {k: NoiseSchedule(k) for k in ("linear", "cosine")}, examples, default)

@@ -11,7 +11,7 @@ from diffusion_core import forward
 from diffusion_core.images import ImageError, load_image
 from diffusion_core.media import save_gif
 
-from . import charts, validate
+from . import charts, reform_section, validate
 from .components import RawNumber, RawRadio, RawSlider, UploadImage
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
@@ -107,6 +107,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             film_gif = gr.File(label=T("record_gif"), interactive=False)
             film_result = gr.Markdown()
             gr.Markdown(T("record_caption"))
+    reform_section.build(ctx, image_state, t, kind, seed, common_args, check_image_state)
 
     def on_photo(path: Any, request: gr.Request) -> np.ndarray | None:
         return None if path is None else photo_or_error(path, lang_of(request))

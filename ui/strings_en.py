@@ -91,6 +91,29 @@ EN: dict[str, str] = {
         "stones were added, so a model must *guess* each one: that guess is the noise prediction "
         "ε_θ(x_t, t). The Denoise tab shows a tiny model doing exactly that."
     ),
+    "rf_title": (
+        "### With the record, or with a model?\n"
+        "Reform the same x_t twice, side by side: **with the record** (exact, like above) and **with a "
+        "tiny model** trained on a few photographs, which has no record and must guess every stone (DDIM, "
+        "from t down to 0)."
+    ),
+    "rf_btn": "Reform at this t: record vs model",
+    "rf_steps": "Model steps (DDIM)",
+    "rf_record": "With the record (exact)",
+    "rf_model": "With the model (no record)",
+    "rf_progress": "reforming… {pct:.0f}%",
+    "rf_scores": (
+        "Against the original: **record** PSNR {pr} dB, SSIM {sr:.3f} · **model** PSNR {pm:.1f} dB, "
+        "SSIM {sm:.3f} (t = {k})."
+    ),
+    "rf_caption": (
+        "The further you dissolve, the more the model has to **invent**: at small t it keeps your photo; "
+        "at large t only the rough colours survive and it paints plausible texture of its own. "
+        "The record never has to guess."
+    ),
+    "rf_cosine": "(The photo was noised with the cosine schedule; the model, trained on the linear one, starts from the step with the same noise level, t = {km}.)",
+    "rf_unavailable": "The photos model is not available, so the model reform is switched off: {why}",
+    "rf_steps_name": "Model steps",
     "progress_dissolve": "dissolving",
     "progress_reform": "reforming",
 

@@ -1,6 +1,7 @@
 """AppContext: what every tab shares (device, schedules, loaded models), built once and passed in."""
 from __future__ import annotations
 
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,15 +28,17 @@ class AppContext:
     tmp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="diffusion-classroom-")))
 
     @classmethod
-    def create(cls, model_names: tuple[str, ...] = ("digits", "photos")) -> "AppContext":
+    def create(cls, model_names: tuple[str, ...] = ("digits", "photos"), assets: Path | None = None) -> "AppContext":
+        """Load what the tabs share; a model that fails to load switches off its part (said at start-up too)."""
+        from diffusion_core import pretrained
+
         examples = example_photos()
         default = load_image(examples[0]) if examples else np.full((256, 256, 3), 128, np.uint8)
         ctx = cls(pick_device(), {k: NoiseSchedule(k) for k in ("linear", "cosine")}, examples, default)
         for name in model_names:
             try:
-                from diffusion_core import pretrained
-
-                ctx.models[name] = pretrained.load(name, device=ctx.device)
+                ctx.models[name] = pretrained.load(name, device=ctx.device, assets=assets or pretrained.ASSETS)
             except Exception as e:  # a missing model disables its tab, never the app
                 ctx.model_errors[name] = str(e)
+                print(f"[diffusion-classroom] the {name} model is unavailable: {e}", file=sys.stderr)
         return ctx

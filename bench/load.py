@@ -1,8 +1,10 @@
 """A classroom at once: N simulated learners drive a locally launched app through gradio_client.
 
-python bench/load.py [--learners 40] [--seconds 60]
-Mix per action: 70% t-slider moves, 20% denoise runs, 10% comparisons or record films.
+python bench/load.py [--learners 40] [--seconds 60] [--connections 200]
+Mix per action: 70% t-slider moves, 20% denoise runs, 10% comparisons, photo reforms or record films.
 Reports per endpoint p50 / p95 / max latency, errors, busy answers, and the server's peak RSS.
+Then --connections browser-like sessions are opened and closed in a row (page config, the page's load
+events, a photo, a denoise run, heartbeat open and closed) and the server's RSS is compared before/after.
 Traffic goes to 127.0.0.1 only and stops by itself.
 """
 from __future__ import annotations
@@ -20,8 +22,9 @@ from common import ROOT, pct, save, table
 
 ACTIONS = [(0.70, "/noisy_view", lambda r: (r.randint(0, 1000), "linear", 0)),
            (0.20, "/generate", lambda r: ("dpmpp2m", 20, 0, r.randint(0, 999), 4)),
-           (0.05, "/compare", lambda r: (["dpmpp2m:5", "ddim:10"], r.randint(0, 999), 2)),
-           (0.05, "/record_film", lambda r: (r.randint(50, 300), "linear", 0))]
+           (0.04, "/compare", lambda r: (["dpmpp2m:5", "ddim:10"], r.randint(0, 999), 2)),
+           (0.03, "/reform_photo", lambda r: (r.randint(50, 400), "linear", 0, 10)),
+           (0.03, "/record_film", lambda r: (r.randint(50, 300), "linear", 0))]
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -30,6 +33,40 @@ def peak_rss_mb(pid: int) -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS:"))
+
+
+def open_and_close(url: str, photo: str, seed: int) -> None:
+    """What one browser tab does: config, the load events, a photo, a denoise run; then it closes."""
+    import httpx
+    from gradio_client import Client, handle_file
+
+    client = Client(url, verbose=False)
+    with httpx.Client(timeout=30) as h, h.stream("GET", f"{url}gradio_api/heartbeat/{client.session_hash}") as beat:
+        next(beat.iter_lines())
+        client.predict(250, "linear", 0, api_name="/noise_initial_view")
+        client.predict(60, 3000, 0, api_name="/dye_initial_view")
+        client.predict(api_name="/compare_charts")
+        client.predict(handle_file(photo), api_name="/load_photo")
+        client.predict("dpmpp2m", 10, 0, seed, 4, api_name="/generate")
+    client.close()
+
+
+def sessions(url: str, pid: int, n: int) -> dict:
+    photo = str(next((ROOT / "assets" / "examples").glob("*.jpg")))
+    open_and_close(url, photo, 0)                                                  # warm-up
+    before = rss_mb(pid)
+    t0 = time.perf_counter()
+    for i in range(n):
+        open_and_close(url, photo, i)
+    time.sleep(3)
+    after = rss_mb(pid)
+    return {"connections": n, "rss_before_mb": round(before), "rss_after_mb": round(after),
+            "growth": round(after / before - 1, 3), "seconds": round(time.perf_counter() - t0, 1)}
 
 
 def learner(url: str, seed: int, until: float, out: dict, lock: threading.Lock) -> None:
@@ -65,6 +102,7 @@ def main() -> None:
     ap.add_argument("--learners", type=int, default=40)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--port", type=int, default=7897)
+    ap.add_argument("--connections", type=int, default=200, help="browser-like sessions opened and closed (0: skip)")
     args = ap.parse_args()
     env = {**os.environ, "GRADIO_SERVER_PORT": str(args.port), "GRADIO_SERVER_NAME": "127.0.0.1"}
     server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -90,6 +128,7 @@ def main() -> None:
         for th in threads:
             th.join(timeout=args.seconds + 300)
         rss = peak_rss_mb(server.pid)
+        conn = sessions(url, server.pid, args.connections) if args.connections else None
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -104,7 +143,11 @@ def main() -> None:
     sample_errors = {k: v[:3] for k, v in out["errors"].items()}
     if sample_errors:
         print("\nerrors:", sample_errors)
+    if conn:
+        print(f"\n{conn['connections']} tabs opened and closed in {conn['seconds']} s: RSS {conn['rss_before_mb']} -> "
+              f"{conn['rss_after_mb']} MB ({100 * conn['growth']:+.1f}%, goal within 20%)")
     print("->", save("load", {"learners": args.learners, "seconds": args.seconds, "peak_rss_mb": rss, "rows": rows,
+                             "connections": conn,
                              "sample_errors": sample_errors, "goals": {"slider_p95_ms": 500, "rss_mb": 2048}}))
 
 

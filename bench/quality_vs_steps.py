@@ -2,6 +2,8 @@
 
 python bench/quality_vs_steps.py [--n 512] [--seed 1] [--nfe 5,10,20,50,100]
 Each point: bench/quality.py's figures on N digits, all from the same seed. DDPM is also run at 1000.
+It takes about an hour on 2 cores; every finished point is kept in bench/results/quality_vs_steps.partial.json
+(for this model's sha256, N and seed), so a rerun after an interruption goes on where it stopped.
 """
 from __future__ import annotations
 
@@ -9,13 +11,14 @@ import argparse
 import json
 import time
 
-from common import ROOT, table
+from common import RESULTS, ROOT, table
 from quality import measure
 
 from diffusion_core import pretrained
 from diffusion_core.samplers import SAMPLERS
 
 OUT = ROOT / "assets" / "quality_vs_steps.json"
+PARTIAL = RESULTS / "quality_vs_steps.partial.json"
 
 
 def steps_for(name: str, nfe: int) -> int:
@@ -32,14 +35,21 @@ def main() -> None:
     model = pretrained.load("digits", device="cpu")
     plan = [(name, steps_for(name, nfe)) for name in SAMPLERS for nfe in map(int, args.nfe.split(","))]
     plan.append(("ddpm", 1000))
+    key = {"sha256": model.card["sha256"], "n": args.n, "seed": args.seed}
+    done = json.loads(PARTIAL.read_text()) if PARTIAL.is_file() else {}
+    kept = {(r["sampler"], r["steps"]): r for r in done.get("rows", [])} if done.get("key") == key else {}
     rows = []
     t0 = time.perf_counter()
     for name, steps in plan:
-        rows.append(measure(model, name, steps, args.n, args.seed))
+        rows.append(kept.get((name, steps)) or measure(model, name, steps, args.n, args.seed))
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        PARTIAL.write_text(json.dumps({"key": key, "rows": rows + [r for k, r in kept.items() if k not in
+                                                                  {(x["sampler"], x["steps"]) for x in rows}]}))
         print(f"{name:8s} {steps:5d} steps  frechet {rows[-1]['frechet']:.2f}  ({time.perf_counter() - t0:.0f} s)", flush=True)
     floor = rows[0]["frechet_real"]
     payload = {"n": args.n, "seed": args.seed, "when": time.strftime("%Y-%m-%d"), "frechet_real": floor,
                "how": "python bench/quality_vs_steps.py; figures of diffusion_core.quality on the shipped digits model",
+               "model_sha256": model.card["sha256"],
                "rows": rows}
     OUT.write_text(json.dumps(payload, indent=2) + "\n")
     print(table(rows, ["sampler", "steps", "nfe", "confident", "balance", "frechet", "near_copies", "s/image"]))

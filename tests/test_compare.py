@@ -1,4 +1,6 @@
 """The race of samplers: same x_T everywhere, NFE counted by a wrapper, cells parsed strictly."""
+import json
+
 import pytest
 import torch
 
@@ -45,3 +47,40 @@ def test_parse_cell_rejects(bad):
 def test_parse_cell_accepts_defaults():
     for name, steps in compare.DEFAULT_CELLS + compare.EXTRA_CELLS:
         assert compare.parse_cell(compare.cell_key(name, steps)) == (name, steps)
+
+
+QUALITY_KEYS = {"sampler", "steps", "nfe", "confident", "balance", "frechet", "frechet_real", "near_copies", "s/image",
+                "seed"}
+
+
+def quality_file(tmp_path, ddpm: float, r10: float, r20: float):
+    rows = [{"sampler": s, "steps": n, "nfe": n, "confident": 0.9, "balance": 0.98, "frechet": f, "frechet_real": 5.0,
+             "near_copies": 0.0, "s/image": 0.01, "seed": 1}
+            for s, n, f in [("dpmpp2m", 10, r10), ("dpmpp2m", 20, r20), ("ddim", 10, 40.0), ("ddpm", 1000, ddpm)]]
+    path = tmp_path / "quality_vs_steps.json"
+    path.write_text(json.dumps({"n": 512, "seed": 1, "when": "2026-11-22", "frechet_real": 5.0, "rows": rows}))
+    return path
+
+
+@pytest.mark.parametrize("r10, r20, holds", [(12.9, 10.9, True), (13.1, 10.5, False), (12.0, 11.2, False)])
+def test_quality_chart_reads_the_file_and_judges_the_claim(tmp_path, monkeypatch, r10, r20, holds):
+    from ui import compare_tab
+
+    monkeypatch.setattr(compare_tab, "QUALITY_FILE", quality_file(tmp_path, 10.0, r10, r20))
+    html = compare_tab.quality_chart("en")
+    assert "<svg" in html and "DPM-Solver++(2M)" in html and "DDIM" in html
+    assert f"({r10 / 10:.2f}×)" in html and f"({r20 / 10:.2f}×)" in html
+    assert ("claim holds" in html) == holds
+    assert "倍" in compare_tab.quality_chart("zh-CN")
+
+
+def test_shipped_quality_file_schema():
+    from ui.compare_tab import QUALITY_FILE
+
+    if not QUALITY_FILE.is_file():
+        pytest.skip("assets/quality_vs_steps.json not generated yet (python bench/quality_vs_steps.py)")
+    data = json.loads(QUALITY_FILE.read_text())
+    assert data["n"] >= 512 and {"seed", "when", "frechet_real", "how", "rows"} <= set(data)
+    assert all(QUALITY_KEYS <= set(r) for r in data["rows"])
+    got = {(r["sampler"], r["nfe"]) for r in data["rows"]}
+    assert ("ddpm", 1000) in got and all((s, n) in got for s in ("ddim", "euler", "dpmpp2m") for n in (5, 10, 20, 50, 100))

@@ -63,7 +63,19 @@ def quality_chart(lang: str) -> str:
     chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, series, y_range=(0.0, top),
                               x_label=tr("cmp_axis_nfe", lang))
     note = tr("cmp_quality_note", lang, n=data["n"], seed=data["seed"], when=data["when"], floor=data["frechet_real"])
-    return chart + f"<p style='font-size:0.85em'>{note}</p>"
+    return chart + f"<p style='font-size:0.85em'>{note}</p>" + claim_note(data["rows"], lang)
+
+
+def claim_note(rows: list[dict], lang: str) -> str:
+    """DPM-Solver++ at 10 and 20 calls against DDPM at 1000 steps, and whether the paper's claim holds here."""
+    by = {(r["sampler"], r["nfe"]): r["frechet"] for r in rows}
+    ref, r10, r20 = by.get(("ddpm", 1000)), by.get(("dpmpp2m", 10)), by.get(("dpmpp2m", 20))
+    if not (ref and r10 and r20):
+        return ""
+    met = r10 <= 1.3 * ref and r20 <= 1.1 * ref
+    text = tr("cmp_quality_claim", lang, ref=ref, r10=r10, x10=r10 / ref, r20=r20, x20=r20 / ref,
+              verdict=tr("cmp_claim_met" if met else "cmp_claim_missed", lang))
+    return f"<p style='font-size:0.85em'>{text}</p>"
 
 
 def build(ctx: AppContext, demo: gr.Blocks) -> None:

@@ -81,3 +81,17 @@ def test_sample_cli(tmp_path):
     assert grid.stat().st_size > 100
     with pytest.raises(SystemExit):
         main(["--n", "0", "--out", str(out)])
+
+
+@pytest.mark.parametrize("name", ["digits", "photos"])
+def test_shipped_model_is_what_the_train_command_builds(name):
+    """`python -m diffusion_core.train --model NAME` reproduces the shipped card's configuration."""
+    from dataclasses import asdict
+
+    from diffusion_core.train import MODELS
+
+    card_path = ASSETS / f"{name}.json"
+    if name == "photos" and not card_path.exists():
+        pytest.skip("photos model not trained yet")
+    shipped = json.loads(card_path.read_text())["training"]["config"]
+    assert json.loads(json.dumps(asdict(MODELS[name]))) == {"min_snr_gamma": None, **shipped}

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
+import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -39,3 +43,28 @@ def save(name: str, payload: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+@contextmanager
+def running_app(port: int) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `python app.py` on 127.0.0.1:PORT, wait until it answers, yield (url, process); stop it after."""
+    from gradio_client import Client
+
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1"}
+    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        start = time.monotonic()
+        while True:
+            try:
+                Client(url, verbose=False)
+                break
+            except Exception:
+                if time.monotonic() - start > 90 or server.poll() is not None:
+                    raise SystemExit("the app did not start")
+                time.sleep(0.5)
+        yield url, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,4 +1,4 @@
-"""A classroom at once: N simulated learners drive a locally launched app through gradio_client.
+"""A classroom at once: N simulated learners drive a locally launched app through its REST queue API.
 
 python bench/load.py [--learners 40] [--seconds 60] [--connections 200]
 Mix per action: 70% t-slider moves, 20% denoise runs, 10% comparisons, photo reforms or record films.
@@ -10,15 +10,11 @@ Traffic goes to 127.0.0.1 only and stops by itself.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import subprocess
-import sys
-import threading
 import time
 from collections import defaultdict
 
-from common import ROOT, pct, save, table
+from common import ROOT, pct, running_app, save, table
 
 ACTIONS = [(0.70, "/noisy_view", lambda r: (r.randint(0, 1000), "linear", 0)),
            (0.20, "/generate", lambda r: ("dpmpp2m", 20, 0, r.randint(0, 999), 4)),
@@ -69,32 +65,59 @@ def sessions(url: str, pid: int, n: int) -> dict:
             "growth": round(after / before - 1, 3), "seconds": round(time.perf_counter() - t0, 1)}
 
 
-def learner(url: str, seed: int, until: float, out: dict, lock: threading.Lock) -> None:
-    from gradio_client import Client
+async def call(http, url: str, api: str, args: tuple, session: str) -> tuple[str, str]:
+    """One call through Gradio's REST queue, as a script would: ("complete" | "error", data)."""
+    r = await http.post(f"{url}gradio_api/call{api}", json={"data": list(args), "session_hash": session})
+    if r.status_code != 200:
+        return "error", r.text
+    kind = "none"
+    async with http.stream("GET", f"{url}gradio_api/call{api}/{r.json()['event_id']}") as resp:
+        async for line in resp.aiter_lines():
+            if line.startswith("event: "):
+                kind = line[7:].strip()
+            elif line.startswith("data: ") and kind in ("complete", "error"):
+                return kind, line[6:]
+    return kind, ""
 
-    r = random.Random(seed)
-    try:
-        client = Client(url, verbose=False)
-    except Exception as e:
-        with lock:
-            out["errors"]["connect"].append(repr(e)[:120])
-        return
-    while time.monotonic() < until:
-        x, acc = r.random(), 0.0
-        for share, api, args in ACTIONS:
-            acc += share
-            if x <= acc:
-                break
-        t0 = time.perf_counter()
-        try:
-            client.predict(*args(r), api_name=api)
-            with lock:
+
+def learners(url: str, n: int, seconds: float) -> dict:
+    """N learners as coroutines of one light client process (results are not fetched: a real learner's
+    browser does that on its own machine; gradio_client, one thread per call, took 1.3 of the 2 cores)."""
+    import asyncio
+
+    import httpx
+
+    out = {"lat": defaultdict(list), "errors": defaultdict(list), "busy": defaultdict(list)}
+    until = time.monotonic() + seconds
+
+    async def one(seed: int, http: httpx.AsyncClient) -> None:
+        r = random.Random(seed)
+        session = f"load{seed:04d}{r.getrandbits(32):08x}"
+        while time.monotonic() < until:
+            x, acc = r.random(), 0.0
+            for share, api, args in ACTIONS:
+                acc += share
+                if x <= acc:
+                    break
+            t0 = time.perf_counter()
+            try:
+                kind, data = await call(http, url, api, args(r), session)
+            except Exception as e:                                          # transport failure
+                kind, data = "error", repr(e)
+            if kind == "complete":
                 out["lat"][api].append(1000 * (time.perf_counter() - t0))
-        except Exception as e:
-            msg = str(e)
-            with lock:
-                (out["busy"] if "busy" in msg.lower() or "queue is full" in msg.lower() else out["errors"])[api].append(msg[:120])
-        time.sleep(r.uniform(0.2, 1.0) if api == "/noisy_view" else r.uniform(1, 3))
+            else:
+                busy = "busy" in data.lower() or "queue is full" in data.lower()
+                (out["busy"] if busy else out["errors"])[api].append(data[:120])
+            await asyncio.sleep(r.uniform(0.2, 1.0) if api == "/noisy_view" else r.uniform(1, 3))
+
+    async def run_all() -> None:
+        limits = httpx.Limits(max_connections=4 * n, max_keepalive_connections=2 * n)
+        async with httpx.AsyncClient(timeout=httpx.Timeout(600, connect=30), limits=limits) as http:
+            await asyncio.gather(*(one(i, http) for i in range(n)))
+
+    asyncio.run(run_all())
+    return out
 
 
 def main() -> None:
@@ -104,34 +127,10 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=7897)
     ap.add_argument("--connections", type=int, default=200, help="browser-like sessions opened and closed (0: skip)")
     args = ap.parse_args()
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(args.port), "GRADIO_SERVER_NAME": "127.0.0.1"}
-    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{args.port}/"
-    try:
-        from gradio_client import Client
-
-        start = time.monotonic()
-        while True:
-            try:
-                Client(url, verbose=False)
-                break
-            except Exception:
-                if time.monotonic() - start > 90:
-                    raise SystemExit("the app did not start")
-                time.sleep(0.5)
-        out = {"lat": defaultdict(list), "errors": defaultdict(list), "busy": defaultdict(list)}
-        lock = threading.Lock()
-        until = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=learner, args=(url, i, until, out, lock)) for i in range(args.learners)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join(timeout=args.seconds + 300)
+    with running_app(args.port) as (url, server):
+        out = learners(url, args.learners, args.seconds)
         rss = peak_rss_mb(server.pid)
         conn = sessions(url, server.pid, args.connections) if args.connections else None
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     rows = []
     for api in sorted(set(out["lat"]) | set(out["errors"]) | set(out["busy"])):
         lat = out["lat"].get(api, [])

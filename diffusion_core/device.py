@@ -47,3 +47,24 @@ def autocast_dtype(device: torch.device) -> torch.dtype | None:
     if device.type == "cpu" and cpu_has_bf16():
         return torch.bfloat16
     return None
+
+
+
+# Threads for model calls. torch's thread count is kept per OS thread once a thread has run an op,
+# and servers run each call on any pool thread, so the count is set where the model runs
+# (``use_shared_cores`` in pretrained.Pretrained.eps), from this one process-wide choice.
+_ALL_CORES = torch.get_num_threads()
+_wanted = _ALL_CORES
+
+
+def share_cores(crowded: bool) -> int:
+    """Choose threads for the model calls that follow: all cores when alone, one when others wait."""
+    global _wanted
+    _wanted = 1 if crowded else _ALL_CORES
+    return _wanted
+
+
+def use_shared_cores() -> None:
+    """Apply the chosen thread count in the calling thread."""
+    if torch.get_num_threads() != _wanted:
+        torch.set_num_threads(_wanted)

@@ -103,7 +103,7 @@ class PointDenoiser(nn.Module):
     The Fourier features sin/cos(2^j pi x) (Tancik et al. 2020) let a small MLP bend its field around
     thin strokes (a spiral arm, the character 扩) within seconds instead of minutes."""
 
-    def __init__(self, hidden: int = 128, t_features: int = 16, octaves: int = 6):
+    def __init__(self, hidden: int = 128, t_features: int = 16, octaves: int = 8):
         super().__init__()
         self.t_features, self.octaves = t_features, octaves
         self.net = nn.Sequential(nn.Linear(2 + 4 * octaves + t_features, hidden), nn.SiLU(),

@@ -17,7 +17,7 @@ import torch
 from safetensors.torch import load_file
 from torch import Tensor
 
-from .device import autocast_dtype, pick_device
+from .device import autocast_dtype, pick_device, use_shared_cores
 from .schedule import NoiseSchedule
 from .unet import TinyUNet, UNetConfig
 
@@ -57,6 +57,7 @@ class Pretrained:
     def eps(self, x: Tensor, t: Tensor) -> Tensor:
         """eps_theta(x_t, t) -> float32, no autograd; bf16 autocast where the hardware has it."""
         ctx = torch.autocast(self.device.type, dtype=self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
+        use_shared_cores()
         with torch.inference_mode(), ctx:
             fmt = torch.channels_last if self.channels_last else torch.contiguous_format
             x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)

@@ -82,7 +82,8 @@ def reform_pair(model: Model, model_schedule: NoiseSchedule, image_u8: np.ndarra
     k_model = matching_step(noising, k, model_schedule)
     exact = forward.reform(x_k, noising, seed, start=k)
     x_rec, x_mod = x_k, x_k[None].float().to(device)
-    yield PairFrame(0.0, forward.to_picture(x_rec), forward.to_picture(x_k))
+    rec = mod = forward.to_picture(x_k)
+    yield PairFrame(0.0, rec, mod)
     n = max(min(num_steps, k_model), 1)                                            # model steps to come
     for i, st in enumerate(model_reform(model, model_schedule, x_mod, k_model, num_steps)):
         goal = round(k * (1 - (i + 1) / n))                                        # record's step count to match
@@ -91,11 +92,14 @@ def reform_pair(model: Model, model_schedule: NoiseSchedule, image_u8: np.ndarra
             if j <= goal:
                 break
         x_mod = st.x_next
-        yield PairFrame((i + 1) / n, forward.to_picture(x_rec), forward.to_picture(x_mod[0].double().cpu()))
-    for _, x_rec in exact:                                                          # the rest (k_model = 0 case)
+        rec, mod = forward.to_picture(x_rec), forward.to_picture(x_mod[0].double().cpu())
+        yield PairFrame((i + 1) / n, rec, mod)
+    rest = None
+    for _, rest in exact:                                                           # the rest (k_model = 0 case)
         pass
+    if rest is not None:
+        rec = forward.to_picture(rest)
     original = np.asarray(image_u8)
-    rec, mod = forward.to_picture(x_rec), forward.to_picture(x_mod[0].double().cpu())
     yield PairFrame(1.0, rec, mod, scores(original, rec), scores(original, mod))
 
 

@@ -44,6 +44,8 @@ class TrainConfig:
     ema_decay: float = 0.999
     schedule: str = "linear"
     min_snr_gamma: float | None = 5.0   # None: plain (unweighted) eps MSE of Ho et al.
+    # warm restarts (Loshchilov & Hutter 2017): (images seen when a new cosine cycle starts, its peak lr)
+    restarts: tuple[tuple[int, float], ...] = ()
     seed: int = 0
     notes: dict = field(default_factory=dict)
 
@@ -95,11 +97,19 @@ def loss_weights(schedule: NoiseSchedule, k: Tensor, gamma: float | None) -> Ten
 
 
 def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
-    """Linear warm-up, then cosine decay to 2% of the peak."""
+    """Linear warm-up, then cosine decay to 2% of the peak; again from each restart's peak."""
+    start, peak = 0, cfg.lr
+    for images, restart_lr in cfg.restarts:
+        if step >= images // cfg.batch_size:
+            start, peak = images // cfg.batch_size, restart_lr
+        else:
+            total = images // cfg.batch_size
+            break
+    step, total = step - start, total - start
     if step < cfg.warmup_steps:
-        return cfg.lr * (step + 1) / cfg.warmup_steps
+        return peak * (step + 1) / cfg.warmup_steps
     p = (step - cfg.warmup_steps) / max(1, total - cfg.warmup_steps)
-    return cfg.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
+    return peak * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
 
 
 def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: bool = True,
@@ -107,7 +117,8 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
     """Train (or resume) the named model; returns the run directory with its checkpoint.
 
     ``init_from`` (shipped weights, e.g. assets/digits.safetensors) continues an earlier model with a
-    fresh optimizer and learning-rate schedule; the card then counts the images of both runs.
+    fresh optimizer at the step where its card says it stopped (``cfg.images`` counts both runs; with
+    ``cfg.restarts`` at that point the second run is a new cosine cycle).
     """
     device = pick_device()
     run_dir = RUNS / cfg.name
@@ -133,9 +144,10 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
         model.load_state_dict(weights), ema.load_state_dict(weights)
         card_path = Path(init_from).with_suffix(".json")
         before = json.loads(card_path.read_text())["training"] if card_path.is_file() else {}
-        state.update(images_before=before.get("images_seen", 0), minutes_before=before.get("minutes", 0.0),
+        # the step count (and so the learning-rate schedule) carries on where the earlier run stopped
+        state.update(step=before.get("images_seen", 0) // cfg.batch_size, minutes_before=before.get("minutes", 0.0),
                      init_from=Path(init_from).name)
-        print(f"continuing from {init_from} ({state['images_before']} images seen before)")
+        print(f"continuing from {init_from} at step {state['step']}")
 
     total_steps = cfg.images // cfg.batch_size
     next_batch = make_batches(cfg.name, cfg.batch_size, gen)
@@ -201,7 +213,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--minutes", type=float, help="stop (resumably) after this many minutes")
     ap.add_argument("--no-compile", action="store_true", help="skip torch.compile")
     ap.add_argument("--finalize-only", action="store_true", help="only export assets from the checkpoint")
-    ap.add_argument("--init-from", type=Path, help="continue from shipped weights (fresh optimizer and schedule)")
+    ap.add_argument("--init-from", type=Path, help="continue from shipped weights (fresh optimizer; the step count and --images, "
+                    "the whole recipe's total, carry on from that model's card)")
     ap.add_argument("--lr", type=float, help="override the peak learning rate (e.g. lower when continuing)")
     ap.add_argument("--skip-quality", action="store_true", help="export without the quality figures (quick runs)")
     args = ap.parse_args(argv)

@@ -69,17 +69,22 @@ def is_clear(data: object) -> bool:
     return isinstance(text, str) and len(text) > 8 and "Traceback" not in text
 
 
-def test_every_endpoint_has_a_hostile_case(client):
-    named = set(client.view_api(return_format="dict", print_info=False)["named_endpoints"])
-    with_args = {n.strip("/") for n, e in client.view_api(return_format="dict", print_info=False)["named_endpoints"].items()
-                 if e["parameters"]}
+@pytest.fixture(scope="module")
+def served(client) -> dict:
+    """The app's named endpoints (asked once)."""
+    return client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+
+
+def test_every_endpoint_has_a_hostile_case(served):
+    named = set(served)
+    with_args = {n.strip("/") for n, e in served.items() if e["parameters"]}
     assert with_args <= set(BASE), f"endpoints without hostile cases: {with_args - set(BASE)}"
     assert {"/" + n for n in BASE} - {"/reform_photo"} <= named      # that one needs the photos model
 
 
 @pytest.mark.parametrize("api", sorted(BASE))
-def test_hostile_arguments_get_clear_errors(app_url, client, api):
-    if "/" + api not in client.view_api(return_format="dict", print_info=False)["named_endpoints"]:
+def test_hostile_arguments_get_clear_errors(app_url, served, api):
+    if "/" + api not in served:
         pytest.skip(f"/{api} is not served (its model is not built)")
     kind, data, secs = call(app_url, api, BASE[api])
     assert kind == "complete" or (kind == "error" and is_clear(data)), (api, kind, data)
@@ -98,8 +103,8 @@ def test_hostile_arguments_get_clear_errors(app_url, client, api):
 
 
 @pytest.mark.parametrize("api", sorted(BASE))
-def test_hostile_errors_speak_chinese(app_url, client, api):
-    if "/" + api not in client.view_api(return_format="dict", print_info=False)["named_endpoints"]:
+def test_hostile_errors_speak_chinese(app_url, served, api):
+    if "/" + api not in served:
         pytest.skip(f"/{api} is not served (its model is not built)")
     args = list(BASE[api])
     args[-1] = "NaN"

@@ -94,4 +94,4 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     if name == "photos" and not card_path.exists():
         pytest.skip("photos model not trained yet")
     shipped = json.loads(card_path.read_text())["training"]["config"]
-    assert json.loads(json.dumps(asdict(MODELS[name]))) == {"min_snr_gamma": None, **shipped}
+    assert json.loads(json.dumps(asdict(MODELS[name]))) == {"min_snr_gamma": None, "restarts": [], **shipped}

@@ -42,6 +42,48 @@ def test_gate_runs_one_job_and_refuses_past_the_line():
         pass
 
 
+def test_a_crowded_gate_leaves_a_core_for_everyone_else(monkeypatch):
+    """A model job that starts while others wait runs its model calls on one thread (any pool thread)."""
+    import torch
+
+    from diffusion_core import device
+
+    monkeypatch.setattr(device, "_wanted", device._wanted)          # restored afterwards
+    monkeypatch.setattr(device, "_ALL_CORES", 2)
+    gate = ModelGate(slots=1, max_waiting=3)
+    seen, entered, release = {}, threading.Semaphore(0), threading.Event()
+
+    def job(name):
+        with gate.slot("en"):
+            out = []
+            helper = threading.Thread(target=lambda: (device.use_shared_cores(), out.append(torch.get_num_threads())))
+            helper.start(), helper.join()                   # another thread, as Gradio's pool would use
+            seen[name] = out[0]
+            entered.release()
+            release.wait(5)
+
+    threads = [threading.Thread(target=job, args=(n,)) for n in ("alone", "crowded", "last")]
+    threads[0].start()
+    assert entered.acquire(timeout=5)
+    threads[1].start(), threads[2].start()
+    deadline = time.time() + 5
+    while gate.waiting < 2 and time.time() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert seen["alone"] == 2 and 1 in (seen["crowded"], seen["last"]), seen
+
+
+def test_gradio_lets_in_more_than_the_gate_holds():
+    """If Gradio admitted only the running job and the waiting line, the rest would wait silently in its
+    queue and the gate could never answer "busy" (bench/load.py saw exactly that: 0 busy, 2-minute waits)."""
+    from ui.pools import MAX_WAITING, MODEL, THREADS
+
+    assert MODEL["concurrency_limit"] >= MAX_WAITING + 2
+    assert THREADS > MODEL["concurrency_limit"] + 4          # waiting jobs hold threads; light work needs some
+
+
 def test_gated_keeps_signature_and_streaming():
     def stream(a, request: gr.Request):
         yield a

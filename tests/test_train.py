@@ -32,7 +32,26 @@ def test_train_resume_export_and_continue(tmp_path):
     for name in ("digits.safetensors", "digits_loss.png", "digits_samples.png"):
         assert (tmp_path / "assets" / name).stat().st_size > 0
     env["DIFFUSION_RUNS"] = str(tmp_path / "runs2")
-    cont = run("--images", "256", "--skip-quality", "--init-from", str(tmp_path / "assets" / "digits.safetensors"))
+    # --images counts the whole recipe: 1024 before, 256 more (the step count carries on at 8)
+    cont = run("--images", "1280", "--skip-quality", "--init-from", str(tmp_path / "assets" / "digits.safetensors"))
     assert cont.returncode == 0, cont.stderr[-2000:]
+    assert "continuing from" in cont.stdout + cont.stderr and "at step 8" in cont.stdout + cont.stderr
     card2 = json.loads((tmp_path / "assets" / "digits.json").read_text())
-    assert card2["training"]["images_seen"] == 1024 + 256 and card2["training"]["continued_from"] == "digits.safetensors"
+    assert card2["training"]["images_seen"] == 1280 and card2["training"]["steps"] == 10
+    assert card2["training"]["continued_from"] == "digits.safetensors"
+
+
+def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():
+    """With a restart at 640k images, the first cycle is exactly the earlier 640k-image run's schedule,
+    and the second warms up to its own peak and decays to 2% of it at the end."""
+    from diffusion_core.train import TrainConfig, lr_at
+    from diffusion_core.unet import UNetConfig
+
+    first = TrainConfig(name="x", unet=UNetConfig(), images=640_000, batch_size=128, lr=2e-3, warmup_steps=300)
+    both = TrainConfig(**{**first.__dict__, "images": 1_280_000, "restarts": ((640_000, 1e-3),)})
+    assert all(lr_at(s, 5000, first) == lr_at(s, 10000, both) for s in range(0, 5000, 7))
+    assert lr_at(5000 + 299, 10000, both) == pytest.approx(1e-3)                  # end of the second warm-up
+    assert lr_at(5000, 10000, both) < 1e-5                                           # starts from (almost) zero
+    assert lr_at(9999, 10000, both) == pytest.approx(0.02 * 1e-3, rel=0.01)
+    later = [lr_at(s, 10000, both) for s in range(5300, 10000, 50)]
+    assert all(a >= b for a, b in zip(later, later[1:]))

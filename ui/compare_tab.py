@@ -20,6 +20,7 @@ from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
 MAX_SEED = 2**31 - 1
+DEFAULT_COUNT = 8             # digits per cell (bench/compare.py times the default grid with it)
 QUALITY_FILE = Path(__file__).resolve().parent.parent / "assets" / "quality_vs_steps.json"
 
 
@@ -92,7 +93,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             cells = RawCheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in compare.DEFAULT_CELLS],
                                      label=T("cmp_cells"), info=T("cmp_cells_info"))
             seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
-            count = RawSlider(1, 16, value=8, step=1, label=T("cmp_count"))
+            count = RawSlider(1, 16, value=DEFAULT_COUNT, step=1, label=T("cmp_count"))
             with gr.Row():
                 go = gr.Button(T("cmp_go"), variant="primary")
                 stop = gr.Button(T("stop"), variant="stop")

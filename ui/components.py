@@ -5,11 +5,16 @@ answer in the learner's language. ``is_template`` keeps the stock front-end comp
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
+import numpy as np
 from gradio.data_classes import ImageData
+from gradio.processing_utils import hash_bytes
 from pydantic import ValidationError
+
+from diffusion_core.media import encode_fast
 
 
 class _LenientImageData(ImageData):
@@ -38,6 +43,24 @@ class UploadImage(gr.Image):
             return url                       # images.read_upload checks its size before decoding
         path = getattr(payload, "path", None)
         return str(path) if path else ""   # a payload without a file: the loader answers "not an image"
+
+
+class FastImage(gr.Image):
+    """An output gr.Image that stores arrays as lossless WebP at the fastest setting: every slider move
+    and streamed frame is encoded, and Gradio's PNG was most of a slider move's server time."""
+
+    is_template = True
+
+    def postprocess(self, value: Any) -> Any:
+        if isinstance(value, np.ndarray) and value.dtype == np.uint8 and value.ndim in (2, 3):
+            data = encode_fast(value)
+            folder = Path(self.GRADIO_CACHE) / hash_bytes(data)              # Gradio's own cache layout
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "image.webp"
+            if not path.exists():
+                path.write_bytes(data)
+            value = str(path)
+        return super().postprocess(value)
 
 
 class _Raw:

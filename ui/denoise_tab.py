@@ -12,7 +12,7 @@ from diffusion_core.media import save_gif
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 
 from . import charts, validate
-from .components import RawDropdown, RawNumber, RawSlider
+from .components import FastImage, RawDropdown, RawNumber, RawSlider
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
@@ -38,7 +38,7 @@ def timeline(ts: list[float], index: int, lang: str) -> str:
 
 
 def digits_image(label_key: str, height: int) -> gr.Image:
-    return gr.Image(label=T(label_key), format="png", height=height, interactive=False, elem_classes=PIXELATED)
+    return FastImage(label=T(label_key), format="png", height=height, interactive=False, elem_classes=PIXELATED)
 
 
 def question(button_key: str, head_key: str, image_keys: tuple[str, ...], height: int = 240) -> tuple[gr.Button, list]:

@@ -13,7 +13,7 @@ from diffusion_core.media import save_gif
 from diffusion_core.render import points_picture
 
 from . import charts, validate
-from .components import RawNumber, RawRadio, RawSlider
+from .components import FastImage, RawNumber, RawRadio, RawSlider
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
@@ -67,8 +67,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     trained = gr.State(None, time_to_live=3600)                   # (PointDenoiser, mask) per learner
     gr.Markdown(T("dye_intro"))
     with gr.Row():
-        glass = gr.Image(label=T("dye_glass"), format="png", height=GLASS + 40, interactive=False, elem_id="glass")
-        heat = gr.Image(label=T("dye_heat"), format="png", height=GLASS + 40, interactive=False)
+        glass = FastImage(label=T("dye_glass"), format="png", height=GLASS + 40, interactive=False, elem_id="glass")
+        heat = FastImage(label=T("dye_heat"), format="png", height=GLASS + 40, interactive=False)
         with gr.Column():
             t = RawSlider(0, dye.MAX_STEPS, value=60, step=1, label=T("dye_time"))
             n = RawSlider(100, MAX_PARTICLES, value=3000, step=100, label=T("dye_particles"))
@@ -84,7 +84,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     with gr.Row():
         model_t = RawSlider(0, 1000, value=100, step=1, label=T("model_t"))
     with gr.Row():
-        cloud = gr.Image(label=T("model_cloud"), format="png", height=GLASS + 40, interactive=False)
+        cloud = FastImage(label=T("model_cloud"), format="png", height=GLASS + 40, interactive=False)
         cloud_hist = gr.HTML()
 
     gr.Markdown(T("unmix_intro"))
@@ -97,10 +97,10 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 train_btn = gr.Button(T("unmix_train"), variant="primary")
                 play_btn = gr.Button(T("unmix_play"))
         with gr.Column():
-            shape_img = gr.Image(label=T("unmix_shape_img"), format="png", height=GLASS + 40, interactive=False)
+            shape_img = FastImage(label=T("unmix_shape_img"), format="png", height=GLASS + 40, interactive=False)
             loss = gr.HTML()
         with gr.Column():
-            film = gr.Image(label=T("unmix_film"), format="png", height=GLASS + 40, interactive=False)
+            film = FastImage(label=T("unmix_film"), format="png", height=GLASS + 40, interactive=False)
             film_md = gr.Markdown()
             film_gif = gr.File(label=T("unmix_gif"), interactive=False)
 

@@ -12,7 +12,7 @@ from diffusion_core.images import ImageError, load_image
 from diffusion_core.media import save_gif
 
 from . import charts, reform_section, validate
-from .components import RawNumber, RawRadio, RawSlider, UploadImage
+from .components import FastImage, RawNumber, RawRadio, RawSlider, UploadImage
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
@@ -84,8 +84,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             seed = RawNumber(value=0, precision=0, label=T("seed"), info=T("seed_info"), minimum=0, maximum=MAX_SEED)
         with gr.Column(scale=2):
             with gr.Row():
-                x_t = gr.Image(label=T("x_t"), format="png", height=280, interactive=False, elem_id="x_t")
-                noise = gr.Image(label=T("noise_img"), format="png", height=280, interactive=False)
+                x_t = FastImage(label=T("x_t"), format="png", height=280, interactive=False, elem_id="x_t")
+                noise = FastImage(label=T("noise_img"), format="png", height=280, interactive=False)
             weights = gr.HTML(label=T("weights"))
             with gr.Row():
                 hist = gr.HTML(elem_id="hist")
@@ -95,14 +95,14 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     with gr.Row():
         jump_btn = gr.Button(T("jump_btn"))
     with gr.Row():
-        jump_img = gr.Image(label=T("jump_img"), format="png", height=220, interactive=False)
-        walk_img = gr.Image(label=T("walk_img"), format="png", height=220, interactive=False)
+        jump_img = FastImage(label=T("jump_img"), format="png", height=220, interactive=False)
+        walk_img = FastImage(label=T("walk_img"), format="png", height=220, interactive=False)
         jump_stats = gr.Markdown()
 
     gr.Markdown(T("record_title"))
     record_btn = gr.Button(T("record_btn"), variant="primary")
     with gr.Row():
-        film = gr.Image(label=T("record_film"), format="png", height=260, interactive=False)
+        film = FastImage(label=T("record_film"), format="png", height=260, interactive=False)
         with gr.Column():
             film_gif = gr.File(label=T("record_gif"), interactive=False)
             film_result = gr.Markdown()

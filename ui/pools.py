@@ -1,6 +1,7 @@
 """Worker pools, so numpy-only slider work never waits behind the model, and a gate for the model.
 
-On 2 cores one model job runs at a time (it uses both cores). Model events are admitted by Gradio
+On 2 cores one model job runs at a time: on both cores when nobody waits, on one core when
+others do, so that sliders and page loads keep a core of their own in a full classroom. Model events are admitted by Gradio
 up to ``MAX_WAITING`` + 1 at once and then line up at ``ModelGate``: past ``MAX_WAITING`` in line a
 learner is told, in their own language, that the classroom is busy (Gradio's own "queue full"
 notice is English only). Light work (sliders, charts) runs up to 4 at once in its own pool.
@@ -15,12 +16,15 @@ from typing import Any, Callable, Iterator
 
 import gradio as gr
 
+from diffusion_core.device import share_cores
+
 from .i18n import lang_of, tr
 
-MAX_WAITING = 24            # model jobs allowed to wait (about a minute of work on 2 cores)
-MODEL = dict(concurrency_id="model", concurrency_limit=MAX_WAITING + 1)
+MAX_WAITING = 8             # model jobs allowed to wait (about 20 s of work on 2 cores)
+# one running, MAX_WAITING at the gate, one more let in to be told "busy" (else Gradio's queue holds it silently)
+MODEL = dict(concurrency_id="model", concurrency_limit=MAX_WAITING + 2)
 LIGHT = dict(concurrency_id="light", concurrency_limit=4, show_progress="hidden")
-THREADS = MAX_WAITING + 1 + 4 + 16       # launch(max_threads=): waiting model jobs hold a thread each
+THREADS = MAX_WAITING + 2 + 4 + 16       # launch(max_threads=): waiting model jobs hold a thread each
 
 
 class ModelGate:
@@ -43,6 +47,8 @@ class ModelGate:
         finally:
             with self._lock:
                 self.waiting -= 1
+                crowded = self.waiting > 0
+        share_cores(crowded)
         try:
             yield
         finally:

@@ -8,7 +8,7 @@ import gradio as gr
 from diffusion_core.reform import MAX_REFORM_STEPS, matching_step, reform_pair
 
 from . import validate
-from .components import RawSlider
+from .components import FastImage, RawSlider
 from .context import AppContext
 from .i18n import T, lang_of, tr
 from .pools import MODEL, gated
@@ -23,11 +23,11 @@ def build(ctx: AppContext, image_state: gr.State, t: gr.Slider, kind: gr.Radio, 
         gr.Markdown(tr("rf_unavailable", "en", why=ctx.model_errors.get("photos", "?")))
         return
     with gr.Row():
-        steps = RawSlider(2, MAX_REFORM_STEPS, value=25, step=1, label=T("rf_steps"))
+        steps = RawSlider(1, MAX_REFORM_STEPS, value=25, step=1, label=T("rf_steps"))
         go = gr.Button(T("rf_btn"), variant="primary")
     with gr.Row():
-        by_record = gr.Image(label=T("rf_record"), format="png", height=260, interactive=False)
-        by_model = gr.Image(label=T("rf_model"), format="png", height=260, interactive=False)
+        by_record = FastImage(label=T("rf_record"), format="png", height=260, interactive=False)
+        by_model = FastImage(label=T("rf_model"), format="png", height=260, interactive=False)
     result = gr.Markdown()
     gr.Markdown(T("rf_caption"))
 

@@ -66,6 +66,7 @@ def plot(rows: list[dict], floor: float) -> None:
         ax.plot(*zip(*pts), marker="o", label=SAMPLERS[name].label)
     ax.axhline(floor, color="grey", ls="--", label="real digits (floor)")
     ax.set_xscale("log")
+    ax.set_yscale("log")                                    # 5 calls can be 10x worse than 10 calls
     ax.set_xlabel("network calls (NFE)")
     ax.set_ylabel("Fréchet distance")
     ax.legend(fontsize=8)

@@ -112,3 +112,15 @@ def test_closing_a_tab_frees_its_state(live_app):
     unload[0].fn(SimpleNamespace(session_hash=sid))
     assert sid not in demo.state_holder.session_data, "closed tab's state still held"
     client.predict(10, "linear", 0, api_name="/noisy_view")
+
+
+def test_every_output_picture_is_encoded_fast(live_app):
+    """Every picture the app sends (not the upload box) goes through FastImage: lossless WebP at the
+    fastest setting, not Gradio's default PNG (3x the server time of a whole slider move)."""
+    from ui.components import FastImage, UploadImage
+
+    demo, _ = live_app
+    pictures = [b for b in demo.blocks.values() if isinstance(b, gr.Image) and not isinstance(b, UploadImage)]
+    assert len(pictures) >= 10
+    slow = [b.label for b in pictures if not isinstance(b, FastImage)]
+    assert not slow, f"pictures still encoded as PNG: {slow}"

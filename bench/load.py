@@ -1,6 +1,6 @@
 """A classroom at once: N simulated learners drive a locally launched app through its REST queue API.
 
-python bench/load.py [--learners 40] [--seconds 60] [--connections 200]
+python bench/load.py [--learners 40] [--seconds 60] [--connections 200] [--sliders-only]
 Mix per action: 70% t-slider moves, 20% denoise runs, 10% comparisons, photo reforms or record films.
 Reports per endpoint p50 / p95 / max latency, errors, busy answers, and the server's peak RSS.
 Then --connections browser-like sessions are opened and closed in a row (page config, the page's load
@@ -80,7 +80,7 @@ async def call(http, url: str, api: str, args: tuple, session: str) -> tuple[str
     return kind, ""
 
 
-def learners(url: str, n: int, seconds: float) -> dict:
+def learners(url: str, n: int, seconds: float, actions: list) -> dict:
     """N learners as coroutines of one light client process (results are not fetched: a real learner's
     browser does that on its own machine; gradio_client, one thread per call, took 1.3 of the 2 cores)."""
     import asyncio
@@ -95,7 +95,7 @@ def learners(url: str, n: int, seconds: float) -> dict:
         session = f"load{seed:04d}{r.getrandbits(32):08x}"
         while time.monotonic() < until:
             x, acc = r.random(), 0.0
-            for share, api, args in ACTIONS:
+            for share, api, args in actions:
                 acc += share
                 if x <= acc:
                     break
@@ -125,10 +125,11 @@ def main() -> None:
     ap.add_argument("--learners", type=int, default=40)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--port", type=int, default=7897)
+    ap.add_argument("--sliders-only", action="store_true", help="no model work: the sliders' own cost")
     ap.add_argument("--connections", type=int, default=200, help="browser-like sessions opened and closed (0: skip)")
     args = ap.parse_args()
     with running_app(args.port) as (url, server):
-        out = learners(url, args.learners, args.seconds)
+        out = learners(url, args.learners, args.seconds, [(1.0, *ACTIONS[0][1:])] if args.sliders_only else ACTIONS)
         rss = peak_rss_mb(server.pid)
         conn = sessions(url, server.pid, args.connections) if args.connections else None
     rows = []
@@ -145,7 +146,7 @@ def main() -> None:
     if conn:
         print(f"\n{conn['connections']} tabs opened and closed in {conn['seconds']} s: RSS {conn['rss_before_mb']} -> "
               f"{conn['rss_after_mb']} MB ({100 * conn['growth']:+.1f}%, goal within 20%)")
-    print("->", save("load", {"learners": args.learners, "seconds": args.seconds, "peak_rss_mb": rss, "rows": rows,
+    print("->", save("load_sliders" if args.sliders_only else "load", {"learners": args.learners, "seconds": args.seconds, "peak_rss_mb": rss, "rows": rows,
                              "connections": conn,
                              "sample_errors": sample_errors, "goals": {"slider_p95_ms": 500, "rss_mb": 2048}}))
 

@@ -131,6 +131,19 @@ def test_noisy_view_and_film():
     assert np.array_equal(frames[-1].picture, img)
 
 
+def test_noisy_view_matches_the_float64_jump():
+    """The slider's float32 display path shows what eq. 4 in float64 gives, to one grey level."""
+    s = NoiseSchedule("cosine")
+    img = np.random.default_rng(3).integers(0, 256, (20, 13, 3), dtype=np.uint8)
+    for k in (0, 1, 250, 999):
+        v = forward.noisy_view(img, k, s, seed=7)
+        eps = forward.seeded_noise((3, 20, 13), 7, 0)
+        want = forward.to_picture(s.add_noise(forward.to_x0(img), k, eps))
+        assert np.abs(v.x_t.astype(int) - want).max() <= 1
+        assert np.abs(v.noise.astype(int) - forward.to_picture(eps, -3.0, 3.0)).max() <= 1
+        assert v.signal_weight == s.signal_weight(k) and v.x_t.shape == img.shape
+
+
 def test_fast_histogram_matches_numpy():
     vals = np.random.default_rng(0).normal(size=10001) * 2
     vals[:3] = [-4.0, 4.0, 0.0]

@@ -66,12 +66,16 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
     for m in markers:
         mx = _x(m, *x_range)
         parts.append(f'<line x1="{mx:.1f}" y1="{H - PAD_B - 6}" x2="{mx:.1f}" y2="{H - PAD_B}" stroke="#111" stroke-width="1.5"/>')
-    if cursor is not None:
-        cx = _x(cursor, *x_range)
-        parts.append(f'<line x1="{cx:.1f}" y1="{PAD_T}" x2="{cx:.1f}" y2="{H - PAD_B}" stroke="#111" '
-                     f'stroke-dasharray="4 3"/>')
     parts += _legend([s[0] for s in series], COLORS)
-    return "".join(parts) + "</svg>"
+    svg = "".join(parts) + "</svg>"
+    return svg if cursor is None else add_cursor(svg, cursor, x_range)
+
+
+def add_cursor(svg: str, cursor: float, x_range: tuple[float, float]) -> str:
+    """A chart with a vertical dashed line at x = cursor (x_range: the chart's x axis), drawn last."""
+    cx = _x(min(max(cursor, x_range[0]), x_range[1]), *x_range)
+    line = f'<line x1="{cx:.1f}" y1="{PAD_T}" x2="{cx:.1f}" y2="{H - PAD_B}" stroke="#111" stroke-dasharray="4 3"/>'
+    return svg[:-len("</svg>")] + line + "</svg>"
 
 
 def histogram(title: str, density: Sequence[float], edges: Sequence[float], curve: Sequence[tuple[float, float]],

@@ -1,6 +1,7 @@
 """Tab 2, "Add noise step by step": slide t, watch a photo dissolve, jump vs walk, the record of the stones."""
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any, Iterator
 
@@ -10,6 +11,7 @@ import numpy as np
 from diffusion_core import forward
 from diffusion_core.images import ImageError, load_image
 from diffusion_core.media import save_gif
+from diffusion_core.schedule import NoiseSchedule
 
 from . import charts, reform_section, validate
 from .components import FastImage, RawNumber, RawRadio, RawSlider, UploadImage
@@ -46,6 +48,21 @@ def common_args(t: Any, kind: Any, seed: Any, lang: str, ctx: AppContext) -> tup
     return k, ctx.schedules[kind], seed
 
 
+def schedule_chart(schedule: NoiseSchedule, lang: str) -> str:
+    """alpha_bar, log SNR and beta over t, without a cursor (the same for every slider move)."""
+    return _schedule_chart(schedule.kind, schedule.num_steps, lang)
+
+
+@functools.lru_cache(maxsize=8)
+def _schedule_chart(kind: str, num_steps: int, lang: str) -> str:
+    ks, curves = forward.schedule_curves(NoiseSchedule(kind, num_steps))
+    return charts.line_chart(tr("schedule_title", lang), ks.tolist(),
+                             [(tr("sched_alpha_bar", lang), curves["alpha_bar"].tolist()),
+                              (tr("sched_log_snr", lang), curves["log_snr"].tolist()),
+                              (tr("sched_beta", lang), curves["beta"].tolist())],
+                             x_label=tr("sched_axis_t", lang))
+
+
 def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request = None,
                 *, with_noise: bool = False) -> tuple:
     """The t-slider handler: x_t, the weight bars, the histogram and the schedule at t (and the noise picture,
@@ -53,16 +70,11 @@ def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val
     lang = lang_of(request)
     k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
     v = forward.noisy_view(check_image_state(image, ctx), k, schedule, s)
-    ks, curves = forward.schedule_curves(schedule)
     bars = charts.weight_bars([(tr("w_signal", lang), v.signal_weight), (tr("w_noise", lang), v.noise_weight)])
     h = charts.histogram(tr("hist_title", lang), v.hist.tolist(), v.edges.tolist(), forward.normal_curve(),
                          (tr("hist_data", lang), tr("hist_normal", lang)),
                          tr("hist_caption", lang, mean=v.mean, std=v.std))
-    sc = charts.line_chart(tr("schedule_title", lang), ks.tolist(),
-                           [(tr("sched_alpha_bar", lang), curves["alpha_bar"].tolist()),
-                            (tr("sched_log_snr", lang), curves["log_snr"].tolist()),
-                            (tr("sched_beta", lang), curves["beta"].tolist())],
-                           cursor=k, x_label=tr("sched_axis_t", lang))
+    sc = charts.add_cursor(schedule_chart(schedule, lang), k, (0, schedule.num_steps))
     return (v.x_t, bars, h, sc, v.noise) if with_noise else (v.x_t, bars, h, sc)
 
 

@@ -20,7 +20,7 @@ from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
 MAX_SEED = 2**31 - 1
-DEFAULT_COUNT = 8             # digits per cell (bench/compare.py times the default grid with it)
+DEFAULT_COUNT = 4             # digits per cell, one row each; the default grid in ~25 s on 2 cores (bench/compare.py)
 QUALITY_FILE = Path(__file__).resolve().parent.parent / "assets" / "quality_vs_steps.json"
 
 

@@ -44,7 +44,8 @@ class TrainConfig:
     ema_decay: float = 0.999
     schedule: str = "linear"
     min_snr_gamma: float | None = 5.0   # None: plain (unweighted) eps MSE of Ho et al.
-    # warm restarts (Loshchilov & Hutter 2017): (images seen when a new cosine cycle starts, its peak lr)
+    # warm restarts (Loshchilov & Hutter 2017): (images seen when a new cosine cycle starts, its peak lr);
+    # each new cycle starts from the EMA weights with a fresh optimizer (as --init-from a shipped model does)
     restarts: tuple[tuple[int, float], ...] = ()
     seed: int = 0
     notes: dict = field(default_factory=dict)
@@ -112,13 +113,23 @@ def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
     return peak * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
 
 
+def new_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
+    return torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.0)
+
+
+def warm_restart(model: torch.nn.Module, ema: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
+    """Start a new cycle from the averaged weights: model <- EMA (the EMA goes on), a fresh optimizer."""
+    model.load_state_dict(ema.state_dict())
+    return new_optimizer(model, cfg)
+
+
 def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: bool = True,
           checkpoint_every_s: float = 180.0, init_from: Path | None = None) -> Path:
     """Train (or resume) the named model; returns the run directory with its checkpoint.
 
     ``init_from`` (shipped weights, e.g. assets/digits.safetensors) continues an earlier model with a
     fresh optimizer at the step where its card says it stopped (``cfg.images`` counts both runs; with
-    ``cfg.restarts`` at that point the second run is a new cosine cycle).
+    ``cfg.restarts`` at that point the second run is the new cosine cycle a single run would start there).
     """
     device = pick_device()
     run_dir = RUNS / cfg.name
@@ -129,7 +140,7 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
     schedule = NoiseSchedule(cfg.schedule)
     model = TinyUNet(cfg.unet).to(device)
     ema = copy.deepcopy(model).eval().requires_grad_(False)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.0)
+    opt = new_optimizer(model, cfg)
     state = {"step": 0, "seconds": 0.0, "losses": []}
     if ckpt_path.exists():
         ck = torch.load(ckpt_path, map_location=device, weights_only=True)
@@ -147,9 +158,11 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
         # the step count (and so the learning-rate schedule) carries on where the earlier run stopped
         state.update(step=before.get("images_seen", 0) // cfg.batch_size, minutes_before=before.get("minutes", 0.0),
                      init_from=Path(init_from).name)
+        state["restarted_at"] = state["step"]                   # what a warm restart there would do, done
         print(f"continuing from {init_from} at step {state['step']}")
 
     total_steps = cfg.images // cfg.batch_size
+    restart_steps = {images // cfg.batch_size for images, _ in cfg.restarts}
     next_batch = make_batches(cfg.name, cfg.batch_size, gen)
     net = torch.compile(model) if compile_model and device.type == "cpu" else model
     amp = autocast_dtype(device)
@@ -168,6 +181,10 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
     seconds_before = state["seconds"]
     model.train()
     while state["step"] < total_steps:
+        if state["step"] in restart_steps and state.get("restarted_at") != state["step"]:
+            opt = warm_restart(model, ema, cfg)
+            state["restarted_at"] = state["step"]
+            print(f"warm restart at step {state['step']}: from the EMA weights, fresh optimizer")
         x0 = next_batch().to(device)                                                 # [B, C, H, W]
         k = torch.randint(1, schedule.num_steps + 1, (len(x0),), generator=gen)      # steps, 1..T
         eps = torch.randn(x0.shape, generator=gen).to(device)

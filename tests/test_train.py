@@ -55,3 +55,23 @@ def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():
     assert lr_at(9999, 10000, both) == pytest.approx(0.02 * 1e-3, rel=0.01)
     later = [lr_at(s, 10000, both) for s in range(5300, 10000, 50)]
     assert all(a >= b for a, b in zip(later, later[1:]))
+
+
+def test_a_warm_restart_starts_from_the_ema_with_a_fresh_optimizer():
+    import torch
+
+    from diffusion_core.train import TrainConfig, new_optimizer, warm_restart
+    from diffusion_core.unet import UNetConfig
+
+    cfg = TrainConfig(name="x", unet=UNetConfig())
+    model, ema = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    opt = new_optimizer(model, cfg)
+    model(torch.randn(4, 3)).sum().backward()
+    opt.step()
+    assert opt.state and not torch.equal(model.weight, ema.weight)
+    before = ema.weight.detach().clone()
+    opt2 = warm_restart(model, ema, cfg)
+    assert torch.equal(model.weight, before) and torch.equal(model.bias, ema.bias)
+    assert not opt2.state and opt2.param_groups[0]["params"][0] is model.weight
+    model.weight.data.add_(1.0)
+    assert torch.equal(ema.weight, before)                                 # the EMA is its own copy

@@ -10,7 +10,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import numpy as np
 import torch
@@ -46,15 +46,27 @@ def scores(original: np.ndarray, picture: np.ndarray) -> Scores:
     return Scores(psnr(original, picture), ssim(original, picture) if min(original.shape[:2]) > 10 else float("nan"))
 
 
+class Reformed(NamedTuple):
+    noised: np.ndarray       # uint8 [H, W, 3]: x_k
+    reformed: np.ndarray     # uint8 [H, W, 3]: the model's DDIM reform, from k down to 0
+    guess: np.ndarray        # uint8 [H, W, 3]: its one-jump guess of x_0 at k (the first step's x0_pred)
+
+
 def reform_image(model: Model, schedule: NoiseSchedule, image_u8: np.ndarray, k: int, num_steps: int, seed: int,
-                 device: torch.device | str = "cpu") -> tuple[np.ndarray, np.ndarray]:
-    """(x_k, the model's reform) as uint8 [H, W, 3] pictures of a uint8 [H, W, 3] image."""
+                 device: torch.device | str = "cpu") -> Reformed:
+    """x_k, the model's reform and its one-jump guess, as uint8 [H, W, 3] pictures of a uint8 [H, W, 3] image.
+
+    The guess estimates E[x_0 | x_k]: the average of every picture that could lie under this noise, blurry
+    but the best guess in mean squared error; the reform commits to one sharp picture and invents its details."""
     x0 = forward.to_x0(image_u8)                                                  # [3, H, W] float64
     x_k = schedule.add_noise(x0, k, forward.seeded_noise(tuple(x0.shape), seed, 0))
-    x = x_k[None].float().to(device)
+    x, guess = x_k[None].float().to(device), None
     for st in model_reform(model, schedule, x, k, num_steps):
+        guess = st.x0_pred if guess is None else guess
         x = st.x_next
-    return forward.to_picture(x_k), forward.to_picture(x[0].double().cpu())
+    noised = forward.to_picture(x_k)
+    return Reformed(noised, forward.to_picture(x[0].double().cpu()),
+                    noised if guess is None else forward.to_picture(guess[0].double().cpu()))
 
 
 def matching_step(noising: NoiseSchedule, k: int, model_schedule: NoiseSchedule) -> int:
@@ -69,8 +81,10 @@ class PairFrame:
     done: float                  # share of the way back to t = 0, 0..1
     record: np.ndarray           # uint8 [H, W, 3]: the exact reform with the record so far
     model: np.ndarray            # uint8 [H, W, 3]: the model's reform so far (its x_t on the way down)
+    guess: np.ndarray            # uint8 [H, W, 3]: the model's one-jump guess of x_0 at k (x_k until it is made)
     record_scores: Scores | None = None   # on the last frame: against the original
     model_scores: Scores | None = None
+    guess_scores: Scores | None = None
 
 
 def reform_pair(model: Model, model_schedule: NoiseSchedule, image_u8: np.ndarray, k: int, noising: NoiseSchedule,
@@ -82,10 +96,12 @@ def reform_pair(model: Model, model_schedule: NoiseSchedule, image_u8: np.ndarra
     k_model = matching_step(noising, k, model_schedule)
     exact = forward.reform(x_k, noising, seed, start=k)
     x_rec, x_mod = x_k, x_k[None].float().to(device)
-    rec = mod = forward.to_picture(x_k)
-    yield PairFrame(0.0, rec, mod)
+    rec = mod = guess = forward.to_picture(x_k)
+    yield PairFrame(0.0, rec, mod, guess)
     n = max(min(num_steps, k_model), 1)                                            # model steps to come
     for i, st in enumerate(model_reform(model, model_schedule, x_mod, k_model, num_steps)):
+        if i == 0:
+            guess = forward.to_picture(st.x0_pred[0].double().cpu())
         goal = round(k * (1 - (i + 1) / n))                                        # record's step count to match
         for j, x in exact:
             x_rec = x
@@ -93,14 +109,14 @@ def reform_pair(model: Model, model_schedule: NoiseSchedule, image_u8: np.ndarra
                 break
         x_mod = st.x_next
         rec, mod = forward.to_picture(x_rec), forward.to_picture(x_mod[0].double().cpu())
-        yield PairFrame((i + 1) / n, rec, mod)
+        yield PairFrame((i + 1) / n, rec, mod, guess)
     rest = None
     for _, rest in exact:                                                           # the rest (k_model = 0 case)
         pass
     if rest is not None:
         rec = forward.to_picture(rest)
     original = np.asarray(image_u8)
-    yield PairFrame(1.0, rec, mod, scores(original, rec), scores(original, mod))
+    yield PairFrame(1.0, rec, mod, guess, scores(original, rec), scores(original, mod), scores(original, guess))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,13 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     if image.ndim != 3 or image.shape[2] != model.image_shape[0]:
         print(f"error: the {args.model} model reforms {model.image_shape[0]}-channel pictures", file=sys.stderr)
         return 2
-    noised, out = reform_image(model, model.schedule, image, args.t, args.steps, args.seed, model.device)
+    r = reform_image(model, model.schedule, image, args.t, args.steps, args.seed, model.device)
     from PIL import Image
 
-    Image.fromarray(out).save(args.output)
-    s_in, s_out = scores(image, noised), scores(image, out)
+    Image.fromarray(r.reformed).save(args.output)
+    s_in, s_out, s_guess = scores(image, r.noised), scores(image, r.reformed), scores(image, r.guess)
     print(f"x_t: PSNR {s_in.psnr:.2f} dB, SSIM {s_in.ssim:.3f}; reformed: PSNR {s_out.psnr:.2f} dB, "
-          f"SSIM {s_out.ssim:.3f} -> {args.output} ({out.shape[1]} x {out.shape[0]})")
+          f"SSIM {s_out.ssim:.3f}; one-jump guess: PSNR {s_guess.psnr:.2f} dB, SSIM {s_guess.ssim:.3f} "
+          f"-> {args.output} ({r.reformed.shape[1]} x {r.reformed.shape[0]})")
     return 0
 
 

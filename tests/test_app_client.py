@@ -191,3 +191,12 @@ def test_unmix_needs_training_first(app_url):
     fresh = Client(app_url, verbose=False)
     with pytest.raises(AppError, match="Train the denoiser first"):
         fresh.predict(0, api_name="/unmix_film")
+
+
+@pytest.mark.skipif(not (ASSETS / "photos.safetensors").exists(), reason="photos model not built")
+def test_reform_photo_shows_record_model_and_one_jump_guess(client):
+    record, model, guess, text = client.predict(150, "linear", 0, 4, api_name="/reform_photo")
+    pics = [np.asarray(Image.open(p).convert("RGB")) for p in (record, model, guess)]
+    assert pics[0].shape == pics[1].shape == pics[2].shape
+    assert not np.array_equal(pics[1], pics[2]), "the one-jump guess is not the 4-step reform"
+    assert "record** PSNR ∞" in text and "one-jump guess** PSNR" in text

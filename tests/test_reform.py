@@ -69,12 +69,14 @@ def test_reform_pair_with_a_perfect_model_is_exact_too(k):
     last = frames[-1]
     assert last.record_scores.psnr == float("inf")                      # the record is exact
     assert last.model_scores.psnr > 45 and last.model_scores.ssim > 0.999
+    assert last.guess_scores.psnr > 45                                  # a perfect model's one jump is exact
+    assert all(np.array_equal(f.guess, last.guess) for f in frames[1:])   # made once, at the first step
 
 
 def test_reform_at_zero_returns_the_input():
     image = photo()
-    noised, out = reform_image(lambda x, t: torch.zeros_like(x), LIN, image, 0, 25, seed=0)
-    assert np.array_equal(out, image) and np.array_equal(noised, image)
+    r = reform_image(lambda x, t: torch.zeros_like(x), LIN, image, 0, 25, seed=0)
+    assert all(np.array_equal(p, image) for p in r)
 
 
 @pytest.mark.skipif(not HAS_PHOTOS, reason="photos model not trained yet (python -m diffusion_core.train --model photos)")
@@ -86,8 +88,9 @@ def test_photos_model_reform_improves_on_x_t():
     model = pretrained.load("photos", device="cpu")
     image = load_image(photo_path(*HELD_OUT[0]), size=96)
     for k in (30, 150):
-        noised, out = reform_image(model, model.schedule, image, k, 10, seed=0)
-        assert psnr(image, out) > psnr(image, noised) + 1.0, k
+        r = reform_image(model, model.schedule, image, k, 10, seed=0)
+        assert psnr(image, r.reformed) > psnr(image, r.noised) + 1.0, k
+        assert psnr(image, r.guess) > psnr(image, r.noised) + 1.0, k
 
 
 def odd_inputs(tmp: Path) -> dict[str, Path]:

@@ -28,6 +28,7 @@ def build(ctx: AppContext, image_state: gr.State, t: gr.Slider, kind: gr.Radio, 
     with gr.Row():
         by_record = FastImage(label=T("rf_record"), format="png", height=260, interactive=False)
         by_model = FastImage(label=T("rf_model"), format="png", height=260, interactive=False)
+        guess = FastImage(label=T("rf_guess"), format="png", height=260, interactive=False)
     result = gr.Markdown()
     gr.Markdown(T("rf_caption"))
 
@@ -41,11 +42,12 @@ def build(ctx: AppContext, image_state: gr.State, t: gr.Slider, kind: gr.Radio, 
             note = " " + tr("rf_cosine", lang, km=matching_step(schedule, k, model.schedule))
         for f in reform_pair(model, model.schedule, check_image_state(image, ctx), k, schedule, s, n, model.device):
             if f.model_scores is None:
-                yield f.record, f.model, tr("rf_progress", lang, pct=100 * f.done)
+                yield f.record, f.model, f.guess, tr("rf_progress", lang, pct=100 * f.done)
             else:
-                r, m = f.record_scores, f.model_scores
+                r, m, g = f.record_scores, f.model_scores, f.guess_scores
                 pr = "∞" if r.psnr == float("inf") else f"{r.psnr:.1f}"
-                yield f.record, f.model, tr("rf_scores", lang, pr=pr, sr=r.ssim, pm=m.psnr, sm=m.ssim, k=k) + note
+                yield f.record, f.model, f.guess, tr("rf_scores", lang, pr=pr, sr=r.ssim, pm=m.psnr, sm=m.ssim,
+                                                     pg=g.psnr, sg=g.ssim, k=k) + note
 
-    go.click(gated(ctx.gate, reform), [image_state, t, kind, seed, steps], [by_record, by_model, result],
+    go.click(gated(ctx.gate, reform), [image_state, t, kind, seed, steps], [by_record, by_model, guess, result],
              api_name="reform_photo", **MODEL)

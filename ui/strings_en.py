@@ -101,15 +101,21 @@ EN: dict[str, str] = {
     "rf_steps": "Model steps (DDIM)",
     "rf_record": "With the record (exact)",
     "rf_model": "With the model (no record)",
+    "rf_guess": "The model's one-jump guess",
     "rf_progress": "reforming… {pct:.0f}%",
     "rf_scores": (
         "Against the original: **record** PSNR {pr} dB, SSIM {sr:.3f} · **model** PSNR {pm:.1f} dB, "
-        "SSIM {sm:.3f} (t = {k})."
+        "SSIM {sm:.3f} · **one-jump guess** PSNR {pg:.1f} dB, SSIM {sg:.3f} (t = {k})."
     ),
     "rf_caption": (
         "The further you dissolve, the more the model has to **invent**: at small t it keeps your photo; "
         "at large t only the rough colours survive and it paints plausible texture of its own. "
-        "The record never has to guess."
+        "The record never has to guess.\n\n"
+        "Why can the blurry **one-jump guess** score a higher PSNR than the sharp reform? From x_t alone the "
+        "model cannot know which photo lies underneath, so its one-jump guess is the *average* of all the "
+        "photos that could: blurry, but never far wrong, and PSNR rewards exactly that. The reform commits to "
+        "*one* sharp photo, and every invented detail that differs from yours costs it. Sharp and plausible, "
+        "or close on average: a sampler chooses sharp, which is why it takes many steps."
     ),
     "rf_cosine": "(The photo was noised with the cosine schedule; the model, trained on the linear one, starts from the step with the same noise level, t = {km}.)",
     "rf_unavailable": "The photos model is not available, so the model reform is switched off: {why}",

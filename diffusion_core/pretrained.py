@@ -17,7 +17,7 @@ import torch
 from safetensors.torch import load_file
 from torch import Tensor
 
-from .device import autocast_dtype, pick_device, use_shared_cores
+from .device import autocast_dtype, on_model_thread, pick_device, use_shared_cores
 from .schedule import NoiseSchedule
 from .unet import TinyUNet, UNetConfig
 
@@ -55,9 +55,15 @@ class Pretrained:
         return (c["channels"], c["height"], c["width"])
 
     def eps(self, x: Tensor, t: Tensor) -> Tensor:
-        """eps_theta(x_t, t) -> float32, no autograd; bf16 autocast where the hardware has it."""
+        """eps_theta(x_t, t) -> float32, no autograd; bf16 autocast where the hardware has it.
+
+        Runs on the one model thread (device.on_model_thread), whichever thread asks."""
+        return on_model_thread(self.run, x, t)
+
+    def run(self, x: Tensor, t: Tensor) -> Tensor:
+        """eps_theta(x_t, t) in the calling thread."""
         ctx = torch.autocast(self.device.type, dtype=self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
-        use_shared_cores()
+        use_shared_cores()                                        # in the thread that runs it
         with torch.inference_mode(), ctx:
             fmt = torch.channels_last if self.channels_last else torch.contiguous_format
             x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)

@@ -56,7 +56,8 @@ QUALITY_KEYS = {"sampler", "steps", "nfe", "confident", "balance", "frechet", "f
 def quality_file(tmp_path, ddpm: float, r10: float, r20: float):
     rows = [{"sampler": s, "steps": n, "nfe": n, "confident": 0.9, "balance": 0.98, "frechet": f, "frechet_real": 5.0,
              "near_copies": 0.0, "s/image": 0.01, "seed": 1}
-            for s, n, f in [("dpmpp2m", 10, r10), ("dpmpp2m", 20, r20), ("ddim", 10, 40.0), ("ddpm", 1000, ddpm)]]
+            for s, n, f in [("dpmpp2m", 10, r10), ("dpmpp2m", 20, r20), ("ddim", 10, 40.0), ("ddpm", 1000, ddpm),
+                            ("ddim", 20, 30.0), ("ddpm", 20, r20 + 19.0)]]
     path = tmp_path / "quality_vs_steps.json"
     path.write_text(json.dumps({"n": 512, "seed": 1, "when": "2026-11-22", "frechet_real": 5.0, "rows": rows}))
     return path
@@ -71,6 +72,9 @@ def test_quality_chart_reads_the_file_and_judges_the_claim(tmp_path, monkeypatch
     assert "<svg" in html and "DPM-Solver++(2M)" in html and "DDIM" in html
     assert f"({r10 / 10:.2f}×)" in html and f"({r20 / 10:.2f}×)" in html
     assert ("claim holds" in html) == holds
+    ddpm20 = f"{r20 + 19.0:.1f}"                            # against DDIM's 30.0 at 20 steps
+    assert f"scores {ddpm20}; DDIM, which adds none, 30.0" in html
+    assert ("washes out" in html) == (r20 + 19.0 < 30.0)
     assert "倍" in compare_tab.quality_chart("zh-CN")
 
 

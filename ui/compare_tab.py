@@ -65,7 +65,7 @@ def quality_chart(lang: str) -> str:
     chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, series, y_range=(0.0, top),
                               x_label=tr("cmp_axis_nfe", lang))
     note = tr("cmp_quality_note", lang, n=data["n"], seed=data["seed"], when=data["when"], floor=data["frechet_real"])
-    return chart + f"<p style='font-size:0.85em'>{note}</p>" + claim_note(data["rows"], lang)
+    return chart + f"<p style='font-size:0.85em'>{note}</p>" + claim_note(data["rows"], lang) + renoise_note(data["rows"], lang)
 
 
 def claim_note(rows: list[dict], lang: str) -> str:
@@ -78,6 +78,18 @@ def claim_note(rows: list[dict], lang: str) -> str:
     text = tr("cmp_quality_claim", lang, ref=ref, r10=r10, x10=r10 / ref, r20=r20, x20=r20 / ref,
               verdict=tr("cmp_claim_met" if met else "cmp_claim_missed", lang))
     return f"<p style='font-size:0.85em'>{text}</p>"
+
+
+def renoise_note(rows: list[dict], lang: str) -> str:
+    """DDPM (fresh noise every step) against DDIM (none) at the same step count, from the measured file."""
+    by = {(r["sampler"], r["nfe"]): r["frechet"] for r in rows}
+    both = [n for n in (20, 50, 10) if ("ddpm", n) in by and ("ddim", n) in by]
+    if not both:
+        return ""
+    n = both[0]
+    ddpm, ddim = by[("ddpm", n)], by[("ddim", n)]
+    verdict = tr("cmp_renoise_helps" if ddpm < ddim else "cmp_renoise_not", lang)
+    return f"<p style='font-size:0.85em'>{tr('cmp_renoise', lang, n=n, ddpm=ddpm, ddim=ddim, verdict=verdict)}</p>"
 
 
 def build(ctx: AppContext, demo: gr.Blocks) -> None:

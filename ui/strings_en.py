@@ -206,6 +206,9 @@ EN: dict[str, str] = {
     "cmp_quality_claim": "DPM-Solver++ against DDPM's 1000 steps ({ref:.1f}): at 10 calls {r10:.1f} ({x10:.2f}×), at 20 calls {r20:.1f} ({x20:.2f}×). The paper's claim is within about 1.3× at 10 and 1.1× at 20. {verdict}",
     "cmp_claim_met": "On our tiny model the claim holds.",
     "cmp_claim_missed": "On our tiny model it does not fully hold: a small model's noise predictions are rough, and a second-order solver extrapolates from them, so a few large steps amplify the error that 1000 small, re-noised DDPM steps average away.",
+    "cmp_renoise": "Why add noise again while sampling? Measured at {n} steps: DDPM, which adds fresh noise at every step, scores {ddpm:.1f}; DDIM, which adds none, {ddim:.1f}. {verdict}",
+    "cmp_renoise_helps": "The fresh noise washes out the small mistakes of earlier steps instead of carrying them to the end, so the re-noised path lands closer to real digits.",
+    "cmp_renoise_not": "Here the path without fresh noise does as well: with so few steps, the noise added back has little room to wash out earlier mistakes.",
     "cmp_quality_note": "Measured on {n} digits per point, seed {seed}, {when}. Fréchet distance of classifier features to the 5,000 real digits; the real-digit floor at this size is {floor:.1f}.",
     "cmp_axis_nfe": "network calls (log scale)",
 

@@ -2,13 +2,8 @@
 from __future__ import annotations
 
 import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
 
 import torch
-
-R = TypeVar("R")
 
 ENV_VAR = "DIFFUSION_DEVICE"
 
@@ -73,17 +68,3 @@ def use_shared_cores() -> None:
     """Apply the chosen thread count in the calling thread."""
     if torch.get_num_threads() != _wanted:
         torch.set_num_threads(_wanted)
-
-
-# One OS thread runs every model call. OpenMP keeps a team of worker threads per calling thread: a
-# server that runs each streamed step on whichever pool thread is free wakes a different team each
-# time while the last one still spins, so the two cores are shared by more threads than they hold.
-_MODEL_THREAD = "diffusion-model"
-_model_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_MODEL_THREAD)
-
-
-def on_model_thread(fn: Callable[..., R], *args: Any) -> R:
-    """fn(*args), run on the process's one model thread (directly when already on it)."""
-    if threading.current_thread().name.startswith(_MODEL_THREAD):
-        return fn(*args)
-    return _model_executor.submit(fn, *args).result()

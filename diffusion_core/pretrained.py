@@ -17,7 +17,7 @@ import torch
 from safetensors.torch import load_file
 from torch import Tensor
 
-from .device import autocast_dtype, on_model_thread, pick_device, use_shared_cores
+from .device import autocast_dtype, pick_device, use_shared_cores
 from .schedule import NoiseSchedule
 from .unet import TinyUNet, UNetConfig
 
@@ -55,15 +55,9 @@ class Pretrained:
         return (c["channels"], c["height"], c["width"])
 
     def eps(self, x: Tensor, t: Tensor) -> Tensor:
-        """eps_theta(x_t, t) -> float32, no autograd; bf16 autocast where the hardware has it.
-
-        Runs on the one model thread (device.on_model_thread), whichever thread asks."""
-        return on_model_thread(self.run, x, t)
-
-    def run(self, x: Tensor, t: Tensor) -> Tensor:
-        """eps_theta(x_t, t) in the calling thread."""
+        """eps_theta(x_t, t) -> float32, no autograd; bf16 autocast where the hardware has it."""
         ctx = torch.autocast(self.device.type, dtype=self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
-        use_shared_cores()                                        # in the thread that runs it
+        use_shared_cores()
         with torch.inference_mode(), ctx:
             fmt = torch.channels_last if self.channels_last else torch.contiguous_format
             x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)
@@ -80,8 +74,9 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
          precision: str = "auto", channels_last: bool | None = None) -> Pretrained:
     """Load assets/NAME.safetensors with its card assets/NAME.json; precision "auto" | "fp32" | "bf16".
 
-    channels_last None = auto: on for fp32 (1.14x in bench/samplers.py), off under bf16 autocast
-    (where oneDNN's plain layout measured 1.25x faster than channels_last on these CPUs).
+    channels_last None = auto: on for fp32 (1.14x in bench/samplers.py); under bf16 autocast off for
+    small images (28 x 28 digits at batch 16: the plain layout 1.2x faster on these CPUs) and on for
+    large ones (the photos model at 256 x 256: channels_last 1.65x faster).
     """
     weights, card_path = assets / f"{name}.safetensors", assets / f"{name}.json"
     for p in (card_path, weights):
@@ -104,7 +99,7 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
     net = net.to(dev).eval().requires_grad_(False)
     amp = {"auto": autocast_dtype(dev), "fp32": None, "bf16": torch.bfloat16}[precision]
     if channels_last is None:
-        channels_last = amp is None
+        channels_last = amp is None or card["image"]["height"] >= 64
     if channels_last:
         net = net.to(memory_format=torch.channels_last)
     schedule = NoiseSchedule(card.get("schedule", "linear"), card.get("num_train_timesteps", 1000))

@@ -53,19 +53,3 @@ def test_device_choice(monkeypatch):
     with pytest.raises(ValueError):
         pick_device()
     assert pick_device("cpu").type == "cpu"
-
-
-def test_every_model_call_runs_on_one_thread_whoever_asks():
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from diffusion_core.device import on_model_thread
-
-    def where(_: int) -> int:
-        return on_model_thread(threading.get_ident)
-    with ThreadPoolExecutor(6) as pool:
-        idents = set(pool.map(where, range(24)))
-    assert len(idents) == 1 and threading.get_ident() not in idents
-    assert on_model_thread(lambda: on_model_thread(threading.get_ident)) in idents   # nested: no deadlock
-    with pytest.raises(ZeroDivisionError):
-        on_model_thread(lambda: 1 / 0)

@@ -17,7 +17,7 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -225,6 +225,19 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
     return run_dir
 
 
+def with_overrides(cfg: TrainConfig, images: int | None = None, lr: float | None = None,
+                   restarts: list[str] = ()) -> TrainConfig:
+    """The recipe with command-line changes: total images, peak lr, and extra warm restarts "IMAGES:LR"."""
+    added = []
+    for r in restarts:
+        try:
+            at, peak = r.split(":")
+            added.append((int(float(at)), float(peak)))
+        except ValueError:
+            raise ValueError(f"--restart takes IMAGES:LR (e.g. 640000:1e-3), not {r!r}") from None
+    return replace(cfg, images=images or cfg.images, lr=lr or cfg.lr, restarts=tuple(sorted(cfg.restarts + tuple(added))))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="digits", choices=sorted(MODELS))
@@ -239,14 +252,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="add a warm restart: a new cosine cycle from the EMA weights at IMAGES seen, peak LR")
     ap.add_argument("--skip-quality", action="store_true", help="export without the quality figures (quick runs)")
     args = ap.parse_args(argv)
-    cfg = MODELS[args.model]
-    if args.images:
-        cfg = TrainConfig(**{**cfg.__dict__, "images": args.images})
-    if args.lr:
-        cfg = TrainConfig(**{**cfg.__dict__, "lr": args.lr})
-    if args.restart:
-        added = tuple((int(float(images)), float(lr)) for images, lr in (r.split(":") for r in args.restart))
-        cfg = TrainConfig(**{**cfg.__dict__, "restarts": tuple(sorted(cfg.restarts + added))})
+    try:
+        cfg = with_overrides(MODELS[args.model], images=args.images, lr=args.lr, restarts=args.restart)
+    except ValueError as e:
+        ap.error(str(e))
     if not args.finalize_only:
         train(cfg, minutes_cap=args.minutes, compile_model=not args.no_compile, init_from=args.init_from)
     from .export import export_assets

@@ -75,3 +75,17 @@ def test_a_warm_restart_starts_from_the_ema_with_a_fresh_optimizer():
     assert not opt2.state and opt2.param_groups[0]["params"][0] is model.weight
     model.weight.data.add_(1.0)
     assert torch.equal(ema.weight, before)                                 # the EMA is its own copy
+
+
+def test_command_line_overrides_add_restarts_in_order():
+    import pytest
+
+    from diffusion_core.train import MODELS, with_overrides
+
+    base = MODELS["photos"]
+    cfg = with_overrides(base, images=400_000, restarts=["60000:2e-3", "2e5:1e-3"])
+    assert cfg.images == 400_000 and cfg.lr == base.lr and cfg.unet == base.unet
+    assert cfg.restarts == tuple(sorted(base.restarts + ((60_000, 2e-3), (200_000, 1e-3))))
+    assert with_overrides(base) == base
+    with pytest.raises(ValueError, match="IMAGES:LR"):
+        with_overrides(base, restarts=["60000"])

@@ -69,9 +69,10 @@ MODELS: dict[str, TrainConfig] = {
         name="photos",
         unet=UNetConfig(in_channels=3, base_channels=16, channel_mults=(1, 2, 4, 4),
                         num_res_blocks=1, attention=False, dropout=0.0),
-        images=60_000,
+        images=400_000,
         batch_size=32,
         lr=2e-3,
+        restarts=((60_000, 2e-3),),     # the first 60k-image cycle shipped alone before (session 2)
     ),
 }
 

@@ -46,6 +46,11 @@ def scores(original: np.ndarray, picture: np.ndarray) -> Scores:
     return Scores(psnr(original, picture), ssim(original, picture) if min(original.shape[:2]) > 10 else float("nan"))
 
 
+def _picture(x: Tensor) -> np.ndarray:
+    """A batch of one model tensor [1, 3, H, W] (any device) -> uint8 picture [H, W, 3]."""
+    return forward.to_picture(x[0].double().cpu())
+
+
 class Reformed(NamedTuple):
     noised: np.ndarray       # uint8 [H, W, 3]: x_k
     reformed: np.ndarray     # uint8 [H, W, 3]: the model's DDIM reform, from k down to 0
@@ -62,11 +67,11 @@ def reform_image(model: Model, schedule: NoiseSchedule, image_u8: np.ndarray, k:
     x_k = schedule.add_noise(x0, k, forward.seeded_noise(tuple(x0.shape), seed, 0))
     x, guess = x_k[None].float().to(device), None
     for st in model_reform(model, schedule, x, k, num_steps):
-        guess = st.x0_pred if guess is None else guess
+        if guess is None:
+            guess = st.x0_pred
         x = st.x_next
     noised = forward.to_picture(x_k)
-    return Reformed(noised, forward.to_picture(x[0].double().cpu()),
-                    noised if guess is None else forward.to_picture(guess[0].double().cpu()))
+    return Reformed(noised, _picture(x), noised if guess is None else _picture(guess))
 
 
 def matching_step(noising: NoiseSchedule, k: int, model_schedule: NoiseSchedule) -> int:
@@ -101,14 +106,14 @@ def reform_pair(model: Model, model_schedule: NoiseSchedule, image_u8: np.ndarra
     n = max(min(num_steps, k_model), 1)                                            # model steps to come
     for i, st in enumerate(model_reform(model, model_schedule, x_mod, k_model, num_steps)):
         if i == 0:
-            guess = forward.to_picture(st.x0_pred[0].double().cpu())
+            guess = _picture(st.x0_pred)
         goal = round(k * (1 - (i + 1) / n))                                        # record's step count to match
         for j, x in exact:
             x_rec = x
             if j <= goal:
                 break
         x_mod = st.x_next
-        rec, mod = forward.to_picture(x_rec), forward.to_picture(x_mod[0].double().cpu())
+        rec, mod = forward.to_picture(x_rec), _picture(x_mod)
         yield PairFrame((i + 1) / n, rec, mod, guess)
     rest = None
     for _, rest in exact:                                                           # the rest (k_model = 0 case)

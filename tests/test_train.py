@@ -78,8 +78,6 @@ def test_a_warm_restart_starts_from_the_ema_with_a_fresh_optimizer():
 
 
 def test_command_line_overrides_add_restarts_in_order():
-    import pytest
-
     from diffusion_core.train import MODELS, with_overrides
 
     base = MODELS["photos"]

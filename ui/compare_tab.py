@@ -54,9 +54,10 @@ def quality_chart(lang: str) -> str:
     if not QUALITY_FILE.is_file():
         return f"<p>{tr('cmp_quality_missing', lang)}</p>"
     data = json.loads(QUALITY_FILE.read_text(encoding="utf-8"))
-    series, xs_all = [], sorted({r["nfe"] for r in data["rows"]})
+    by = frechet_by_cell(data["rows"])
+    series, xs_all = [], sorted({nfe for _, nfe in by})
     for name in SAMPLERS:
-        pts = {r["nfe"]: r["frechet"] for r in data["rows"] if r["sampler"] == name}
+        pts = {nfe: f for (sampler, nfe), f in by.items() if sampler == name}
         if pts:
             series.append((SAMPLERS[name].label, [pts.get(x, float("nan")) for x in xs_all]))
     # a sampler at 5 calls can be off by 10x or more (Heun's 3 steps): the frame fits 10 calls and up
@@ -65,31 +66,39 @@ def quality_chart(lang: str) -> str:
     chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, series, y_range=(0.0, top),
                               x_label=tr("cmp_axis_nfe", lang))
     note = tr("cmp_quality_note", lang, n=data["n"], seed=data["seed"], when=data["when"], floor=data["frechet_real"])
-    return chart + f"<p style='font-size:0.85em'>{note}</p>" + claim_note(data["rows"], lang) + renoise_note(data["rows"], lang)
+    return chart + small(note) + claim_note(by, lang) + renoise_note(by, lang)
 
 
-def claim_note(rows: list[dict], lang: str) -> str:
+def small(text: str) -> str:
+    """A footnote paragraph under a chart."""
+    return f"<p style='font-size:0.85em'>{text}</p>"
+
+
+def frechet_by_cell(rows: list[dict]) -> dict[tuple[str, int], float]:
+    """The quality file's rows as {(sampler, network calls): Frechet distance}."""
+    return {(r["sampler"], r["nfe"]): r["frechet"] for r in rows}
+
+
+def claim_note(by: dict[tuple[str, int], float], lang: str) -> str:
     """DPM-Solver++ at 10 and 20 calls against DDPM at 1000 steps, and whether the paper's claim holds here."""
-    by = {(r["sampler"], r["nfe"]): r["frechet"] for r in rows}
     ref, r10, r20 = by.get(("ddpm", 1000)), by.get(("dpmpp2m", 10)), by.get(("dpmpp2m", 20))
     if not (ref and r10 and r20):
         return ""
     met = r10 <= 1.3 * ref and r20 <= 1.1 * ref
     text = tr("cmp_quality_claim", lang, ref=ref, r10=r10, x10=r10 / ref, r20=r20, x20=r20 / ref,
               verdict=tr("cmp_claim_met" if met else "cmp_claim_missed", lang))
-    return f"<p style='font-size:0.85em'>{text}</p>"
+    return small(text)
 
 
-def renoise_note(rows: list[dict], lang: str) -> str:
+def renoise_note(by: dict[tuple[str, int], float], lang: str) -> str:
     """DDPM (fresh noise every step) against DDIM (none) at the same step count, from the measured file."""
-    by = {(r["sampler"], r["nfe"]): r["frechet"] for r in rows}
     both = [n for n in (20, 50, 10) if ("ddpm", n) in by and ("ddim", n) in by]
     if not both:
         return ""
     n = both[0]
     ddpm, ddim = by[("ddpm", n)], by[("ddim", n)]
     verdict = tr("cmp_renoise_helps" if ddpm < ddim else "cmp_renoise_not", lang)
-    return f"<p style='font-size:0.85em'>{tr('cmp_renoise', lang, n=n, ddpm=ddpm, ddim=ddim, verdict=verdict)}</p>"
+    return small(tr("cmp_renoise", lang, n=n, ddpm=ddpm, ddim=ddim, verdict=verdict))
 
 
 def build(ctx: AppContext, demo: gr.Blocks) -> None:

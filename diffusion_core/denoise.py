@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 import numpy as np
@@ -11,6 +12,7 @@ from torch import Tensor
 
 from . import forward
 from .data import mnist_digits, to_model_range, to_uint8
+from .ideal import ideal_denoiser
 from .media import grid
 from .metrics import psnr
 from .reform import model_reform
@@ -71,6 +73,18 @@ def one_jump(model: Model, schedule: NoiseSchedule, seed: int, n: int, shape: tu
     t = schedule.num_steps - 1
     eps = model(x_T, torch.full((n,), float(t), device=x_T.device))
     return digit_grid(x0_from_eps(x_T, eps, float(schedule.alphas_cumprod[t])).clamp(-1, 1))
+
+
+@lru_cache(maxsize=2)
+def _ideal_digits(kind: str, num_steps: int) -> Model:
+    return ideal_denoiser(to_model_range(mnist_digits()[0]), NoiseSchedule(kind, num_steps))
+
+
+def ideal_results(schedule: NoiseSchedule, *, sampler: str, num_steps: int, seed: int, n: int, **kw) -> np.ndarray:
+    """uint8 [n, 28, 28]: the same run with the ideal denoiser of the 5,000 training digits (it can only copy)."""
+    x_T, gen = start_noise((n, 1, 28, 28), seed)
+    *_, last = run(_ideal_digits(schedule.kind, schedule.num_steps), schedule, x_T, sampler=sampler, num_steps=num_steps, generator=gen, **kw)
+    return to_uint8(last.x_next)
 
 
 def nearest_pairs(images_u8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,9 +1,11 @@
 """The launched app driven like a script would: named endpoints, checked arguments, still serving."""
 import json
 import math
+import re
 
 import httpx
 import numpy as np
+
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
@@ -133,8 +135,10 @@ def test_denoise_endpoints(client):
     assert "step 2" in client.predict(1, api_name="/revisit")[3]
     one, full = client.predict("ddim", 5, 0, 3, 2, api_name="/one_jump")
     assert np.asarray(Image.open(one)).shape == np.asarray(Image.open(full)).shape
-    pic, text = client.predict("ddim", 5, 0, 3, 2, api_name="/nearest_training")
+    pic, ideal, text = client.predict("ddim", 5, 0, 3, 2, api_name="/nearest_training")
     assert "nearest training digit" in text
+    model_d, ideal_d = (re.findall(r"\d+\.\d", part) for part in text.split("ideal denoiser")[:2])
+    assert max(map(float, ideal_d[:2])) < 0.5 < min(map(float, model_d)), "the ideal denoiser copies, the model does not"
     *pics, stats = client.predict(3, 0, 0, api_name="/reform_digit")
     assert np.array_equal(np.asarray(Image.open(pics[0])), np.asarray(Image.open(pics[3]))), "t = 0 changes nothing"
 

@@ -32,6 +32,11 @@ def run_args(sampler: Any, steps: Any, eta: Any, seed: Any, count: Any, lang: st
     return sampler, steps, eta, seed, count
 
 
+def sampler_kw(name: str, eta: float) -> dict:
+    """Extra sampler arguments: eta is DDIM's alone."""
+    return {"eta": eta} if name == "ddim" else {}
+
+
 def timeline(ts: list[float], index: int, lang: str) -> str:
     return charts.line_chart(tr("dn_timeline", lang), list(range(len(ts))), [(tr("dn_timeline_t", lang), [t / 1000 for t in ts])],
                              cursor=index, x_label=tr("dn_timeline_axis", lang))
@@ -85,7 +90,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
 
     jump_go, (jump_one, jump_full) = question("jump_go", "jump_head", ("jump_one", "jump_full"))
     eta_go, (eta0, eta1) = question("eta_go", "eta_head", ("eta_0", "eta_1"))
-    copy_go, (copy_img,) = question("copy_go", "copy_head", ("copy_img",), height=280)
+    copy_go, (copy_img, ideal_img) = question("copy_go", "copy_head", ("copy_img", "copy_ideal"), height=280)
     copy_md = gr.Markdown()
     with gr.Accordion(T("reform_go"), open=False):
         gr.Markdown(T("reform_head"))
@@ -101,7 +106,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                  progress=gr.Progress()) -> Iterator[tuple]:
         lang = lang_of(request)
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
-        kw = {"eta": eta_val} if name == "ddim" else {}
+        kw = sampler_kw(name, eta_val)
         ts = timesteps_of(name, sched, n_steps)
         frames.clear()
         t0 = time.perf_counter()
@@ -128,7 +133,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
 
     def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int) -> denoise.Frame:
         """The last frame of a run (results included), for the question sections."""
-        kw = {"eta": eta_val} if name == "ddim" else {}
+        kw = sampler_kw(name, eta_val)
         return list(denoise.run_frames(model, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
                                        device=model.device, **kw))[-1]
 
@@ -147,9 +152,13 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
         last = final_frame(name, n_steps, eta_val, s, n)
         pic, dist = denoise.nearest_pairs(last.final)
+        kw = sampler_kw(name, eta_val)
+        ideal_pic, ideal_dist = denoise.nearest_pairs(
+            denoise.ideal_results(sched, sampler=name, num_steps=n_steps, seed=s, n=n, **kw))
         from diffusion_core.quality import copy_threshold
 
-        return pic, tr("copy_dist", lang, d=", ".join(f"{d:.1f}" for d in dist), thr=copy_threshold())
+        return pic, ideal_pic, tr("copy_dist", lang, d=", ".join(f"{d:.1f}" for d in dist), thr=copy_threshold(),
+                                  di=", ".join(f"{d:.1f}" for d in ideal_dist))
 
     def reform(index_v, t_v, seed_v, request: gr.Request):
         lang = lang_of(request)
@@ -169,7 +178,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                  trigger_mode="always_last", **LIGHT)
     jump_go.click(gated(ctx.gate, jump), args, [jump_one, jump_full], api_name="one_jump", **MODEL)
     eta_go.click(gated(ctx.gate, eta_pair), args, [eta0, eta1], api_name="eta_pair", **MODEL)
-    copy_go.click(gated(ctx.gate, copies), args, [copy_img, copy_md], api_name="nearest_training", **MODEL)
+    copy_go.click(gated(ctx.gate, copies), args, [copy_img, ideal_img, copy_md], api_name="nearest_training", **MODEL)
     reform_go.click(gated(ctx.gate, reform), [digit, reform_t, seed], outs + [reform_md], api_name="reform_digit", **MODEL)
     sampler.change(lambda name: SAMPLERS[name].default_steps if name in SAMPLERS else gr.update(), [sampler], [steps],
                    api_name=False, **LIGHT)

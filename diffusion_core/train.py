@@ -30,6 +30,7 @@ from .unet import TinyUNet, UNetConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
+MAX_STEP_SECONDS = 120.0            # longer steps were paused; the card's minutes count at most this per step
 RUNS = Path(os.environ.get("DIFFUSION_RUNS") or ROOT / "runs")     # checkpoints (not shipped)
 
 
@@ -180,8 +181,8 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
     from tqdm import tqdm
 
     bar = tqdm(total=total_steps, initial=state["step"], desc=f"train {cfg.name}", unit="step")
-    t_start, t_saved, window = time.perf_counter(), time.perf_counter(), []
-    seconds_before = state["seconds"]
+    t_start = t_saved = t_step = time.perf_counter()
+    window: list[float] = []
     model.train()
     while state["step"] < total_steps:
         if state["step"] in restart_steps and state.get("restarted_at") != state["step"]:
@@ -214,7 +215,8 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, compile_model: 
             window = []
         bar.update(1)
         now = time.perf_counter()
-        state["seconds"] = seconds_before + now - t_start
+        state["seconds"] += min(now - t_step, MAX_STEP_SECONDS)    # a paused process (SIGSTOP) is not training time
+        t_step = now
         if now - t_saved > checkpoint_every_s:
             save()
             t_saved = now

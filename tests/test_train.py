@@ -87,3 +87,28 @@ def test_command_line_overrides_add_restarts_in_order():
     assert with_overrides(base) == base
     with pytest.raises(ValueError, match="IMAGES:LR"):
         with_overrides(base, restarts=["60000"])
+
+
+def test_a_paused_run_does_not_count_the_pause(tmp_path, monkeypatch):
+    """The card's minutes are training time: a step that took hours (the process was stopped) counts as at most
+    MAX_STEP_SECONDS."""
+    import time
+
+    import torch
+
+    from diffusion_core import train as tr
+    from diffusion_core.unet import UNetConfig
+
+    real, calls = time.perf_counter, []
+
+    def clock() -> float:                      # the third reading onwards is 10,000 s later: a pause in step 1
+        calls.append(1)
+        return real() + (10_000.0 if len(calls) > 2 else 0.0)
+
+    monkeypatch.setattr(tr, "RUNS", tmp_path)
+    monkeypatch.setattr(tr.time, "perf_counter", clock)
+    cfg = tr.TrainConfig(name="digits", unet=UNetConfig(base_channels=8, channel_mults=(1, 2), num_res_blocks=1,
+                                                        attention=False), images=4 * 16, batch_size=16)
+    run_dir = tr.train(cfg, compile_model=False, checkpoint_every_s=1e9)
+    seconds = torch.load(run_dir / "ckpt.pt", weights_only=True)["state"]["seconds"]
+    assert tr.MAX_STEP_SECONDS <= seconds < tr.MAX_STEP_SECONDS + 60

@@ -14,8 +14,9 @@ from common import save, table
 from quality import GOALS
 
 from diffusion_core import pretrained
-from diffusion_core.data import mnist_digits, to_model_range, to_uint8
-from diffusion_core.ideal import hybrid, ideal_denoiser
+from diffusion_core.data import to_uint8
+from diffusion_core.denoise import ideal_digits
+from diffusion_core.ideal import hybrid
 from diffusion_core.quality import as_dict, evaluate
 from diffusion_core.samplers import sample
 
@@ -27,7 +28,7 @@ def main() -> None:
     ap.add_argument("--taus", default="999,900,700,500,300,-1")
     args = ap.parse_args()
     model = pretrained.load("digits", device="cpu")
-    ideal = ideal_denoiser(to_model_range(mnist_digits()[0]), model.schedule)
+    ideal = ideal_digits(model.schedule)
     rows = []
     for tau in map(float, args.taus.split(",")):
         x = sample(hybrid(ideal, model, tau), model.schedule, sampler="ddim", num_steps=50,

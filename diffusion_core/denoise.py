@@ -80,11 +80,9 @@ def _ideal_digits(kind: str, num_steps: int) -> Model:
     return ideal_denoiser(to_model_range(mnist_digits()[0]), NoiseSchedule(kind, num_steps))
 
 
-def ideal_results(schedule: NoiseSchedule, *, sampler: str, num_steps: int, seed: int, n: int, **kw) -> np.ndarray:
-    """uint8 [n, 28, 28]: the same run with the ideal denoiser of the 5,000 training digits (it can only copy)."""
-    x_T, gen = start_noise((n, 1, 28, 28), seed)
-    *_, last = run(_ideal_digits(schedule.kind, schedule.num_steps), schedule, x_T, sampler=sampler, num_steps=num_steps, generator=gen, **kw)
-    return to_uint8(last.x_next)
+def ideal_digits(schedule: NoiseSchedule) -> Model:
+    """The ideal denoiser of the 5,000 training digits (diffusion_core.ideal): a Model that can only copy them."""
+    return _ideal_digits(schedule.kind, schedule.num_steps)
 
 
 def nearest_pairs(images_u8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

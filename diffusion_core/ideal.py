@@ -30,9 +30,10 @@ def ideal_denoiser(data: Tensor, schedule: NoiseSchedule) -> Model:
     def eps(x: Tensor, t: Tensor) -> Tensor:
         ab = alpha_bar_at(schedule, float(t[0]))
         xf = x.reshape(len(x), -1).double()                         # [B, D]
-        d2 = (xf**2).sum(1, keepdim=True) - 2 * ab**0.5 * xf @ flat.T + ab * sq[None]   # [B, N]
+        ys, ysq = flat.to(x.device), sq.to(x.device)
+        d2 = (xf**2).sum(1, keepdim=True) - 2 * ab**0.5 * xf @ ys.T + ab * ysq[None]    # [B, N]
         w = torch.softmax(-d2 / (2 * (1 - ab)), dim=1)
-        x0 = w @ flat                                                # E[x_0 | x_t]   [B, D]
+        x0 = w @ ys                                                # E[x_0 | x_t]   [B, D]
         return ((xf - ab**0.5 * x0) / (1 - ab) ** 0.5).reshape(x.shape).to(x.dtype)
 
     return eps

@@ -5,7 +5,6 @@ import re
 
 import httpx
 import numpy as np
-
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError

@@ -131,10 +131,10 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         xt, x0, eps, step, t = frames[i]
         return xt, x0, eps, tr("dn_status", lang, i=step + 1, n="…", t=t, nfe="…")
 
-    def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int) -> denoise.Frame:
-        """The last frame of a run (results included), for the question sections."""
+    def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int, net=model) -> denoise.Frame:
+        """The last frame of a run of ``net`` (results included), for the question sections."""
         kw = sampler_kw(name, eta_val)
-        return list(denoise.run_frames(model, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
+        return list(denoise.run_frames(net, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
                                        device=model.device, **kw))[-1]
 
     def jump(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
@@ -152,9 +152,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
         last = final_frame(name, n_steps, eta_val, s, n)
         pic, dist = denoise.nearest_pairs(last.final)
-        kw = sampler_kw(name, eta_val)
-        ideal_pic, ideal_dist = denoise.nearest_pairs(
-            denoise.ideal_results(sched, sampler=name, num_steps=n_steps, seed=s, n=n, **kw))
+        ideal = final_frame(name, n_steps, eta_val, s, n, net=denoise.ideal_digits(sched))
+        ideal_pic, ideal_dist = denoise.nearest_pairs(ideal.final)
         from diffusion_core.quality import copy_threshold
 
         return pic, ideal_pic, tr("copy_dist", lang, d=", ".join(f"{d:.1f}" for d in dist), thr=copy_threshold(),

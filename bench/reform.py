@@ -40,7 +40,7 @@ def bm3d_denoise(image: np.ndarray, x_k: torch.Tensor, ab: float) -> float | Non
         import bm3d
     except ImportError:
         return None
-    z = (x_k / ab**0.5 + 1.0) / 2.0                                           # [3, H, W], noise sd below
+    z = (x_k / ab**0.5 + 1.0) / 2.0                               # [3, H, W] in the [0, 1] scale of the picture
     y = bm3d.bm3d_rgb(z.permute(1, 2, 0).numpy(), ((1.0 - ab) / ab) ** 0.5 / 2.0)
     return psnr(image, forward.to_picture(torch.from_numpy(np.asarray(y)).permute(2, 0, 1), 0.0, 1.0))
 
@@ -61,9 +61,10 @@ def main() -> None:
                 x0 = forward.to_x0(image)
                 x_k = sched.add_noise(x0, k, forward.seeded_noise(tuple(x0.shape), seed, 0))
                 r = reform_image(model, sched, image, k, args.steps, seed, model.device)
-                blur_db, sigma = best_blur(image, x_k, float(sched.alpha_bar[k]))
+                ab = float(sched.alpha_bar[k])
+                blur_db, sigma = best_blur(image, x_k, ab)
                 model_db, guess_db = psnr(image, r.reformed), psnr(image, r.guess)
-                bm3d_db = bm3d_denoise(image, x_k, float(sched.alpha_bar[k]))
+                bm3d_db = bm3d_denoise(image, x_k, ab)
                 rows.append({"photo": name, "t": k, "seed": seed, "psnr_xt": round(psnr(image, r.noised), 2),
                              "psnr_blur": round(blur_db, 2), "blur_sigma": sigma, "psnr_model": round(model_db, 2),
                              "gain_db": round(model_db - blur_db, 2), "psnr_guess": round(guess_db, 2),

@@ -127,7 +127,8 @@ def warm_restart(model: torch.nn.Module, ema: torch.nn.Module, cfg: TrainConfig)
     return new_optimizer(model, cfg)
 
 
-def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_every_s: float = 180.0, init_from: Path | None = None) -> Path:
+def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_every_s: float = 180.0,
+          init_from: Path | None = None) -> Path:
     """Train (or resume) the named model; returns the run directory with its checkpoint.
 
     ``init_from`` (shipped weights, e.g. assets/digits.safetensors) continues an earlier model with a
@@ -198,7 +199,7 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         for g in opt.param_groups:
             g["lr"] = lr_at(state["step"], total_steps, cfg)
         with autocast():
-            eps_pred = model(x_k, (k - 1).to(device))                                  # network timestep n = k - 1
+            eps_pred = model(x_k, (k - 1).to(device))                                # network timestep n = k - 1
         per_image = (eps_pred.float() - eps).pow(2).mean(dim=(1, 2, 3))                # [B]
         loss = (loss_weights(schedule, k, cfg.min_snr_gamma).to(device) * per_image).mean()
         opt.zero_grad(set_to_none=True)

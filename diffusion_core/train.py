@@ -55,14 +55,15 @@ class TrainConfig:
 MODELS: dict[str, TrainConfig] = {
     "digits": TrainConfig(
         name="digits",
-        # the shipped model (assets/digits.json): two cosine cycles of 640k images, trained under torch.compile,
-        # which trained only the 28 x 28 layers (see train() below): DDIM-50 on 256 digits, confident 0.48,
-        # Frechet 63.8. Two more cycles that train every layer are in runs/ (not shipped yet: see the issue note).
         unet=UNetConfig(in_channels=1, base_channels=32, channel_mults=(1, 2, 2),
                         num_res_blocks=1, attention=True, dropout=0.0),
-        images=1_280_000,
+        images=1_920_000,
         min_snr_gamma=None,
-        restarts=((640_000, 1e-3),),
+        restarts=((640_000, 1e-3), (1_280_000, 1e-3)),
+        notes={"history": "three cosine cycles of 640k images; the shipped weights ran the first two under "
+                          "torch.compile, which trained only the 28 x 28 layers (DDIM-50: confident 0.48, "
+                          "Frechet 63.8), and the third eager, continued from them with --init-from, training "
+                          "every layer; rerunning the command trains every layer in every cycle"},
     ),
     # fully convolutional (no attention), 4 levels for a wide view at 1/8 scale; trained on 64 x 64
     # crops, used at any size with sides a multiple of 8 (256 x 256: 11.7 GFLOP per call)
@@ -70,10 +71,13 @@ MODELS: dict[str, TrainConfig] = {
         name="photos",
         unet=UNetConfig(in_channels=3, base_channels=16, channel_mults=(1, 2, 4, 4),
                         num_res_blocks=1, attention=False, dropout=0.0),
-        images=400_000,
+        images=600_000,
         batch_size=32,
         lr=2e-3,
-        restarts=((60_000, 2e-3),),     # the first 60k-image cycle shipped alone before (session 2)
+        restarts=((60_000, 2e-3), (400_000, 2e-3)),
+        notes={"history": "three cosine cycles (60k, 340k, 200k images); the first two ran under torch.compile, "
+                          "which trained only the 64 x 64 layers, the third eager, continued from them with "
+                          "--init-from, training every layer"},
     ),
 }
 

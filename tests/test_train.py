@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.skipif(not (ROOT / "assets" / "digit_classifier.safetensors").exists(), reason="classifier not built")
 def test_train_resume_export_and_continue(tmp_path):
+    from diffusion_core.train import MODELS
+
     env = {"DIFFUSION_RUNS": str(tmp_path / "runs"), "DIFFUSION_ASSETS_OUT": str(tmp_path / "assets"),
            "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
     import os
@@ -29,6 +31,7 @@ def test_train_resume_export_and_continue(tmp_path):
     assert again.returncode == 0 and "resumed digits at step 4" in again.stdout + again.stderr
     card = json.loads((tmp_path / "assets" / "digits.json").read_text())
     assert card["training"]["steps"] == 8 and card["training"]["images_seen"] == 1024
+    assert card["training"]["history"] == MODELS["digits"].notes["history"]      # how the shipped weights were made
     for name in ("digits.safetensors", "digits_loss.png", "digits_samples.png"):
         assert (tmp_path / "assets" / name).stat().st_size > 0
     env["DIFFUSION_RUNS"] = str(tmp_path / "runs2")

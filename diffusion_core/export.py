@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,8 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
                      "ema_decay": cfg.ema_decay, "minutes": round(state.get("minutes_before", 0.0) + state["seconds"] / 60, 1),
                      "final_loss": round(float(np.mean([l for _, l in state["losses"][-20:]])), 5) if state["losses"] else None,
                      "precision": "bf16 autocast where available", "hardware": "2 CPU cores",
-                     "command": f"python -m diffusion_core.train --model {cfg.name}", "config": json.loads(ck["config"]),
+                     "command": f"python -m diffusion_core.train --model {cfg.name}",
+                     "config": json.loads(json.dumps(asdict(cfg))),      # the recipe the command runs
                      **({"history": cfg.notes["history"]} if "history" in cfg.notes else {})},
         "created": dt.date.today().isoformat(),
         "sha256": pretrained.sha256_of(weights),

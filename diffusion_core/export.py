@@ -58,8 +58,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
                      "final_loss": round(float(np.mean([l for _, l in state["losses"][-20:]])), 5) if state["losses"] else None,
                      "precision": "bf16 autocast where available", "hardware": "2 CPU cores",
                      "command": f"python -m diffusion_core.train --model {cfg.name}",
-                     "config": json.loads(json.dumps(asdict(cfg))),      # the recipe the command runs
-                     **({"history": cfg.notes["history"]} if "history" in cfg.notes else {})},
+                     "config": json.loads(json.dumps(asdict(cfg)))},     # the recipe the command runs, with its notes
         "created": dt.date.today().isoformat(),
         "sha256": pretrained.sha256_of(weights),
         "size_bytes": weights.stat().st_size,

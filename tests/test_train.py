@@ -31,7 +31,8 @@ def test_train_resume_export_and_continue(tmp_path):
     assert again.returncode == 0 and "resumed digits at step 4" in again.stdout + again.stderr
     card = json.loads((tmp_path / "assets" / "digits.json").read_text())
     assert card["training"]["steps"] == 8 and card["training"]["images_seen"] == 1024
-    assert card["training"]["history"] == MODELS["digits"].notes["history"]      # how the shipped weights were made
+    # the card records the recipe that ran (--images included) with its notes on how the shipped weights were made
+    assert card["training"]["config"]["images"] == 1024 and card["training"]["config"]["notes"] == MODELS["digits"].notes
     for name in ("digits.safetensors", "digits_loss.png", "digits_samples.png"):
         assert (tmp_path / "assets" / name).stat().st_size > 0
     env["DIFFUSION_RUNS"] = str(tmp_path / "runs2")

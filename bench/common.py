@@ -32,14 +32,24 @@ def table(rows: list[dict], cols: list[str]) -> str:
     return "\n".join(lines)
 
 
+def precision_tag() -> str:
+    """"bf16" on a CPU with native bf16 (the app autocasts there), else "fp32": speed results are kept per tag."""
+    from diffusion_core.device import cpu_has_bf16
+
+    return "bf16" if cpu_has_bf16() else "fp32"
+
+
 def save(name: str, payload: dict) -> Path:
     """Write bench/results/NAME.json with the machine's description."""
     import torch
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = {"when": time.strftime("%Y-%m-%d %H:%M"), "machine": {"python": platform.python_version(),
-               "torch": torch.__version__, "threads": torch.get_num_threads(), "cpu": platform.processor() or platform.machine()},
-               **payload}
+    from diffusion_core.device import cpu_has_bf16
+
+    machine = {"python": platform.python_version(), "torch": torch.__version__, "threads": torch.get_num_threads(),
+               "cpu": platform.processor() or platform.machine(),
+               "cpu_capability": torch.backends.cpu.get_cpu_capability(), "native_bf16": cpu_has_bf16()}
+    payload = {"when": time.strftime("%Y-%m-%d %H:%M"), "machine": machine, **payload}
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return path

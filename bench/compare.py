@@ -3,13 +3,14 @@
 python bench/compare.py [--count N] [--repeats 2]
 Times, from the click (the call) to: the first finished cell on screen, and the whole grid done.
 Goals (2 cores): first cells within 2 s, the default grid within 30 s.
+Writes bench/results/compare_bf16.json on a CPU with native bf16, compare_fp32.json on one without.
 """
 from __future__ import annotations
 
 import argparse
 import time
 
-from common import running_app, save, table
+from common import precision_tag, running_app, save, table
 
 from diffusion_core import compare
 
@@ -50,7 +51,7 @@ def main() -> None:
         rows = [one_run(url, count, seed) for seed in range(args.repeats)]
     print(table(rows, ["count", "seed", "cells", "first_cell_s", "grid_s", "cells_shown"]))
     print("goals: first cell <= 2 s, grid <= 30 s")
-    print("->", save("compare", {"rows": rows, "goals": {"first_cell_s": 2, "grid_s": 30}}))
+    print("->", save(f"compare_{precision_tag()}", {"rows": rows, "goals": {"first_cell_s": 2, "grid_s": 30}}))
 
 
 if __name__ == "__main__":

@@ -77,14 +77,20 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
         x = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(64, *shape), seed=0)
         Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
     if cfg.name == "digits" and quality_n > 0:
-        from .quality import as_dict, evaluate
-
-        xs = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(quality_n, *shape), seed=1)
-        card["quality"] = {"ddim_50": as_dict(evaluate(to_uint8(xs))),
-                           "how": f"{quality_n} digits, DDIM 50 steps, seed 1; see bench/quality.py"}
+        card["quality"] = card_quality(model, quality_n)
         write_card(card_path, card)
     print(json.dumps({k: card[k] for k in ("name", "parameters", "size_bytes", "training")}, indent=1)[:2000])
     return card
+
+
+def card_quality(model: Any, n: int = 256) -> dict[str, Any]:
+    """The digits card's quality entry: diffusion_core.quality's figures for N digits from DDIM 50, seed 1."""
+    from .quality import as_dict, evaluate
+
+    xs = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(n, *model.image_shape), seed=1)
+    precision = "bf16 autocast" if model.amp_dtype == torch.bfloat16 else "fp32"
+    return {"ddim_50": as_dict(evaluate(to_uint8(xs))),
+            "how": f"{n} digits, DDIM 50 steps, seed 1, {precision}; see bench/quality.py (--card rewrites this)"}
 
 
 def reform_strip(model: Any, k: int = 250, steps: int = 25, size: int = 192) -> np.ndarray:

@@ -88,5 +88,8 @@ def test_shipped_quality_file_schema():
     assert all(QUALITY_KEYS <= set(r) for r in data["rows"])
     card = json.loads((QUALITY_FILE.parent / "digits.json").read_text())
     assert data["model_sha256"] == card["sha256"], "figures of another digits model: rerun bench/quality_vs_steps.py"
+    from diffusion_core.quality import classifier_id
+
+    assert data["classifier"] == classifier_id(), "scored by another classifier: rerun bench/quality_vs_steps.py"
     got = {(r["sampler"], r["nfe"]) for r in data["rows"]}
     assert ("ddpm", 1000) in got and all((s, n) in got for s in ("ddim", "euler", "dpmpp2m") for n in (5, 10, 20, 50, 100))

@@ -1,0 +1,46 @@
+"""The digit-quality instrument: the Frechet distance against its closed form, the classifier against its card."""
+import json
+
+import numpy as np
+import pytest
+import torch
+from scipy import linalg
+
+from diffusion_core import quality
+from diffusion_core.data import mnist_digits
+
+
+def test_frechet_distance_matches_the_matrix_square_root_formula():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(400, 6)) @ rng.normal(size=(6, 6))
+    b = rng.normal(size=(300, 6)) @ rng.normal(size=(6, 6)) + 0.5
+    s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    want = ((a.mean(0) - b.mean(0)) ** 2).sum() + np.trace(s_a + s_b - 2 * linalg.sqrtm(s_a @ s_b).real)
+    assert quality.frechet_distance(a, b) == pytest.approx(want, rel=1e-6)
+    assert quality.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_shipped_classifier_is_the_one_its_card_describes():
+    card = json.loads(quality.CLASSIFIER.with_suffix(".json").read_text())
+    x, y = mnist_digits()
+    with torch.no_grad():
+        acc = float((quality.classifier()(quality._as_input(x)).argmax(1).numpy() == y).mean())
+    assert acc == pytest.approx(card["train_accuracy"], abs=2e-3)
+    held = card["measured_without"]
+    # the instrument is trustworthy on digits it never saw: what it calls sure, it gets right
+    assert held["holdout_digits"] == 1000 and held["holdout_accuracy_of_confident"] >= 0.98
+    assert held["holdout_accuracy"] >= 0.95
+
+
+def test_real_digits_score_as_real_digits():
+    """Real digits are the ceiling: confidently classified, balanced, at the Frechet floor, and not 'copies' of
+    themselves shifted by two pixels (a copy is much closer than real digits are to each other)."""
+    x = mnist_digits()[0]
+    pick = np.random.default_rng(1).choice(len(x), 256, replace=False)
+    q = quality.evaluate(x[pick])
+    assert q.confident >= 0.9 and q.balance >= 0.97
+    assert q.frechet == pytest.approx(q.frechet_real, rel=0.5)
+    assert q.classifier == quality.classifier_id() and len(q.classifier) == 12
+    shifted = np.roll(x[pick], 2, axis=2)
+    assert quality.evaluate(shifted).near_copies < 0.1
+    assert q.near_copies == 1.0, "every training digit is its own copy"

@@ -19,7 +19,7 @@ from .schedule import NoiseSchedule
 
 def to_x0(image_u8: np.ndarray) -> Tensor:
     """RGB uint8 [H, W, 3] -> x_0 float64 [3, H, W] in [-1, 1]."""
-    return torch.from_numpy(np.ascontiguousarray(image_u8)).permute(2, 0, 1).double() / 127.5 - 1.0
+    return torch.from_numpy(np.array(image_u8, copy=True)).permute(2, 0, 1).double() / 127.5 - 1.0   # a read-only array too
 
 
 def to_picture(x: Tensor, lo: float = -1.0, hi: float = 1.0) -> np.ndarray:

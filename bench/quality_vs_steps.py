@@ -4,7 +4,7 @@ python bench/quality_vs_steps.py [--n 512] [--seed 1] [--nfe 5,10,20,50,100]
 Each point: bench/quality.py's figures on N digits, all from the same seed. DDPM is also run at 1000.
 It takes about an hour on 2 cores; every finished point's digits are kept in bench/results/quality_vs_steps.digits.npz
 (for this model's sha256, N and seed), so a rerun after an interruption goes on where it stopped, and a new
-classifier only rescores them (a minute).
+classifier only rescores them (about 5 s a point, two minutes in all).
 """
 from __future__ import annotations
 

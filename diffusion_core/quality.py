@@ -61,11 +61,12 @@ def train_classifier(epochs: int = 30, seed: int = 0, holdout: int = 0) -> tuple
     net = DigitClassifier()
     opt = torch.optim.Adam(net.parameters(), 2e-3)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
+    shifts = np.random.default_rng(seed + 1)
     for _ in range(epochs):
         order = torch.randperm(len(xt))
         for i in range(0, len(xt), 128):
             b = order[i:i + 128]
-            dx, dy = np.random.randint(-2, 3, 2)
+            dx, dy = shifts.integers(-2, 3, 2)
             xb = torch.roll(xt[b], shifts=(int(dx), int(dy)), dims=(2, 3))
             loss = F.cross_entropy(net(xb), yt[b])
             opt.zero_grad()

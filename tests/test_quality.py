@@ -44,3 +44,14 @@ def test_real_digits_score_as_real_digits():
     shifted = np.roll(x[pick], 2, axis=2)
     assert quality.evaluate(shifted).near_copies < 0.1
     assert q.near_copies == 1.0, "every training digit is its own copy"
+
+
+def test_the_digits_are_parsed_once_and_each_caller_gets_its_own_copy():
+    from diffusion_core import data
+
+    x, y = data.mnist_digits()
+    assert x.shape == (5000, 28, 28) and x.dtype == np.uint8 and y.shape == (5000,) and set(y) == set(range(10))
+    x[:] = 0                                            # a caller scribbling on its copy
+    again, _ = data.mnist_digits()
+    assert again.max() == 255 and not np.shares_memory(x, again)
+    assert data._parsed_digits.cache_info().misses == 1, "the text file is parsed once per process"

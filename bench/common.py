@@ -44,11 +44,9 @@ def save(name: str, payload: dict) -> Path:
     import torch
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    from diffusion_core.device import cpu_has_bf16
-
     machine = {"python": platform.python_version(), "torch": torch.__version__, "threads": torch.get_num_threads(),
                "cpu": platform.processor() or platform.machine(),
-               "cpu_capability": torch.backends.cpu.get_cpu_capability(), "native_bf16": cpu_has_bf16()}
+               "cpu_capability": torch.backends.cpu.get_cpu_capability(), "native_bf16": precision_tag() == "bf16"}
     payload = {"when": time.strftime("%Y-%m-%d %H:%M"), "machine": machine, **payload}
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

@@ -161,10 +161,10 @@ class Quality:
 @lru_cache(maxsize=1)
 def classifier_id() -> str:
     """sha256 of assets/digit_classifier.safetensors, 12 hex digits (trains it first if missing)."""
-    import hashlib
+    from .pretrained import sha256_of
 
     classifier()
-    return hashlib.sha256(CLASSIFIER.read_bytes()).hexdigest()[:12]
+    return sha256_of(CLASSIFIER)[:12]
 
 
 def evaluate(images_u8: np.ndarray, seed: int = 0) -> Quality:

@@ -4,6 +4,7 @@ Matplotlib draws the exported PNGs instead (see diffusion_core.plots)."""
 from __future__ import annotations
 
 import html
+import math
 from typing import Sequence
 
 W, H = 420, 220                     # view box
@@ -11,8 +12,8 @@ PAD_L, PAD_R, PAD_T, PAD_B = 40, 12, 28, 30
 COLORS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c")
 
 
-def _x(v: float, lo: float, hi: float) -> float:
-    return PAD_L + (v - lo) / (hi - lo) * (W - PAD_L - PAD_R)
+def _x(v: float, lo: float, hi: float, left: float = PAD_L) -> float:
+    return left + (v - lo) / (hi - lo) * (W - left - PAD_R)
 
 
 def _y(v: float, lo: float, hi: float) -> float:
@@ -23,18 +24,22 @@ def _num(v: float) -> str:
     return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
-def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float], x_label: str = "") -> list[str]:
+def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float], x_label: str = "",
+           x_ticks: Sequence[tuple[float, str]] = (), left: float = PAD_L) -> list[str]:
+    """Title, axes and tick labels; ``x_ticks`` (value, label) replace the default three x ticks;
+    ``left``: the room left of the plot for labels."""
     (x0, x1), (y0, y1) = x_range, y_range
+    x_ticks = x_ticks or [(v, _num(v)) for v in (x0, (x0 + x1) / 2, x1)]
     parts = [f'<svg viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg" role="img" '
              f'aria-label="{html.escape(title)}" style="width:100%;max-width:{W * 1.4:.0f}px;font-family:sans-serif">',
              f'<text x="{W / 2}" y="16" text-anchor="middle" font-size="13" fill="currentColor">{html.escape(title)}</text>',
-             f'<line x1="{PAD_L}" y1="{H - PAD_B}" x2="{W - PAD_R}" y2="{H - PAD_B}" stroke="#888"/>',
-             f'<line x1="{PAD_L}" y1="{PAD_T}" x2="{PAD_L}" y2="{H - PAD_B}" stroke="#888"/>']
-    for v in (x0, (x0 + x1) / 2, x1):
-        parts.append(f'<text x="{_x(v, x0, x1):.1f}" y="{H - PAD_B + 14}" text-anchor="middle" font-size="10" '
-                     f'fill="currentColor">{_num(v)}</text>')
+             f'<line x1="{left}" y1="{H - PAD_B}" x2="{W - PAD_R}" y2="{H - PAD_B}" stroke="#888"/>',
+             f'<line x1="{left}" y1="{PAD_T}" x2="{left}" y2="{H - PAD_B}" stroke="#888"/>']
+    for v, label in x_ticks:
+        parts.append(f'<text x="{_x(v, x0, x1, left):.1f}" y="{H - PAD_B + 14}" text-anchor="middle" font-size="10" '
+                     f'fill="currentColor">{html.escape(label)}</text>')
     for v in (y0, (y0 + y1) / 2, y1):
-        parts.append(f'<text x="{PAD_L - 4}" y="{_y(v, y0, y1) + 3:.1f}" text-anchor="end" font-size="10" '
+        parts.append(f'<text x="{left - 4}" y="{_y(v, y0, y1) + 3:.1f}" text-anchor="end" font-size="10" '
                      f'fill="currentColor">{v:.2g}</text>')
     if x_label:
         parts.append(f'<text x="{W - PAD_R}" y="{H - 4}" text-anchor="end" font-size="11" '
@@ -55,13 +60,14 @@ def _legend(labels: Sequence[str], colors: Sequence[str]) -> list[str]:
 
 def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequence[float]]],
                y_range: tuple[float, float] = (0.0, 1.0), cursor: float | None = None, x_label: str = "",
-               markers: Sequence[float] = ()) -> str:
-    """Lines over a shared x axis, an optional vertical cursor, and optional tick marks on the x axis."""
+               markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = ()) -> str:
+    """Lines over a shared x axis (a series' NaN values are skipped: it joins the points it has), an optional
+    vertical cursor, optional tick marks on the x axis and optional labelled x ticks (value, label)."""
     x_range = (float(xs[0]), float(xs[-1]))
-    parts = _frame(title, x_range, y_range, x_label)
+    parts = _frame(title, x_range, y_range, x_label, x_ticks)
     for (label, ys), color in zip(series, COLORS):
         pts = " ".join(f"{_x(x, *x_range):.1f},{_y(min(max(y, y_range[0]), y_range[1]), *y_range):.1f}"
-                       for x, y in zip(xs, ys))
+                       for x, y in zip(xs, ys) if math.isfinite(y))
         parts.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"/>')
     for m in markers:
         mx = _x(m, *x_range)
@@ -112,18 +118,19 @@ def timestep_rows(title: str, curve_label: str, xs: Sequence[float], ys: Sequenc
     """A curve over t (e.g. alpha_bar) with, under it, one row of ticks per sampler at the timesteps it visits."""
     row_h, top_h = 16, H
     height = top_h + row_h * len(rows) + 6
+    left = max(PAD_L, 8 + 5.5 * max((len(label) for label, _ in rows), default=0))   # room for the row labels
     x_range = (float(xs[0]), float(xs[-1]))
-    parts = _frame(title, x_range, (0.0, 1.0), x_label)
+    parts = _frame(title, x_range, (0.0, 1.0), x_label, left=left)
     parts[0] = parts[0].replace(f'viewBox="0 0 {W} {H}"', f'viewBox="0 0 {W} {height}"')
-    pts = " ".join(f"{_x(x, *x_range):.1f},{_y(y, 0.0, 1.0):.1f}" for x, y in zip(xs, ys))
+    pts = " ".join(f"{_x(x, *x_range, left):.1f},{_y(y, 0.0, 1.0):.1f}" for x, y in zip(xs, ys))
     parts.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS[0]}" stroke-width="2"/>')
     parts += _legend([curve_label], COLORS[:1])
     for i, (label, ts) in enumerate(rows):
         y = top_h + row_h * i + 4
         color = COLORS[(i + 1) % len(COLORS)]
-        parts.append(f'<text x="{PAD_L - 4}" y="{y + 9}" text-anchor="end" font-size="9" '
+        parts.append(f'<text x="{left - 4}" y="{y + 9}" text-anchor="end" font-size="9" '
                      f'fill="currentColor">{html.escape(label)}</text>')
         for t in ts:
-            tx = _x(min(max(t, x_range[0]), x_range[1]), *x_range)
+            tx = _x(min(max(t, x_range[0]), x_range[1]), *x_range, left)
             parts.append(f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + 11}" stroke="{color}" stroke-width="1"/>')
     return "".join(parts) + "</svg>"

@@ -1,0 +1,42 @@
+"""The SVG charts: every point drawn where its numbers say, no NaN reaching the browser, labels inside the box."""
+import math
+import re
+
+from ui import charts
+
+
+def polylines(svg: str) -> list[list[tuple[float, float]]]:
+    return [[tuple(map(float, p.split(","))) for p in pts.split()]
+            for pts in re.findall(r'<polyline points="([^"]*)"', svg)]
+
+
+def test_a_line_joins_the_points_its_series_has_and_skips_the_missing():
+    xs = [0.0, 1.0, 2.0, 3.0]
+    svg = charts.line_chart("t", xs, [("a", [1.0, math.nan, 3.0, 2.0]), ("b", [math.nan, 2.0, math.nan, math.nan])],
+                            y_range=(0.0, 4.0))
+    assert "nan" not in svg.lower()                                   # one NaN made a browser drop the whole line
+    a, b = polylines(svg)
+    assert len(a) == 3 and len(b) == 1
+    # the point (x, y) lands where the axes say: x linear from the left edge, y from the bottom
+    (x0, y0), (x2, y2) = a[0], a[1]
+    assert x0 == charts.PAD_L
+    assert math.isclose(x2, charts.PAD_L + 2 / 3 * (charts.W - charts.PAD_L - charts.PAD_R), abs_tol=0.05)
+    plot_h = charts.H - charts.PAD_T - charts.PAD_B
+    assert math.isclose(y0, charts.H - charts.PAD_B - plot_h / 4, abs_tol=0.05)
+    assert math.isclose(y2, charts.H - charts.PAD_B - 3 * plot_h / 4, abs_tol=0.05)
+
+
+def test_labelled_ticks_replace_the_default_numbers():
+    svg = charts.line_chart("t", [math.log10(5), 3.0], [("a", [1.0, 2.0])], x_ticks=[(math.log10(5), "5"), (3.0, "1000")])
+    labels = re.findall(r'text-anchor="middle" font-size="10" fill="currentColor">([^<]*)<', svg)
+    assert labels == ["5", "1000"]
+
+
+def test_timestep_rows_leave_room_for_their_longest_label():
+    label = "DPM-Solver++(2M) · 20"
+    svg = charts.timestep_rows("t", "alpha_bar", [0.0, 999.0], [1.0, 0.0], [(label, [0.0, 500.0]), ("DDIM · 5", [999.0])])
+    m = re.search(rf'<text x="([\d.]+)"[^>]*>{re.escape(label)}</text>', svg.replace("&#x27;", "'"))
+    right_edge = float(m.group(1))
+    assert right_edge >= 0.5 * 9 * len(label), "at font size 9 a character is about half the size wide"
+    ticks = re.findall(r'<line x1="([\d.]+)" y1="(\d+)" x2="[\d.]+" y2="\d+" stroke="#(?:dc2626|16a34a)"', svg)
+    assert min(float(x) for x, _ in ticks) > right_edge, "ticks start right of the labels"

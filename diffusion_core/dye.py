@@ -50,7 +50,7 @@ def entropy(points: np.ndarray, bins: int = ENTROPY_BINS) -> float:
     """Shannon entropy of the coarse-grained concentration over its maximum log(bins^2): 0 = a point, 1 = even."""
     p = concentration(points, bins).ravel()
     p = p[p > 0]
-    return float(-(p * np.log(p)).sum() / math.log(bins * bins))
+    return float((p * np.log(1.0 / p)).sum() / math.log(bins * bins))      # sum p log(1/p): a point gives +0, not -0
 
 
 def heat(x: float, y: float, steps: int, grid: int = GRID, radius: float = 0.02, modes: int = 80) -> np.ndarray:

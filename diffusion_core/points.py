@@ -139,7 +139,7 @@ def train_points(model: PointDenoiser, data: np.ndarray, schedule: NoiseSchedule
     x_all = torch.from_numpy(data).float()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     t0 = last = time.perf_counter()
-    step, window = 0, []
+    step, window, mean = 0, [], float("nan")
     model.train()
     while time.perf_counter() - t0 < seconds:
         x0 = x_all[torch.randint(0, len(x_all), (batch,), generator=gen)]
@@ -155,11 +155,11 @@ def train_points(model: PointDenoiser, data: np.ndarray, schedule: NoiseSchedule
         step += 1
         window.append(loss.item())
         if time.perf_counter() - last >= report_every:
-            last = time.perf_counter()
-            yield TrainTick(step, last - t0, float(np.mean(window)))
+            last, mean = time.perf_counter(), float(np.mean(window))
+            yield TrainTick(step, last - t0, mean)
             window = []
     model.eval()
-    yield TrainTick(step, time.perf_counter() - t0, float(np.mean(window)) if window else float("nan"))
+    yield TrainTick(step, time.perf_counter() - t0, float(np.mean(window)) if window else mean)
 
 
 def field(model: PointDenoiser, t: float, n: int = 15, extent: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
@@ -177,9 +177,14 @@ def reverse_film(model: PointDenoiser, schedule: NoiseSchedule, n: int, steps: i
     """Particles flowing from N(0, I) back into the shape: yields (step, t, points [n, 2]), first x_T."""
     from .samplers import run, start_noise
 
+    def eps(x: Tensor, t: Tensor) -> Tensor:
+        # no_grad per call, not around the loop: a server may resume this generator on another thread,
+        # and grad mode belongs to the thread
+        with torch.no_grad():
+            return model(x, t)
+
     x_T, gen = start_noise((n, 2, 1, 1), seed)
     yield 0, float(schedule.num_steps - 1), x_T.reshape(n, 2).numpy()
-    with torch.no_grad():
-        # the shapes live in [-1, 1]^2, so the predicted x_0 is clipped there, as DDPM clips images
-        for st in run(model, schedule, x_T, sampler=sampler, num_steps=steps, generator=gen, clip_x0=True):
-            yield st.index + 1, max(st.t_next, 0.0), st.x_next.reshape(n, 2).numpy()
+    # the shapes live in [-1, 1]^2, so the predicted x_0 is clipped there, as DDPM clips images
+    for st in run(eps, schedule, x_T, sampler=sampler, num_steps=steps, generator=gen, clip_x0=True):
+        yield st.index + 1, max(st.t_next, 0.0), st.x_next.reshape(n, 2).numpy()

@@ -40,3 +40,10 @@ def test_timestep_rows_leave_room_for_their_longest_label():
     assert right_edge >= 0.5 * 9 * len(label), "at font size 9 a character is about half the size wide"
     ticks = re.findall(r'<line x1="([\d.]+)" y1="(\d+)" x2="[\d.]+" y2="\d+" stroke="#(?:dc2626|16a34a)"', svg)
     assert min(float(x) for x, _ in ticks) > right_edge, "ticks start right of the labels"
+
+
+def test_a_one_point_chart_is_drawn_not_divided_by_zero():
+    """A one-step run has one timestep: the axis gets a width and the point sits in the middle."""
+    svg = charts.line_chart("t", [0], [("t", [999.0])], y_range=(0.0, 1000.0), cursor=0)
+    (pt,), = polylines(svg)
+    assert math.isclose(pt[0], (charts.PAD_L + charts.W - charts.PAD_R) / 2, abs_tol=0.05)

@@ -69,3 +69,39 @@ def test_a_few_seconds_of_training_beats_no_training():
         *_, (_, _, pts) = points.reverse_film(model, s, 1000, 50, seed=1)
         shares.append(points.inside_share(pts, m))
     assert shares[1] > shares[0] + 0.2, shares
+
+
+def test_a_drop_in_one_spot_has_zero_entropy_not_minus_zero():
+    h = dye.entropy(np.full((50, 2), 0.3))
+    assert h == 0.0 and str(h) == "0.0" and f"{h:.3f}" == "0.000"
+
+
+def test_training_ends_with_a_loss_even_when_the_last_report_emptied_the_window():
+    s = NoiseSchedule("linear")
+    data = points.sample_mask(points.preset_mask("heart"), 2000, 0)
+    # report after every batch: the last tick always finds an empty window
+    ticks = list(points.train_points(points.PointDenoiser(), data, s, seconds=0.3, report_every=0.0))
+    assert len(ticks) >= 3 and all(np.isfinite(t.loss) for t in ticks), ticks[-3:]
+    assert ticks[-1].loss == ticks[-2].loss and ticks[-1].step == ticks[-2].step
+
+
+def test_the_reverse_film_can_be_resumed_on_a_new_thread_each_step():
+    """A web server may run each step of a streaming handler on another worker thread (grad mode is per thread)."""
+    import threading
+
+    s = NoiseSchedule("linear")
+    film = points.reverse_film(points.PointDenoiser(), s, 64, 4, seed=0)
+    frames: list = []
+
+    def one_step():
+        try:
+            frames.append(next(film, None))
+        except Exception as e:               # noqa: BLE001 - reported below
+            frames.append(e)
+
+    while not frames or frames[-1] is not None:
+        th = threading.Thread(target=one_step)
+        th.start()
+        th.join()
+        assert not isinstance(frames[-1], Exception), frames[-1]
+    assert len(frames) == 4 + 2 and frames[-2][2].shape == (64, 2)

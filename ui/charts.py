@@ -12,6 +12,11 @@ PAD_L, PAD_R, PAD_T, PAD_B = 40, 12, 28, 30
 COLORS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c")
 
 
+def _span(lo: float, hi: float) -> tuple[float, float]:
+    """An axis range that is never empty (one point, e.g. a one-step run, sits in the middle)."""
+    return (lo, hi) if hi > lo else (lo - 0.5, lo + 0.5)
+
+
 def _x(v: float, lo: float, hi: float, left: float = PAD_L) -> float:
     return left + (v - lo) / (hi - lo) * (W - left - PAD_R)
 
@@ -40,7 +45,7 @@ def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float
                      f'fill="currentColor">{html.escape(label)}</text>')
     for v in (y0, (y0 + y1) / 2, y1):
         parts.append(f'<text x="{left - 4}" y="{_y(v, y0, y1) + 3:.1f}" text-anchor="end" font-size="10" '
-                     f'fill="currentColor">{v:.2g}</text>')
+                     f'fill="currentColor">{_num(v)}</text>')
     if x_label:
         parts.append(f'<text x="{W - PAD_R}" y="{H - 4}" text-anchor="end" font-size="11" '
                      f'fill="currentColor">{html.escape(x_label)}</text>')
@@ -63,7 +68,7 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
                markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = ()) -> str:
     """Lines over a shared x axis (a series' NaN values are skipped: it joins the points it has), an optional
     vertical cursor, optional tick marks on the x axis and optional labelled x ticks (value, label)."""
-    x_range = (float(xs[0]), float(xs[-1]))
+    x_range, y_range = _span(float(xs[0]), float(xs[-1])), _span(*y_range)
     parts = _frame(title, x_range, y_range, x_label, x_ticks)
     for (label, ys), color in zip(series, COLORS):
         pts = " ".join(f"{_x(x, *x_range):.1f},{_y(min(max(y, y_range[0]), y_range[1]), *y_range):.1f}"
@@ -87,7 +92,7 @@ def add_cursor(svg: str, cursor: float, x_range: tuple[float, float]) -> str:
 def histogram(title: str, density: Sequence[float], edges: Sequence[float], curve: Sequence[tuple[float, float]],
               labels: tuple[str, str], caption: str = "") -> str:
     """A density histogram (bars) with a reference curve drawn over it."""
-    x_range = (float(edges[0]), float(edges[-1]))
+    x_range = _span(float(edges[0]), float(edges[-1]))
     y_range = (0.0, max(0.45, max(density, default=0.0) * 1.1))
     parts = _frame(title, x_range, y_range, caption)
     for d, a, b in zip(density, edges[:-1], edges[1:]):
@@ -119,7 +124,7 @@ def timestep_rows(title: str, curve_label: str, xs: Sequence[float], ys: Sequenc
     row_h, top_h = 16, H
     height = top_h + row_h * len(rows) + 6
     left = max(PAD_L, 8 + 5.5 * max((len(label) for label, _ in rows), default=0))   # room for the row labels
-    x_range = (float(xs[0]), float(xs[-1]))
+    x_range = _span(float(xs[0]), float(xs[-1]))
     parts = _frame(title, x_range, (0.0, 1.0), x_label, left=left)
     parts[0] = parts[0].replace(f'viewBox="0 0 {W} {H}"', f'viewBox="0 0 {W} {height}"')
     pts = " ".join(f"{_x(x, *x_range, left):.1f},{_y(y, 0.0, 1.0):.1f}" for x, y in zip(xs, ys))

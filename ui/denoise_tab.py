@@ -38,8 +38,11 @@ def sampler_kw(name: str, eta: float) -> dict:
 
 
 def timeline(ts: list[float], index: int, lang: str) -> str:
-    return charts.line_chart(tr("dn_timeline", lang), list(range(len(ts))), [(tr("dn_timeline_t", lang), [t / 1000 for t in ts])],
-                             cursor=index, x_label=tr("dn_timeline_axis", lang))
+    """The network timestep t of every step (0-based, as the scrubber counts), a cursor at ``index``."""
+    last = len(ts) - 1
+    ticks = [(i, str(i)) for i in sorted({0, last // 2, last})]
+    return charts.line_chart(tr("dn_timeline", lang), list(range(len(ts))), [(tr("dn_timeline_t", lang), list(ts))],
+                             y_range=(0.0, 1000.0), cursor=index, x_label=tr("dn_timeline_axis", lang), x_ticks=ticks)
 
 
 def digits_image(label_key: str, height: int) -> gr.Image:

@@ -37,9 +37,17 @@ def test_both_languages_have_every_string():
     # the same {placeholders} in both languages
     import string
 
-    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    fields = lambda s: {f.split("|")[0] for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
     for key in EN:
         assert fields(EN[key]) == fields(ZH[key]), key
+
+
+def test_english_counts_agree_with_their_nouns():
+    from ui.i18n import tr
+
+    assert tr("dn_done", "en", n=1, nfe=1, secs=0.5) == "Done: 1 step, 1 network call, 0.50 s."
+    assert tr("dn_done", "en", n=2, nfe=3, secs=0.5) == "Done: 2 steps, 3 network calls, 0.50 s."
+    assert "1 步" in tr("dn_done", "zh-CN", n=1, nfe=1, secs=0.5)
 
 
 def test_files_stay_small():

@@ -5,6 +5,8 @@ Components get ``T("key")`` (a gr.I18n key the browser translates); text made on
 """
 from __future__ import annotations
 
+import re
+
 import gradio as gr
 
 from .strings_en import EN
@@ -36,7 +38,13 @@ def lang_of(request: gr.Request | None) -> str:
     return "zh-CN" if first.startswith("zh") else "en"
 
 
+PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")      # "{n|step|steps}": the word for n = 1 | otherwise
+
+
 def tr(key: str, lang: str = "en", **params: object) -> str:
-    """The string ``key`` in ``lang`` (English if missing), with {params} filled in."""
+    """The string ``key`` in ``lang`` (English if missing), with {params} filled in and "{n|one|many}" made
+    "one" when n == 1, else "many"."""
     text = STRINGS.get(lang, EN).get(key) or EN[key]
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return PLURAL.sub(lambda m: m[2] if params.get(m[1]) == 1 else m[3], text).format(**params)

@@ -72,7 +72,7 @@ EN: dict[str, str] = {
     "walk_img": "x_t in t small steps",
     "jump_stats": (
         "| | mean of x_t − √ᾱ_t·x_0 | std of x_t − √ᾱ_t·x_0 |\n|---|---|---|\n"
-        "| one jump | {jm:+.4f} | {js:.4f} |\n| {k} steps | {wm:+.4f} | {ws:.4f} |\n"
+        "| one jump | {jm:+.4f} | {js:.4f} |\n| {k} {k|step|steps} | {wm:+.4f} | {ws:.4f} |\n"
         "| theory | 0 | √(1−ᾱ_t) = {es:.4f} |"
     ),
 
@@ -85,7 +85,7 @@ EN: dict[str, str] = {
     "record_btn": "Dissolve to t, then reform with the record",
     "record_film": "The film",
     "record_gif": "Download the film (GIF)",
-    "record_result": "Reformed with the record: max error {err:.2e} after {k} steps back.",
+    "record_result": "Reformed with the record: max error {err:.2e} after {k} {k|step|steps} back.",
     "record_caption": (
         "**But generation has no record.** Starting from fresh noise nobody wrote down which "
         "stones were added, so a model must *guess* each one: that guess is the noise prediction "
@@ -146,7 +146,7 @@ EN: dict[str, str] = {
     "dn_timeline_axis": "step",
     "dn_timeline_t": "t",
     "dn_status": "step {i} / {n} · t = {t:.0f} · network calls {nfe}",
-    "dn_done": "Done: {n} steps, {nfe} network calls, {secs:.2f} s.",
+    "dn_done": "Done: {n} {n|step|steps}, {nfe} network {nfe|call|calls}, {secs:.2f} s.",
     "scrub": "Revisit a step",
     "scrub_info": "After a run, slide to see any kept step again.",
     "gif": "Download the run (GIF)",
@@ -195,7 +195,7 @@ EN: dict[str, str] = {
     "cmp_count": "Digits per cell",
     "cmp_go": "Race",
     "cmp_gallery": "Results (same x_T for every cell)",
-    "cmp_caption": "{label} · {steps} steps · {nfe} network calls · {secs:.2f} s",
+    "cmp_caption": "{label} · {steps} {steps|step|steps} · {nfe} network {nfe|call|calls} · {secs:.2f} s",
     "cmp_progress": "{label}: step {step} / {n}",
     "cmp_done": "All {cells} cells done in {secs:.1f} s.",
     "cmp_timesteps": "Where each sampler looks (ticks) on the training schedule ᾱ_t",
@@ -262,7 +262,7 @@ EN: dict[str, str] = {
     "unmix_film": "Reverse film: noise → shape",
     "unmix_status": "step {step} / {n} · t = {t:.0f}",
     "unmix_done": "{share:.0%} of the particles landed inside the shape (tolerance {tol}).",
-    "unmix_trained": "Trained {steps} batches in {secs:.1f} s; final loss {loss:.3f}.",
+    "unmix_trained": "Trained {steps} {steps|batch|batches} in {secs:.1f} s; final loss {loss:.3f}.",
     "unmix_need_model": "Train the denoiser first.",
     "unmix_gif": "Download the film (GIF)",
     "err_too_few_points": "Please draw a bigger shape: too few points were drawn.",

@@ -17,6 +17,9 @@ def test_a_line_joins_the_points_its_series_has_and_skips_the_missing():
     assert "nan" not in svg.lower()                                   # one NaN made a browser drop the whole line
     a, b = polylines(svg)
     assert len(a) == 3 and len(b) == 1
+    assert svg.count("<circle") == 0
+    dotted = charts.line_chart("t", xs, [("a", [1.0, math.nan, 3.0, 2.0])], y_range=(0.0, 4.0), dots=True)
+    assert dotted.count("<circle") == 3
     # the point (x, y) lands where the axes say: x linear from the left edge, y from the bottom
     (x0, y0), (x2, y2) = a[0], a[1]
     assert x0 == charts.PAD_L

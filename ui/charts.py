@@ -65,15 +65,19 @@ def _legend(labels: Sequence[str], colors: Sequence[str]) -> list[str]:
 
 def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequence[float]]],
                y_range: tuple[float, float] = (0.0, 1.0), cursor: float | None = None, x_label: str = "",
-               markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = ()) -> str:
+               markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = (), dots: bool = False) -> str:
     """Lines over a shared x axis (a series' NaN values are skipped: it joins the points it has), an optional
-    vertical cursor, optional tick marks on the x axis and optional labelled x ticks (value, label)."""
+    vertical cursor, optional tick marks on the x axis, optional labelled x ticks (value, label) and, with
+    ``dots``, a dot on every measured point."""
     x_range, y_range = _span(float(xs[0]), float(xs[-1])), _span(*y_range)
     parts = _frame(title, x_range, y_range, x_label, x_ticks)
     for (label, ys), color in zip(series, COLORS):
-        pts = " ".join(f"{_x(x, *x_range):.1f},{_y(min(max(y, y_range[0]), y_range[1]), *y_range):.1f}"
-                       for x, y in zip(xs, ys) if math.isfinite(y))
-        parts.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"/>')
+        pts = [(_x(x, *x_range), _y(min(max(y, y_range[0]), y_range[1]), *y_range))
+               for x, y in zip(xs, ys) if math.isfinite(y)]
+        parts.append(f'<polyline points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in pts)}" fill="none" '
+                     f'stroke="{color}" stroke-width="2"/>')
+        if dots:
+            parts += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{color}"/>' for px, py in pts]
     for m in markers:
         mx = _x(m, *x_range)
         parts.append(f'<line x1="{mx:.1f}" y1="{H - PAD_B - 6}" x2="{mx:.1f}" y2="{H - PAD_B}" stroke="#111" stroke-width="1.5"/>')

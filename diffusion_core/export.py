@@ -83,14 +83,17 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     return card
 
 
-def card_quality(model: Any, n: int = 256) -> dict[str, Any]:
-    """The digits card's quality entry: diffusion_core.quality's figures for N digits from DDIM 50, seed 1."""
+def card_quality(model: Any, n: int = 256, digits: np.ndarray | None = None) -> dict[str, Any]:
+    """The digits card's quality entry: diffusion_core.quality's figures for N digits from DDIM 50, seed 1
+    (``digits``: those N digits, uint8 [N, 28, 28], when the caller has already sampled them)."""
     from .quality import as_dict, evaluate
 
-    xs = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(n, *model.image_shape), seed=1)
+    if digits is None:
+        xs = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(n, *model.image_shape), seed=1)
+        digits = to_uint8(xs)
     precision = "bf16 autocast" if model.amp_dtype == torch.bfloat16 else "fp32"
-    return {"ddim_50": as_dict(evaluate(to_uint8(xs))),
-            "how": f"{n} digits, DDIM 50 steps, seed 1, {precision}; see bench/quality.py (--card rewrites this)"}
+    return {"ddim_50": as_dict(evaluate(digits)),
+            "how": f"{len(digits)} digits, DDIM 50 steps, seed 1, {precision}; see bench/quality.py (--card rewrites this)"}
 
 
 def reform_strip(model: Any, k: int = 250, steps: int = 25, size: int = 192) -> np.ndarray:

@@ -31,16 +31,23 @@ CLASSIFIER = ASSETS / "digit_classifier.safetensors"
 
 
 class DigitClassifier(nn.Module):
+    """Five 3x3 convolutions with BatchNorm (28 -> 14 -> 7 -> 3 x 3), a 64-feature layer, 10 logits."""
+
     def __init__(self):
         super().__init__()
-        self.conv = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),      # 14x14
-                                  nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),     # 7x7
-                                  nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(3))
-        self.fc = nn.Linear(64 * 9, 64)
+
+        def conv(c_in: int, c_out: int) -> list[nn.Module]:
+            return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()]
+
+        self.conv = nn.Sequential(*conv(1, 32), *conv(32, 32), nn.MaxPool2d(2),          # [B, 32, 14, 14]
+                                  *conv(32, 64), *conv(64, 64), nn.MaxPool2d(2),         # [B, 64, 7, 7]
+                                  *conv(64, 128), nn.AdaptiveAvgPool2d(3))               # [B, 128, 3, 3]
+        self.drop = nn.Dropout(0.3)
+        self.fc = nn.Linear(128 * 9, 64)
         self.out = nn.Linear(64, 10)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:   # [B, 1, 28, 28] in [0, 1] -> [B, 64]
-        return F.relu(self.fc(self.conv(x).flatten(1)))
+        return F.relu(self.fc(self.drop(self.conv(x).flatten(1))))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.out(self.features(x))
@@ -50,31 +57,52 @@ def _as_input(images_u8: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(images_u8)).float().div(255.0)[:, None]
 
 
-def train_classifier(epochs: int = 30, seed: int = 0, holdout: int = 0) -> tuple[DigitClassifier, dict]:
-    """Train on the 5,000 digits but ``holdout`` of them (+-2 px shifts); with a holdout, report
-    on it the accuracy, the confident share (p >= 0.9) and the accuracy of the confident ones."""
+def affine(x: torch.Tensor, angle: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+    """Digits [B, 1, H, W] turned by ``angle`` [B] (radians), scaled by ``scale`` [B] and moved by ``shift``
+    [B, 2] pixels (x, y) about the centre, bilinear, zeros outside."""
+    b, _, h, w = x.shape
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale       # maps output to input coordinates
+    tx, ty = -shift[:, 0] * 2 / w, -shift[:, 1] * 2 / h                # pixels -> the [-1, 1] grid's units
+    theta = torch.stack([torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1)   # [B, 2, 3]
+    grid = F.affine_grid(theta, [b, 1, h, w], align_corners=False)
+    return F.grid_sample(x, grid, padding_mode="zeros", align_corners=False)
+
+
+def random_affine(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Each digit [B, 1, H, W] turned by up to 10 degrees, scaled by 0.9-1.1 and moved by up to 2 px."""
+    u = torch.rand(len(x), 4, generator=generator) * 2 - 1                # uniform in [-1, 1]
+    # (a shift of -2u is as random as +2u; -2u gives the draws the shipped classifier was trained with)
+    return affine(x, u[:, 0] * math.radians(10), 1 + 0.1 * u[:, 1], -2 * u[:, 2:])
+
+
+def train_classifier(epochs: int = 40, seed: int = 0, holdout: int = 0) -> tuple[DigitClassifier, dict]:
+    """Train on the 5,000 digits but ``holdout`` of them (random affine augmentation); with a holdout,
+    report on it the accuracy, the confident share (p >= 0.9) and the accuracy of the confident ones."""
     torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed + 1)
     x, y = mnist_digits()
     perm = np.random.default_rng(seed).permutation(len(x))
     tr_i, va_i = perm[:len(x) - holdout], perm[len(x) - holdout:]
     xt, yt = _as_input(x[tr_i]), torch.from_numpy(y[tr_i])
     net = DigitClassifier()
-    opt = torch.optim.Adam(net.parameters(), 2e-3)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
-    shifts = np.random.default_rng(seed + 1)
+    batch = 128
+    opt = torch.optim.AdamW(net.parameters(), 2e-3, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, 3e-3, epochs=epochs, steps_per_epoch=math.ceil(len(xt) / batch))
     for _ in range(epochs):
-        order = torch.randperm(len(xt))
-        for i in range(0, len(xt), 128):
-            b = order[i:i + 128]
-            dx, dy = shifts.integers(-2, 3, 2)
-            xb = torch.roll(xt[b], shifts=(int(dx), int(dy)), dims=(2, 3))
-            loss = F.cross_entropy(net(xb), yt[b])
+        order = torch.randperm(len(xt), generator=gen)
+        for i in range(0, len(xt), batch):
+            b = order[i:i + batch]
+            loss = F.cross_entropy(net(random_affine(xt[b], gen)), yt[b])
             opt.zero_grad()
             loss.backward()
             opt.step()
-        sched.step()
+            sched.step()
     net.eval()
-    info = {"train_digits": len(tr_i), "epochs": epochs, "augmentation": "random shifts of up to 2 px"}
+    info = {"train_digits": len(tr_i), "epochs": epochs, "batch_size": batch,
+            "architecture": "conv 3x3 + BatchNorm: 32, 32 | pool | 64, 64 | pool | 128, 3 x 3 avg-pool; "
+                            "dropout 0.3, 64 features, 10 classes",
+            "optimizer": "AdamW (weight decay 1e-4), one-cycle lr, peak 3e-3",
+            "augmentation": "random affine: up to 10 degrees, scale 0.9-1.1, shifts up to 2 px"}
     with torch.no_grad():
         info["train_accuracy"] = float((net(xt).argmax(1) == yt).float().mean())
         if holdout:
@@ -137,13 +165,19 @@ def nearest_training(images_u8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=1)
-def _real_reference() -> tuple[np.ndarray, float]:
+def _real_features() -> np.ndarray:
+    """Classifier features of the 5,000 real digits [5000, 64]."""
+    return _features_and_probs(mnist_digits()[0])[0]
+
+
+@lru_cache(maxsize=1)
+def _median_nn() -> float:
+    """The median pixel distance from a real digit to its nearest other real digit (no classifier needed)."""
     x = mnist_digits()[0]
-    feats, _ = _features_and_probs(x)
     flat = x.reshape(len(x), -1).astype(np.float32) / 255.0
     d2 = (flat**2).sum(1)[:, None] + (flat**2).sum(1)[None] - 2 * flat @ flat.T
     np.fill_diagonal(d2, np.inf)
-    return feats, float(np.median(np.sqrt(np.clip(d2.min(1), 0, None))))
+    return float(np.median(np.sqrt(np.clip(d2.min(1), 0, None))))
 
 
 @dataclass(frozen=True)
@@ -172,7 +206,7 @@ def evaluate(images_u8: np.ndarray, seed: int = 0) -> Quality:
     if images_u8.ndim != 3 or images_u8.shape[1:] != (28, 28) or len(images_u8) < 2:
         raise ValueError(f"expected uint8 digits [N >= 2, 28, 28], got {images_u8.shape}")
     feats, probs = _features_and_probs(images_u8)
-    real_feats, median_nn = _real_reference()
+    real_feats = _real_features()
     counts = np.bincount(probs.argmax(1), minlength=10)
     p = counts / counts.sum()
     balance = float(-(p[p > 0] * np.log(p[p > 0])).sum() / math.log(10))
@@ -189,7 +223,7 @@ def as_dict(q: Quality) -> dict:
 
 def copy_threshold() -> float:
     """The pixel distance below which a digit counts as a near-copy of a training digit."""
-    return _real_reference()[1] / 3
+    return _median_nn() / 3
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def test_parse_cell_accepts_defaults():
         assert compare.parse_cell(compare.cell_key(name, steps)) == (name, steps)
 
 
-QUALITY_KEYS = {"sampler", "steps", "nfe", "confident", "balance", "frechet", "frechet_real", "near_copies", "s/image",
+QUALITY_KEYS = {"sampler", "steps", "nfe", "confident", "balance", "frechet", "frechet_real", "near_copies",
                 "seed"}
 
 

@@ -64,19 +64,20 @@ def main() -> None:
     ap.add_argument("--card", action="store_true", help="rewrite the quality entry of assets/digits.json")
     args = ap.parse_args()
     model = pretrained.load("digits", device="cpu", precision=args.precision)
-    prec = "bf16" if model.amp_dtype == torch.bfloat16 else "fp32"     # one file per precision, as bench/samplers.py
+    prec = model.precision                   # one file per precision, as bench/samplers.py
     cols = ["sampler", "steps", "nfe", "confident", "balance", "frechet", "frechet_real", "frechet_ratio",
             "near_copies", "s/image"]
-    rows, card_done = [], not args.card
+    rows, card_due = [], args.card
     for name in args.samplers.split(","):
         steps = SAMPLERS[name].default_steps
         digits, secs = generate(model, name, steps, args.n, args.seed)
         rows.append(score(name, steps, digits, secs, args.seed))
         print(table(rows[-1:], cols), flush=True)
         save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS})          # kept as it goes
-        if not card_done and (name, steps, args.n, args.seed) == ("ddim", 50, 256, 1):
-            card_done = write_quality_card(model, digits)       # the card's own sample: not drawn a second time
-    if not card_done:
+        if card_due and (name, steps, args.n, args.seed) == ("ddim", 50, 256, 1):
+            write_quality_card(model, digits)       # the card's own sample: not drawn a second time
+            card_due = False
+    if card_due:
         write_quality_card(model, None)
     if args.compare_precision and not cpu_has_bf16():
         print("this CPU has no native bf16 (emulated, it is 25x slower): --compare-precision skipped")
@@ -89,12 +90,11 @@ def main() -> None:
     print("->", save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS}))
 
 
-def write_quality_card(model, digits: np.ndarray | None) -> bool:
+def write_quality_card(model, digits: np.ndarray | None) -> None:
     """Rewrite the quality entry of assets/digits.json (e.g. after a new classifier): the figures the export writes."""
     card_path = ROOT / "assets" / "digits.json"
     write_card(card_path, {**model.card, "quality": card_quality(model, digits=digits)})
     print("->", card_path, flush=True)
-    return True
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def main() -> None:
     ap.add_argument("--compile", action="store_true", help="also measure torch.compile (slow to compile)")
     args = ap.parse_args()
     model = pretrained.load("digits", device="cpu")             # the app's settings
-    prec = "bf16" if model.amp_dtype == torch.bfloat16 else "fp32"
+    prec = model.precision
     peak = gemm_peak(torch.bfloat16 if prec == "bf16" else torch.float32)
     f1, f16 = flops_per_call(model, 1), flops_per_call(model, 16)
     rows = []

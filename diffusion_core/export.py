@@ -91,7 +91,7 @@ def card_quality(model: Any, n: int = 256, digits: np.ndarray | None = None) -> 
     if digits is None:
         xs = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(n, *model.image_shape), seed=1)
         digits = to_uint8(xs)
-    precision = "bf16 autocast" if model.amp_dtype == torch.bfloat16 else "fp32"
+    precision = "bf16 autocast" if model.precision == "bf16" else "fp32"
     return {"ddim_50": as_dict(evaluate(digits)),
             "how": f"{len(digits)} digits, DDIM 50 steps, seed 1, {precision}; see bench/quality.py (--card rewrites this)"}
 

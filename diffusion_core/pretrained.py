@@ -50,6 +50,11 @@ class Pretrained:
     channels_last: bool = True
 
     @property
+    def precision(self) -> str:
+        """"bf16" where the network runs under bf16 autocast, else "fp32"."""
+        return "bf16" if self.amp_dtype == torch.bfloat16 else "fp32"
+
+    @property
     def image_shape(self) -> tuple[int, int, int]:
         c = self.card["image"]
         return (c["channels"], c["height"], c["width"])

@@ -40,6 +40,7 @@ class Frame:
     x0: np.ndarray          # uint8 grid of the predicted clean digits
     eps: np.ndarray         # uint8 grid of the predicted noise (shown from -3 to 3)
     final: np.ndarray | None = None   # uint8 [N, 28, 28] results, on the last frame only
+    arrived: np.ndarray | None = None  # uint8 grid of the results (x after the last step), on the last frame only
 
 
 def kept_indices(num_steps: int, keep: int) -> set[int]:
@@ -63,7 +64,8 @@ def run_frames(model: Model, schedule: NoiseSchedule, *, sampler: str, num_steps
         last = st.index == st.num_steps - 1
         if st.index in keep_set or last:
             yield Frame(st.index, st.num_steps, st.t, st.t_next, st.nfe, digit_grid(st.x_t), digit_grid(st.x0_pred),
-                        digit_grid(st.eps_pred, -3, 3), to_uint8(st.x_next) if last else None)
+                        digit_grid(st.eps_pred, -3, 3), to_uint8(st.x_next) if last else None,
+                        digit_grid(st.x_next.clamp(-1, 1)) if last else None)
 
 
 def one_jump(model: Model, schedule: NoiseSchedule, seed: int, n: int, shape: tuple[int, int, int] = (1, 28, 28),

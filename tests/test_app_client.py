@@ -132,6 +132,11 @@ def test_denoise_endpoints(client):
     assert "4 steps" in status and "4 network calls" in status and "<svg" in line
     assert Image.open(gif).format == "GIF"
     assert "step 2" in client.predict(1, api_name="/revisit")[3]
+    # the run ends on its result: after the last step the sample is the clean estimate (x_next = x0_pred at t = 0)
+    assert scrub["value"] == 4 and np.array_equal(np.asarray(Image.open(xt)), np.asarray(Image.open(x0)))
+    assert "After the last step" in client.predict(4, api_name="/revisit")[3]
+    step4 = client.predict(3, api_name="/revisit")
+    assert "step 4" in step4[3] and not np.array_equal(np.asarray(Image.open(step4[0])), np.asarray(Image.open(xt)))
     one, full = client.predict("ddim", 5, 0, 3, 2, api_name="/one_jump")
     assert np.asarray(Image.open(one)).shape == np.asarray(Image.open(full)).shape
     pic, ideal, text = client.predict("ddim", 5, 0, 3, 2, api_name="/nearest_training")

@@ -118,11 +118,13 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             frames.append((f.x_t, f.x0, f.eps, f.index, f.t))
             progress((f.index + 1) / f.num_steps)
             msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe)
-            if f.final is not None:
+            if f.arrived is not None:
+                # the sample now is the result: the x_t panel ends on what the last step made, not on its input
+                frames.append((f.arrived, f.x0, f.eps, None, f.t_next))
                 msg = tr("dn_done", lang, n=f.num_steps, nfe=f.nfe, secs=time.perf_counter() - t0)
                 path = save_gif([fr[1] for fr in frames], ctx.tmp_dir / f"run-{uuid.uuid4().hex[:8]}.gif", fps=10)
-                yield (f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang), frames,
-                       gr.update(maximum=max(len(frames) - 1, 1), value=len(frames) - 1), str(path))
+                yield (f.arrived, f.x0, f.eps, msg, timeline(ts, f.index, lang), frames,
+                       gr.update(maximum=len(frames) - 1, value=len(frames) - 1), str(path))
             else:
                 yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang), frames, gr.update(), None
 
@@ -132,6 +134,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             raise gr.Error(tr("no_run", lang))
         i = validate.number(index, "scrub", 0, len(frames) - 1, lang)
         xt, x0, eps, step, t = frames[i]
+        if step is None:
+            return xt, x0, eps, tr("dn_arrived", lang, t=t)
         return xt, x0, eps, tr("dn_status", lang, i=step + 1, n="…", t=t, nfe="…")
 
     def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int, net=model) -> denoise.Frame:

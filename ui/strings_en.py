@@ -147,6 +147,7 @@ EN: dict[str, str] = {
     "dn_timeline_t": "t",
     "dn_status": "step {i} / {n} · t = {t:.0f} · network calls {nfe}",
     "dn_done": "Done: {n} {n|step|steps}, {nfe} network {nfe|call|calls}, {secs:.2f} s.",
+    "dn_arrived": "After the last step · t = {t:.0f}: the result, the sample the steps arrived at.",
     "scrub": "Revisit a step",
     "scrub_info": "After a run, slide to see any kept step again.",
     "gif": "Download the run (GIF)",

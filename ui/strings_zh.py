@@ -143,6 +143,7 @@ ZH: dict[str, str] = {
     "dn_timeline_t": "t",
     "dn_status": "第 {i} / {n} 步 · t = {t:.0f} · 网络调用 {nfe} 次",
     "dn_done": "完成：{n} 步，网络调用 {nfe} 次，用时 {secs:.2f} 秒。",
+    "dn_arrived": "最后一步之后 · t = {t:.0f}：结果，也就是一步步走到的样本。",
     "scrub": "回看某一步",
     "scrub_info": "生成结束后，拖动滑块可以重新查看保留下来的任意一步。",
     "gif": "下载这次生成的动画（GIF）",

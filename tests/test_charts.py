@@ -50,3 +50,14 @@ def test_a_one_point_chart_is_drawn_not_divided_by_zero():
     svg = charts.line_chart("t", [0], [("t", [999.0])], y_range=(0.0, 1000.0), cursor=0)
     (pt,), = polylines(svg)
     assert math.isclose(pt[0], (charts.PAD_L + charts.W - charts.PAD_R) / 2, abs_tol=0.05)
+
+
+def test_nice_top_is_the_next_round_axis_end():
+    rng = __import__("random").Random(0)
+    for v in [rng.uniform(-4, 4) for _ in range(500)] + [0, 1, 2, -1]:
+        v = 10.0 ** v
+        top = charts.nice_top(v)
+        mantissa = top / 10.0 ** math.floor(math.log10(top) + 1e-12)
+        assert v * (1 - 1e-9) <= top <= 2 * v * (1 + 1e-9), (v, top)      # covers v, never more than twice it
+        assert any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5)), (v, top)
+    assert [charts.nice_top(v) for v in (41.7, 20.0, 0.093, 2.1)] == [50, 20, 0.1, 2.5]

@@ -17,6 +17,12 @@ def _span(lo: float, hi: float) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (lo - 0.5, lo + 0.5)
 
 
+def nice_top(v: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= v > 0: an axis end whose half is round too."""
+    base = 10.0 ** math.floor(math.log10(v))
+    return next(m * base for m in (1, 2, 2.5, 5, 10) if m * base >= v * (1 - 1e-9))
+
+
 def _x(v: float, lo: float, hi: float, left: float = PAD_L) -> float:
     return left + (v - lo) / (hi - lo) * (W - left - PAD_R)
 

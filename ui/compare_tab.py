@@ -61,7 +61,7 @@ def quality_chart(lang: str) -> str:
         if pts:
             series.append((SAMPLERS[name].label, [pts.get(x, float("nan")) for x in xs_all]))
     # a sampler at 5 calls can be off by 10x or more (Heun's 3 steps): the frame fits 10 calls and up
-    top = 1.05 * max(r["frechet"] for r in data["rows"] if r["nfe"] >= 10)
+    top = charts.nice_top(max(r["frechet"] for r in data["rows"] if r["nfe"] >= 10))
     log_x = [math.log10(x) for x in xs_all]
     ticks = [(math.log10(x), str(x)) for x in xs_all if x in (5, 10, 20, 50, 100, 1000)]   # not Heun's 9, 19, ...
     chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, series, y_range=(0.0, top), x_ticks=ticks,

@@ -142,7 +142,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             ys.append(tick.loss)
             chart = charts.line_chart(tr("unmix_loss_title", lang), xs if len(xs) > 1 else [0, xs[0]],
                                       [(tr("unmix_loss", lang), ys if len(ys) > 1 else ys * 2)],
-                                      y_range=(0.0, max(max(ys) * 1.1, 0.1)), x_label=tr("unmix_axis_s", lang))
+                                      y_range=(0.0, charts.nice_top(max(max(ys), 0.01))), x_label=tr("unmix_axis_s", lang))
             yield picture, chart, None, tr("unmix_trained", lang, steps=tick.step, secs=tick.seconds, loss=tick.loss)
         yield picture, chart, (model, mask), tr("unmix_trained", lang, steps=tick.step, secs=tick.seconds, loss=tick.loss)
 

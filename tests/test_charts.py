@@ -61,3 +61,33 @@ def test_nice_top_is_the_next_round_axis_end():
         assert v * (1 - 1e-9) <= top <= 2 * v * (1 + 1e-9), (v, top)      # covers v, never more than twice it
         assert any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5)), (v, top)
     assert [charts.nice_top(v) for v in (41.7, 20.0, 0.093, 2.1)] == [50, 20, 0.1, 2.5]
+
+
+def test_the_legend_moves_off_a_line_that_runs_through_the_top_corner():
+    def legend_y(ys):
+        svg = charts.line_chart("t", list(range(10)), [("a", ys), ("b", ys)], y_range=(0.0, 1.0))
+        return float(re.search(r'<rect x="[\d.]+" y="([\d.]+)"', svg).group(1))
+
+    rising, falling = [i / 9 for i in range(10)], [1 - i / 9 for i in range(10)]
+    assert legend_y(falling) < charts.H / 3, "a line low on the right leaves the legend at the top"
+    assert legend_y(rising) > charts.H / 2, "a line rising into the top right corner pushes the legend down"
+    sparse = charts.line_chart("t", [0, 9], [("a", [0.5, 1.0])], y_range=(0.0, 1.0))   # one segment, no vertex inside
+    assert float(re.search(r'<rect x="[\d.]+" y="([\d.]+)"', sparse).group(1)) > charts.H / 2
+
+
+def test_y_ticks_are_round_numbers_inside_the_range():
+    for lo, hi in [(0, 1), (0, 1.14), (0, 1000), (0, 41.7), (-4, 4), (0.2, 0.9), (0, 0.093)]:
+        ticks = charts.nice_ticks(lo, hi)
+        assert 2 <= len(ticks) <= 5 and all(lo - 1e-9 <= v <= hi + 1e-9 for v in ticks), (lo, hi, ticks)
+        step = ticks[1] - ticks[0]
+        assert math.isclose(step, charts.nice_top(step)) and all(math.isclose(b - a, step) for a, b in zip(ticks, ticks[1:]))
+
+
+def test_a_legend_with_no_free_corner_goes_under_the_axis_and_the_view_box_grows():
+    xs = list(range(11))
+    crowded = [("up", [i / 10 for i in xs]), ("down", [1 - i / 10 for i in xs]), ("mid", [0.5] * 11),
+               ("top", [0.95] * 11), ("low", [0.05] * 11)]
+    svg = charts.line_chart("t", xs, crowded, y_range=(0.0, 1.0))
+    height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
+    rows = [float(v) for v in re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', svg)]
+    assert len(rows) == 5 and min(rows) > charts.H and max(rows) + 10 <= height

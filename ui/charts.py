@@ -23,6 +23,15 @@ def nice_top(v: float) -> float:
     return next(m * base for m in (1, 2, 2.5, 5, 10) if m * base >= v * (1 - 1e-9))
 
 
+def nice_ticks(lo: float, hi: float) -> list[float]:
+    """Two to five round values in [lo, hi]: the multiples of the largest round step up to half the range."""
+    half = (hi - lo) / 2
+    base = 10.0 ** math.floor(math.log10(half))
+    step = max(m * base for m in (1, 2, 2.5, 5) if m * base <= half * (1 + 1e-9))
+    first = math.ceil(lo / step - 1e-9)
+    return [round(k * step, 12) for k in range(first, math.floor(hi / step + 1e-9) + 1)]
+
+
 def _x(v: float, lo: float, hi: float, left: float = PAD_L) -> float:
     return left + (v - lo) / (hi - lo) * (W - left - PAD_R)
 
@@ -49,7 +58,7 @@ def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float
     for v, label in x_ticks:
         parts.append(f'<text x="{_x(v, x0, x1, left):.1f}" y="{H - PAD_B + 14}" text-anchor="middle" font-size="10" '
                      f'fill="currentColor">{html.escape(label)}</text>')
-    for v in (y0, (y0 + y1) / 2, y1):
+    for v in nice_ticks(y0, y1):
         parts.append(f'<text x="{left - 4}" y="{_y(v, y0, y1) + 3:.1f}" text-anchor="end" font-size="10" '
                      f'fill="currentColor">{_num(v)}</text>')
     if x_label:
@@ -58,15 +67,32 @@ def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float
     return parts
 
 
-def _legend(labels: Sequence[str], colors: Sequence[str]) -> list[str]:
-    """One legend entry per line, top right, on a translucent backing so lines stay readable."""
-    out, x = [], W - PAD_R - 150
+def _text_width(text: str, size: float = 10) -> float:
+    """Roughly how wide a label draws: CJK characters are square, Latin ones a little over half as wide."""
+    return sum(size if ord(c) >= 0x2E80 else 0.56 * size for c in text)
+
+
+def _legend(labels: Sequence[str], colors: Sequence[str],
+            avoid: Sequence[tuple[float, float]] = ()) -> tuple[list[str], float]:
+    """One legend entry per line, on a translucent backing so lines stay readable: top right, or the first
+    of bottom right, top middle and bottom middle that the points ``avoid`` (pixels) leave free, or else
+    under the x axis (below the view box: see ``_with_legend``). Returns the SVG parts and their lowest y."""
+    width, height = 18 + max((_text_width(t) for t in labels), default=0), 13 * len(labels)
+    right, middle = W - PAD_R - width, (PAD_L + W - PAD_R - width) / 2
+    top, bottom = PAD_T + 2, H - PAD_B - 6 - height
+
+    def free(x: float, y: float) -> bool:
+        return not any(x - 4 <= px <= x + width and y - 4 <= py <= y + height + 2 for px, py in avoid)
+
+    x, y = next(((x, y) for x, y in ((right, top), (right, bottom), (middle, top), (middle, bottom)) if free(x, y)),
+                (right, H + 2))
+    out = []
     for i, (label, color) in enumerate(zip(labels, colors)):
-        y = PAD_T + 2 + 13 * i
-        out.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{color}"/>'
-                   f'<text x="{x + 14}" y="{y + 9}" font-size="10" fill="currentColor" '
+        row = y + 13 * i
+        out.append(f'<rect x="{x:.1f}" y="{row}" width="10" height="10" fill="{color}"/>'
+                   f'<text x="{x + 14:.1f}" y="{row + 9}" font-size="10" fill="currentColor" '
                    f'paint-order="stroke" stroke="#fff8" stroke-width="3">{html.escape(label)}</text>')
-    return out
+    return out, y + height
 
 
 def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequence[float]]],
@@ -76,10 +102,12 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
     vertical cursor, optional tick marks on the x axis, optional labelled x ticks (value, label) and, with
     ``dots``, a dot on every measured point."""
     x_range, y_range = _span(float(xs[0]), float(xs[-1])), _span(*y_range)
-    parts = _frame(title, x_range, y_range, x_label, x_ticks)
+    parts, drawn = _frame(title, x_range, y_range, x_label, x_ticks), []
     for (label, ys), color in zip(series, COLORS):
         pts = [(_x(x, *x_range), _y(min(max(y, y_range[0]), y_range[1]), *y_range))
                for x, y in zip(xs, ys) if math.isfinite(y)]
+        drawn += [(a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)          # along each segment
+                  for a, b in zip(pts, pts[1:]) for f in (0.0, 0.25, 0.5, 0.75)] + pts[-1:]
         parts.append(f'<polyline points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in pts)}" fill="none" '
                      f'stroke="{color}" stroke-width="2"/>')
         if dots:
@@ -87,9 +115,16 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
     for m in markers:
         mx = _x(m, *x_range)
         parts.append(f'<line x1="{mx:.1f}" y1="{H - PAD_B - 6}" x2="{mx:.1f}" y2="{H - PAD_B}" stroke="#111" stroke-width="1.5"/>')
-    parts += _legend([s[0] for s in series], COLORS)
-    svg = "".join(parts) + "</svg>"
+    svg = _with_legend(parts, _legend([s[0] for s in series], COLORS, drawn))
     return svg if cursor is None else add_cursor(svg, cursor, x_range)
+
+
+def _with_legend(parts: list[str], legend: tuple[list[str], float]) -> str:
+    """The chart's SVG with its legend, the view box grown to hold a legend placed under the x axis."""
+    entries, bottom = legend
+    if bottom > H:
+        parts = [parts[0].replace(f'viewBox="0 0 {W} {H}"', f'viewBox="0 0 {W} {bottom + 2:.0f}"'), *parts[1:]]
+    return "".join(parts + entries) + "</svg>"
 
 
 def add_cursor(svg: str, cursor: float, x_range: tuple[float, float]) -> str:
@@ -111,7 +146,7 @@ def histogram(title: str, density: Sequence[float], edges: Sequence[float], curv
                      f'height="{H - PAD_B - y:.1f}" fill="{COLORS[0]}" fill-opacity="0.55"/>')
     pts = " ".join(f"{_x(x, *x_range):.1f},{_y(y, *y_range):.1f}" for x, y in curve)
     parts.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS[1]}" stroke-width="2"/>')
-    parts += _legend(labels, (COLORS[0], COLORS[1]))
+    parts += _legend(labels, (COLORS[0], COLORS[1]))[0]
     return "".join(parts) + "</svg>"
 
 
@@ -139,7 +174,7 @@ def timestep_rows(title: str, curve_label: str, xs: Sequence[float], ys: Sequenc
     parts[0] = parts[0].replace(f'viewBox="0 0 {W} {H}"', f'viewBox="0 0 {W} {height}"')
     pts = " ".join(f"{_x(x, *x_range, left):.1f},{_y(y, 0.0, 1.0):.1f}" for x, y in zip(xs, ys))
     parts.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS[0]}" stroke-width="2"/>')
-    parts += _legend([curve_label], COLORS[:1])
+    parts += _legend([curve_label], COLORS[:1])[0]
     for i, (label, ts) in enumerate(rows):
         y = top_h + row_h * i + 4
         color = COLORS[(i + 1) % len(COLORS)]

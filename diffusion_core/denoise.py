@@ -65,7 +65,7 @@ def run_frames(model: Model, schedule: NoiseSchedule, *, sampler: str, num_steps
         if st.index in keep_set or last:
             yield Frame(st.index, st.num_steps, st.t, st.t_next, st.nfe, digit_grid(st.x_t), digit_grid(st.x0_pred),
                         digit_grid(st.eps_pred, -3, 3), to_uint8(st.x_next) if last else None,
-                        digit_grid(st.x_next.clamp(-1, 1)) if last else None)
+                        digit_grid(st.x_next) if last else None)
 
 
 def one_jump(model: Model, schedule: NoiseSchedule, seed: int, n: int, shape: tuple[int, int, int] = (1, 28, 28),

@@ -155,13 +155,18 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a) + np.trace(s_b) - 2 * np.sqrt(np.clip(ev, 0, None)).sum())
 
 
+def _pixel_d2(a_u8: np.ndarray, b_u8: np.ndarray) -> np.ndarray:
+    """Squared L2 distances [len(a), len(b)] between uint8 images, pixels scaled to [0, 1]."""
+    a = a_u8.reshape(len(a_u8), -1).astype(np.float32) / 255.0
+    b = b_u8.reshape(len(b_u8), -1).astype(np.float32) / 255.0
+    return (a**2).sum(1)[:, None] + (b**2).sum(1)[None] - 2 * a @ b.T
+
+
 def nearest_training(images_u8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each image, the index of its nearest training digit and the L2 distance (pixels in [0, 1])."""
-    train = mnist_digits()[0].reshape(5000, -1).astype(np.float32) / 255.0
-    q = images_u8.reshape(len(images_u8), -1).astype(np.float32) / 255.0
-    d2 = (q**2).sum(1)[:, None] + (train**2).sum(1)[None] - 2 * q @ train.T
+    d2 = _pixel_d2(images_u8, mnist_digits()[0])
     idx = d2.argmin(1)
-    return idx, np.sqrt(np.clip(d2[np.arange(len(q)), idx], 0, None))
+    return idx, np.sqrt(np.clip(d2[np.arange(len(d2)), idx], 0, None))
 
 
 @lru_cache(maxsize=1)
@@ -174,8 +179,7 @@ def _real_features() -> np.ndarray:
 def _median_nn() -> float:
     """The median pixel distance from a real digit to its nearest other real digit (no classifier needed)."""
     x = mnist_digits()[0]
-    flat = x.reshape(len(x), -1).astype(np.float32) / 255.0
-    d2 = (flat**2).sum(1)[:, None] + (flat**2).sum(1)[None] - 2 * flat @ flat.T
+    d2 = _pixel_d2(x, x)
     np.fill_diagonal(d2, np.inf)
     return float(np.median(np.sqrt(np.clip(d2.min(1), 0, None))))
 

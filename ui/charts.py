@@ -17,17 +17,21 @@ def _span(lo: float, hi: float) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (lo - 0.5, lo + 0.5)
 
 
+def _round_values(v: float) -> list[float]:
+    """1, 2, 2.5, 5 and 10 times the power of ten at or below v > 0: the round values around it."""
+    base = 10.0 ** math.floor(math.log10(v))
+    return [m * base for m in (1, 2, 2.5, 5, 10)]
+
+
 def nice_top(v: float) -> float:
     """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= v > 0: an axis end whose half is round too."""
-    base = 10.0 ** math.floor(math.log10(v))
-    return next(m * base for m in (1, 2, 2.5, 5, 10) if m * base >= v * (1 - 1e-9))
+    return min(r for r in _round_values(v) if r >= v * (1 - 1e-9))
 
 
 def nice_ticks(lo: float, hi: float) -> list[float]:
     """Two to five round values in [lo, hi]: the multiples of the largest round step up to half the range."""
     half = (hi - lo) / 2
-    base = 10.0 ** math.floor(math.log10(half))
-    step = max(m * base for m in (1, 2, 2.5, 5) if m * base <= half * (1 + 1e-9))
+    step = max(r for r in _round_values(half) if r <= half * (1 + 1e-9))
     first = math.ceil(lo / step - 1e-9)
     return [round(k * step, 12) for k in range(first, math.floor(hi / step + 1e-9) + 1)]
 

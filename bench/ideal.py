@@ -39,7 +39,7 @@ def main() -> None:
         rows.append({"tau": tau, "steps": who, **q, "frechet_ratio": q["frechet"] / q["frechet_real"]})
     print(table(rows, ["tau", "steps", "confident", "balance", "frechet", "frechet_real", "frechet_ratio", "near_copies"]))
     print(f"\ngoals (ddim 50, model alone): {GOALS}")
-    print("->", save("ideal", {"n": args.n, "seed": args.seed, "model_sha256": model.card["sha256"], "rows": rows}))
+    print("->", save("ideal", {"n": args.n, "seed": args.seed, "model_sha256": model.sha256, "rows": rows}))
 
 
 if __name__ == "__main__":

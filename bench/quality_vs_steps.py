@@ -47,7 +47,7 @@ def main() -> None:
     model = pretrained.load("digits", device="cpu")
     plan = [(name, steps_for(name, nfe)) for name in SAMPLERS for nfe in map(int, args.nfe.split(","))]
     plan.append(("ddpm", 1000))
-    key = f"{model.card['sha256']}:{args.n}:{args.seed}"
+    key = f"{model.sha256}:{args.n}:{args.seed}"
     kept = load_digits(key)
     rows = []
     t0 = time.perf_counter()
@@ -72,7 +72,7 @@ def main() -> None:
     floor = rows[0]["frechet_real"]
     payload = {"n": args.n, "seed": args.seed, "when": time.strftime("%Y-%m-%d"), "frechet_real": floor,
                "how": "python bench/quality_vs_steps.py; figures of diffusion_core.quality on the shipped digits model",
-               "model_sha256": model.card["sha256"], "classifier": classifier_id(),
+               "model_sha256": model.sha256, "classifier": classifier_id(),
                "rows": rows}
     OUT.write_text(json.dumps(payload, indent=2) + "\n")
     print(table(rows, ["sampler", "steps", "nfe", "confident", "balance", "frechet", "near_copies"]))

@@ -42,7 +42,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     state = ck["state"]
     weights = assets / f"{cfg.name}.safetensors"
     save_file({k: v.float().contiguous() for k, v in ck["ema"].items()}, str(weights))
-    data = DATA_CARDS.get(cfg.name, {})
+    data = DATA_CARDS.get(cfg.data or cfg.name, {})
     card: dict[str, Any] = {
         "name": cfg.name,
         "task": "noise prediction eps_theta(x_t, t) for DDPM, T = 1000",
@@ -56,7 +56,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
                      "batch_size": cfg.batch_size, "peak_lr": cfg.lr, "lr_schedule": "warm-up + cosine",
                      "ema_decay": cfg.ema_decay, "minutes": round(state.get("minutes_before", 0.0) + state["seconds"] / 60, 1),
                      "final_loss": round(float(np.mean([l for _, l in state["losses"][-20:]])), 5) if state["losses"] else None,
-                     "precision": "bf16 autocast where available", "hardware": "2 CPU cores",
+                     "precision": " + ".join(state.get("precision", ["bf16 autocast where available"])), "hardware": "2 CPU cores",
                      "command": f"python -m diffusion_core.train --model {cfg.name}",
                      "config": json.loads(json.dumps(asdict(cfg)))},     # the recipe the command runs, with its notes
         "created": dt.date.today().isoformat(),
@@ -67,20 +67,35 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     write_card(card_path, card)
     plot_loss(state["losses"], assets / f"{cfg.name}_loss.png", cfg.name)
 
-    model = pretrained.load(cfg.name, device="cpu", assets=assets)
+    served = cfg.name                              # the model the app loads: an expert is served inside its base
+    if cfg.steps is not None and cfg.data and cfg.data != cfg.name:
+        served = cfg.data
+        add_expert(assets / f"{served}.json", cfg.name, cfg.steps)
+    model = pretrained.load(served, device="cpu", assets=assets)
     shape = model.image_shape
     from PIL import Image
 
-    if cfg.name == "photos":                       # what it is for: reforming photos it never saw
+    if served == "photos":                         # what it is for: reforming photos it never saw
         Image.fromarray(reform_strip(model)).save(assets / f"{cfg.name}_samples.png")
     else:
         x = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(64, *shape), seed=0)
         Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
-    if cfg.name == "digits" and quality_n > 0:
-        card["quality"] = card_quality(model, quality_n)
-        write_card(card_path, card)
+    if served == "digits" and quality_n > 0:      # the figures of what is served go on the served model's card
+        served_card = card if served == cfg.name else model.card
+        served_card["quality"] = card_quality(model, quality_n)
+        write_card(assets / f"{served}.json", served_card)
     print(json.dumps({k: card[k] for k in ("name", "parameters", "size_bytes", "training")}, indent=1)[:2000])
     return card
+
+
+def add_expert(base_card: Path, name: str, steps: tuple[int, int]) -> None:
+    """Record in the base model's card that expert ``name`` takes over step counts steps[0]..steps[1]."""
+    if not base_card.is_file():
+        raise FileNotFoundError(f"{base_card} is missing: an expert is exported next to its base model")
+    card = json.loads(base_card.read_text(encoding="utf-8"))
+    others = [e for e in card.get("experts", []) if e["name"] != name]
+    card["experts"] = [*others, {"name": name, "steps": [int(steps[0]), int(steps[1])]}]
+    write_card(base_card, card)
 
 
 def card_quality(model: Any, n: int = 256, digits: np.ndarray | None = None) -> dict[str, Any]:

@@ -37,6 +37,16 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class Expert:
+    """A net that takes over the network timesteps first..last (a time expert: eDiff-I, Balaji et al. 2022)."""
+
+    first: float
+    last: float
+    net: TinyUNet
+    sha256: str
+
+
 @dataclass
 class Pretrained:
     """A loaded model: call ``eps(x, t)`` (a sampler's Model) in the chosen precision."""
@@ -48,11 +58,17 @@ class Pretrained:
     device: torch.device
     amp_dtype: torch.dtype | None
     channels_last: bool = True
+    experts: tuple[Expert, ...] = ()            # the card's "experts": nets for some timesteps, net for the rest
 
     @property
     def precision(self) -> str:
         """"bf16" where the network runs under bf16 autocast, else "fp32"."""
         return "bf16" if self.amp_dtype == torch.bfloat16 else "fp32"
+
+    @property
+    def sha256(self) -> str:
+        """The weights' sha256, each expert's after a "+": which model a measured figure belongs to."""
+        return "+".join([self.card["sha256"], *(e.sha256 for e in self.experts)])
 
     @property
     def image_shape(self) -> tuple[int, int, int]:
@@ -66,7 +82,24 @@ class Pretrained:
         with torch.inference_mode(), ctx:
             fmt = torch.channels_last if self.channels_last else torch.contiguous_format
             x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)
-            return self.net(x, t.to(self.device)).float().contiguous()
+            return self._routed(x, t.to(self.device)).float().contiguous()
+
+    def _routed(self, x: Tensor, t: Tensor) -> Tensor:
+        """Each image's eps from the expert whose range holds its t, else from the base net."""
+        if not self.experts:
+            return self.net(x, t)
+        which = torch.zeros(t.shape, dtype=torch.long, device=t.device)     # [B] 0 = base, i = experts[i - 1]
+        for i, e in enumerate(self.experts, start=1):
+            which[(t >= e.first) & (t <= e.last)] = i
+        nets = (self.net, *(e.net for e in self.experts))
+        groups = which.unique().tolist()
+        if len(groups) == 1:                     # a sampler's step: one t for the whole batch
+            return nets[groups[0]](x, t)
+        out = torch.empty_like(x)
+        for i in groups:
+            rows = which == i
+            out[rows] = nets[i](x[rows], t[rows]).to(out.dtype)
+        return out
 
     __call__ = eps
 
@@ -108,4 +141,13 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
     if channels_last:
         net = net.to(memory_format=torch.channels_last)
     schedule = NoiseSchedule(card.get("schedule", "linear"), card.get("num_train_timesteps", 1000))
-    return Pretrained(name, net, schedule, card, dev, amp, channels_last)
+    # "experts": [{"name": ..., "steps": [lo, hi]}], step counts k = 1..T (network timestep t = k - 1)
+    experts = []
+    for e in card.get("experts", []):
+        try:
+            lo, hi = (int(k) for k in e["steps"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelUnavailable(f"{card_path.name} has a malformed expert {e!r}; rebuild with `{rebuild_hint(name)}`") from err
+        m = load(e["name"], dev, assets, precision, channels_last)
+        experts.append(Expert(lo - 1, hi - 1, m.net, m.card["sha256"]))
+    return Pretrained(name, net, schedule, card, dev, amp, channels_last, tuple(experts))

@@ -38,6 +38,7 @@ RUNS = Path(os.environ.get("DIFFUSION_RUNS") or ROOT / "runs")     # checkpoints
 class TrainConfig:
     name: str
     unet: UNetConfig
+    data: str = ""                   # the training set ("digits" or "photos"); "": the model's name
     images: int = 1_000_000          # training images seen in total (batch * steps)
     batch_size: int = 128
     lr: float = 2e-3
@@ -48,6 +49,7 @@ class TrainConfig:
     # warm restarts (Loshchilov & Hutter 2017): (images seen when a new cosine cycle starts, its peak lr);
     # each new cycle starts from the EMA weights with a fresh optimizer (as --init-from a shipped model does)
     restarts: tuple[tuple[int, float], ...] = ()
+    steps: tuple[int, int] | None = None     # train on step counts k in [lo, hi] only (a time expert); None: 1..T
     seed: int = 0
     notes: dict = field(default_factory=dict)
 
@@ -64,6 +66,19 @@ MODELS: dict[str, TrainConfig] = {
                           "torch.compile, which trained only the 28 x 28 layers (DDIM-50: confident 0.48, "
                           "Frechet 63.8), and the third eager, continued from them with --init-from, training "
                           "every layer; rerunning the command trains every layer in every cycle"},
+    ),
+    # a time expert (Balaji et al. 2022, eDiff-I): the digits net fine-tuned on the middle steps only, where
+    # bench/ideal.py shows the digits are lost; sampling routes those steps to it, the rest to "digits"
+    "digits_mid": TrainConfig(
+        name="digits_mid",
+        data="digits",
+        unet=UNetConfig(in_channels=1, base_channels=32, channel_mults=(1, 2, 2),
+                        num_res_blocks=1, attention=True, dropout=0.0),
+        images=1_920_000 + 384_000,
+        min_snr_gamma=None,
+        restarts=((1_920_000, 1e-3),),
+        steps=(151, 650),
+        notes={"history": "continued from the shipped digits weights (--init-from assets/digits.safetensors)"},
     ),
     # fully convolutional (no attention), 4 levels for a wide view at 1/8 scale; trained on 64 x 64
     # crops, used at any size with sides a multiple of 8 (256 x 256: 11.7 GFLOP per call)
@@ -165,19 +180,22 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         before = json.loads(card_path.read_text())["training"] if card_path.is_file() else {}
         # the step count (and so the learning-rate schedule) carries on where the earlier run stopped
         state.update(step=before.get("images_seen", 0) // cfg.batch_size, minutes_before=before.get("minutes", 0.0),
-                     init_from=Path(init_from).name)
+                     init_from=Path(init_from).name, precision=[before["precision"]] if "precision" in before else [])
         state["restarted_at"] = state["step"]                   # what a warm restart there would do, done
         print(f"continuing from {init_from} at step {state['step']}")
 
     total_steps = cfg.images // cfg.batch_size
     restart_steps = {images // cfg.batch_size for images, _ in cfg.restarts}
-    next_batch = make_batches(cfg.name, cfg.batch_size, gen)
+    next_batch = make_batches(cfg.data or cfg.name, cfg.batch_size, gen)
     # No torch.compile here: under CPU bf16 autocast, torch 2.13's inductor returned zero gradients for every
     # layer below the first downsample (102 of the digits model's 148 tensors, 136 of the photos model's 182),
     # so those layers never left their initialisation. Eager autocast trains as fast on these CPUs
     # (tests/test_train.py checks that every tensor learns).
     amp = autocast_dtype(device)
     autocast = (lambda: torch.autocast(device.type, dtype=amp)) if amp else contextlib.nullcontext
+    used = state.setdefault("precision", [])                 # for the card: what each resumed stretch ran in
+    if (label := "bf16 autocast" if amp else "fp32") not in used:
+        used.append(label)
 
     def save() -> None:
         tmp = ckpt_path.with_suffix(".tmp")
@@ -197,7 +215,8 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
             state["restarted_at"] = state["step"]
             print(f"warm restart at step {state['step']}: from the EMA weights, fresh optimizer")
         x0 = next_batch().to(device)                                                 # [B, C, H, W]
-        k = torch.randint(1, schedule.num_steps + 1, (len(x0),), generator=gen)      # steps, 1..T
+        lo, hi = cfg.steps or (1, schedule.num_steps)
+        k = torch.randint(lo, hi + 1, (len(x0),), generator=gen)                     # steps, lo..hi
         eps = torch.randn(x0.shape, generator=gen).to(device)
         x_k = schedule.add_noise(x0, k, eps)
         for g in opt.param_groups:

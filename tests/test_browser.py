@@ -48,6 +48,29 @@ def test_slider_mouse_keyboard_and_upload(driver, app_url, tmp_path):
     assert (ARTIFACTS / "noise_tab_en.png").stat().st_size > 10_000
 
 
+def test_a_drawn_shape_trains(driver, app_url):
+    """Pick the brush, draw a stroke on the sketchpad, choose "my drawing" and train: the server reads the drawing
+    (with nothing drawn it answers "draw a bigger shape" and shows no shape)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(app_url)
+    tab = browser.wait_for(lambda: [b for b in driver.find_elements("css selector", "button[role=tab]")
+                                    if b.text.startswith("1 ·")][0], timeout=60)
+    tab.click()
+    browser.wait_for(lambda: driver.find_element("css selector", "#sketch button[aria-label=Brush]")).click()
+    canvas = driver.find_elements("css selector", "#sketch canvas")[-1]
+    ActionChains(driver).move_to_element_with_offset(canvas, -50, -60).click_and_hold() \
+        .move_by_offset(30, 40).move_by_offset(30, 40).move_by_offset(30, -40).move_by_offset(20, -40).release().perform()
+    driver.find_element("css selector", "label:has(input[value=drawn])").click()
+    secs = driver.find_element("css selector", "#unmix_seconds input[type=number]")
+    secs.send_keys(Keys.CONTROL, "a")
+    secs.send_keys("2", Keys.TAB)
+    [b for b in driver.find_elements("tag name", "button") if b.text == "Train the denoiser"][0].click()
+    assert browser.wait_for(lambda: browser.image_src(driver, "unmix_shape_img"), timeout=60), "the drawing was not read"
+    assert "bigger shape" not in driver.find_element("tag name", "body").text
+
+
 def test_chinese_locale(app_url):
     d = browser.chrome("zh-CN")
     try:

@@ -86,8 +86,10 @@ def test_shipped_quality_file_schema():
     data = json.loads(QUALITY_FILE.read_text())
     assert data["n"] >= 512 and {"seed", "when", "frechet_real", "how", "rows"} <= set(data)
     assert all(QUALITY_KEYS <= set(r) for r in data["rows"])
-    card = json.loads((QUALITY_FILE.parent / "digits.json").read_text())
-    assert data["model_sha256"] == card["sha256"], "figures of another digits model: rerun bench/quality_vs_steps.py"
+    from diffusion_core import pretrained
+
+    served = pretrained.load("digits", device="cpu", assets=QUALITY_FILE.parent).sha256     # with its experts
+    assert data["model_sha256"] == served, "figures of another digits model: rerun bench/quality_vs_steps.py"
     from diffusion_core.quality import classifier_id
 
     assert data["classifier"] == classifier_id(), "scored by another classifier: rerun bench/quality_vs_steps.py"

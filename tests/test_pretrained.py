@@ -94,4 +94,43 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     if name == "photos" and not card_path.exists():
         pytest.skip("photos model not trained yet")
     shipped = json.loads(card_path.read_text())["training"]["config"]
-    assert json.loads(json.dumps(asdict(MODELS[name]))) == {"min_snr_gamma": None, "restarts": [], **shipped}
+    defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None}     # fields added since
+    assert json.loads(json.dumps(asdict(MODELS[name]))) == {**defaults, **shipped}
+
+
+def _write_model(assets, name: str, seed: int, **extra) -> "torch.nn.Module":
+    """A tiny random UNet saved as assets/NAME.safetensors with its card (as export writes them)."""
+    import torch
+    from safetensors.torch import save_file
+
+    from diffusion_core.unet import TinyUNet, UNetConfig
+
+    torch.manual_seed(seed)
+    cfg = UNetConfig(in_channels=1, base_channels=8, channel_mults=(1, 2), num_res_blocks=1, attention=False, groups=4)
+    net = TinyUNet(cfg).eval()
+    save_file(net.state_dict(), str(assets / f"{name}.safetensors"))
+    card = {"unet": cfg.to_dict(), "image": {"channels": 1, "height": 8, "width": 8},
+            "sha256": pretrained.sha256_of(assets / f"{name}.safetensors"), **extra}
+    (assets / f"{name}.json").write_text(json.dumps(card))
+    return net
+
+
+def test_a_time_expert_takes_over_its_steps_only(tmp_path):
+    """The card's experts entry (step counts k = 101..300, network t = 100..299) routes those t to the expert
+    and every other t to the base net, image by image in a batch that mixes them."""
+    import torch
+
+    base = _write_model(tmp_path, "base", 0, experts=[{"name": "mid", "steps": [101, 300]}])
+    mid = _write_model(tmp_path, "mid", 1)
+    model = pretrained.load("base", device="cpu", assets=tmp_path, precision="fp32")
+    x = torch.randn(5, 1, 8, 8, generator=torch.Generator().manual_seed(2))
+    t = torch.tensor([0.0, 99.5, 100.0, 299.0, 300.0])
+    want = torch.stack([(mid if 100 <= ti <= 299 else base)(x[i:i + 1], t[i:i + 1])[0] for i, ti in enumerate(t)])
+    assert torch.allclose(model(x, t), want, atol=1e-5)
+    for ti, net in ((250.0, mid), (700.0, base)):                          # a sampler's step: one t for all
+        tt = torch.full((5,), ti)
+        assert torch.allclose(model(x, tt), net(x, tt), atol=1e-5)
+    assert model.sha256 == f"{pretrained.sha256_of(tmp_path / 'base.safetensors')}+{pretrained.sha256_of(tmp_path / 'mid.safetensors')}"
+    (tmp_path / "mid.safetensors").unlink()
+    with pytest.raises(ModelUnavailable, match=r"mid\.safetensors is missing"):
+        pretrained.load("base", device="cpu", assets=tmp_path)

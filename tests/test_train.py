@@ -31,6 +31,10 @@ def test_train_resume_export_and_continue(tmp_path):
     assert again.returncode == 0 and "resumed digits at step 4" in again.stdout + again.stderr
     card = json.loads((tmp_path / "assets" / "digits.json").read_text())
     assert card["training"]["steps"] == 8 and card["training"]["images_seen"] == 1024
+    from diffusion_core.device import autocast_dtype, pick_device
+
+    ran_in = "bf16 autocast" if autocast_dtype(pick_device()) else "fp32"
+    assert card["training"]["precision"] == ran_in, "the card says what this machine trained in"
     # the card records the recipe that ran (--images included) with its notes on how the shipped weights were made
     assert card["training"]["config"]["images"] == 1024 and card["training"]["config"]["notes"] == MODELS["digits"].notes
     for name in ("digits.safetensors", "digits_loss.png", "digits_samples.png"):
@@ -43,6 +47,7 @@ def test_train_resume_export_and_continue(tmp_path):
     card2 = json.loads((tmp_path / "assets" / "digits.json").read_text())
     assert card2["training"]["images_seen"] == 1280 and card2["training"]["steps"] == 10
     assert card2["training"]["continued_from"] == "digits.safetensors"
+    assert card2["training"]["precision"] == ran_in, "one precision throughout, named once"
 
 
 def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():

@@ -38,7 +38,8 @@ def sampler_kw(name: str, eta: float) -> dict:
 
 
 def timeline(ts: list[float], index: int, lang: str) -> str:
-    """The network timestep t of every step (0-based, as the scrubber counts), a cursor at ``index``."""
+    """The network timestep t of every step (0-based, as the scrubber counts), a cursor at ``index``; a run that
+    has arrived passes one more point, t = 0 for the clean end x_0."""
     last = len(ts) - 1
     ticks = [(i, str(i)) for i in sorted({0, last // 2, last})]
     return charts.line_chart(tr("dn_timeline", lang), list(range(len(ts))), [(tr("dn_timeline_t", lang), list(ts))],
@@ -123,7 +124,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 frames.append((f.arrived, f.x0, f.eps, None, f.t_next))
                 msg = tr("dn_done", lang, n=f.num_steps, nfe=f.nfe, secs=time.perf_counter() - t0)
                 path = save_gif([fr[1] for fr in frames], ctx.tmp_dir / f"run-{uuid.uuid4().hex[:8]}.gif", fps=10)
-                yield (f.arrived, f.x0, f.eps, msg, timeline(ts, f.index, lang), frames,
+                yield (f.arrived, f.x0, f.eps, msg, timeline([*ts, 0.0], len(ts), lang), frames,
                        gr.update(maximum=len(frames) - 1, value=len(frames) - 1), str(path))
             else:
                 yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang), frames, gr.update(), None
@@ -135,7 +136,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         i = validate.number(index, "scrub", 0, len(frames) - 1, lang)
         xt, x0, eps, step, t = frames[i]
         if step is None:
-            return xt, x0, eps, tr("dn_arrived", lang, t=t)
+            return xt, x0, eps, tr("dn_arrived", lang)
         return xt, x0, eps, tr("dn_status", lang, i=step + 1, n="…", t=t, nfe="…")
 
     def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int, net=model) -> denoise.Frame:

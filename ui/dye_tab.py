@@ -91,13 +91,17 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     with gr.Row():
         with gr.Column():
             shape = RawRadio([(T(f"preset_{p}"), p) for p in SHAPES], value="kuo", label=T("unmix_shape"))
-            sketch = gr.Sketchpad(label=T("unmix_draw"), type="numpy", height=220, canvas_size=(256, 256))
-            seconds = RawSlider(2, MAX_TRAIN_S, value=20, step=1, label=T("unmix_seconds"))
+            gr.Markdown(T("unmix_draw_hint"))
+            # a placeholder replaces Gradio's own hint, which has no Chinese; one layer, no layer menu
+            sketch = gr.Sketchpad(label=T("unmix_draw"), type="numpy", height=220, canvas_size=(256, 256), elem_id="sketch",
+                                  placeholder=T("unmix_draw_hint"), layers=False)
+            seconds = RawSlider(2, MAX_TRAIN_S, value=20, step=1, label=T("unmix_seconds"), elem_id="unmix_seconds")
             with gr.Row():
                 train_btn = gr.Button(T("unmix_train"), variant="primary")
                 play_btn = gr.Button(T("unmix_play"))
         with gr.Column():
-            shape_img = FastImage(label=T("unmix_shape_img"), format="png", height=GLASS + 40, interactive=False)
+            shape_img = FastImage(label=T("unmix_shape_img"), format="png", height=GLASS + 40, interactive=False,
+                                  elem_id="unmix_shape_img")
             loss = gr.HTML()
         with gr.Column():
             film = FastImage(label=T("unmix_film"), format="png", height=GLASS + 40, interactive=False)

@@ -50,6 +50,7 @@ class TrainConfig:
     # each new cycle starts from the EMA weights with a fresh optimizer (as --init-from a shipped model does)
     restarts: tuple[tuple[int, float], ...] = ()
     steps: tuple[int, int] | None = None     # train on step counts k in [lo, hi] only (a time expert); None: 1..T
+    init_from: str | None = None             # a fresh run starts from this shipped model's weights (as --init-from)
     seed: int = 0
     notes: dict = field(default_factory=dict)
 
@@ -78,7 +79,7 @@ MODELS: dict[str, TrainConfig] = {
         min_snr_gamma=None,
         restarts=((1_920_000, 1e-3),),
         steps=(151, 650),
-        notes={"history": "continued from the shipped digits weights (--init-from assets/digits.safetensors)"},
+        init_from="digits",
     ),
     # fully convolutional (no attention), 4 levels for a wide view at 1/8 scale; trained on 64 x 64
     # crops, used at any size with sides a multiple of 8 (256 x 256: 11.7 GFLOP per call)
@@ -284,12 +285,13 @@ def main(argv: list[str] | None = None) -> None:
         cfg = with_overrides(MODELS[args.model], images=args.images, lr=args.lr, restarts=args.restart)
     except ValueError as e:
         ap.error(str(e))
-    if not args.finalize_only:
-        train(cfg, minutes_cap=args.minutes, init_from=args.init_from)
-    from .export import export_assets
-
     out = Path(os.environ.get("DIFFUSION_ASSETS_OUT") or ASSETS)
     out.mkdir(parents=True, exist_ok=True)
+    if not args.finalize_only:
+        init_from = args.init_from or (out / f"{cfg.init_from}.safetensors" if cfg.init_from else None)
+        train(cfg, minutes_cap=args.minutes, init_from=init_from)
+    from .export import export_assets
+
     export_assets(cfg, RUNS / cfg.name, out, quality_n=0 if args.skip_quality else 256)
 
 

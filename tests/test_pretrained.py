@@ -94,7 +94,7 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     if name == "photos" and not card_path.exists():
         pytest.skip("photos model not trained yet")
     shipped = json.loads(card_path.read_text())["training"]["config"]
-    defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None}     # fields added since
+    defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None, "init_from": None}     # fields added since
     assert json.loads(json.dumps(asdict(MODELS[name]))) == {**defaults, **shipped}
 
 

@@ -48,6 +48,18 @@ def test_train_resume_export_and_continue(tmp_path):
     assert card2["training"]["images_seen"] == 1280 and card2["training"]["steps"] == 10
     assert card2["training"]["continued_from"] == "digits.safetensors"
     assert card2["training"]["precision"] == ran_in, "one precision throughout, named once"
+    # the time expert starts from the digits weights next to it by itself, and its export registers it there
+    expert = subprocess.run([sys.executable, "-m", "diffusion_core.train", "--model", "digits_mid", "--images", "1536",
+                             "--skip-quality"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert expert.returncode == 0, expert.stderr[-2000:]
+    assert "continuing from" in expert.stdout + expert.stderr and "at step 10" in expert.stdout + expert.stderr
+    card3 = json.loads((tmp_path / "assets" / "digits.json").read_text())
+    assert card3["experts"] == [{"name": "digits_mid", "steps": list(MODELS["digits_mid"].steps)}]
+    assert card3["sha256"] == card2["sha256"], "the base weights are untouched"
+    from diffusion_core import pretrained
+
+    served = pretrained.load("digits", device="cpu", assets=tmp_path / "assets")
+    assert [(e.first, e.last) for e in served.experts] == [(150, 649)]
 
 
 def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():

@@ -56,7 +56,8 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
                      "batch_size": cfg.batch_size, "peak_lr": cfg.lr, "lr_schedule": "warm-up + cosine",
                      "ema_decay": cfg.ema_decay, "minutes": round(state.get("minutes_before", 0.0) + state["seconds"] / 60, 1),
                      "final_loss": round(float(np.mean([l for _, l in state["losses"][-20:]])), 5) if state["losses"] else None,
-                     "precision": " + ".join(state.get("precision", ["bf16 autocast where available"])), "hardware": "2 CPU cores",
+                     "precision": " + ".join(state.get("precision", ["bf16 autocast where available"])),
+                     "hardware": "2 CPU cores",
                      "command": f"python -m diffusion_core.train --model {cfg.name}",
                      "config": json.loads(json.dumps(asdict(cfg)))},     # the recipe the command runs, with its notes
         "created": dt.date.today().isoformat(),

@@ -130,6 +130,13 @@ needs_digits = pytest.mark.skipif(not (ASSETS / "digits.safetensors").exists(), 
 def test_denoise_endpoints(client):
     xt, x0, eps, status, line, scrub, gif = client.predict("dpmpp2m", 4, 0, 3, 2, api_name="/generate")
     assert "4 steps" in status and "4 network calls" in status and "<svg" in line
+    # the timeline ends at the arrival: one point past the last step, at t = 0 (the x axis), the cursor on it
+    from ui.charts import H, PAD_B
+
+    points = re.search(r'<polyline points="([^"]*)"', line).group(1).split()
+    x_end, y_end = map(float, points[-1].split(","))
+    assert len(points) == 5 and abs(y_end - (H - PAD_B)) < 0.1
+    assert abs(float(re.search(r'<line x1="([\d.]+)"[^>]*stroke-dasharray', line).group(1)) - x_end) < 0.1
     assert Image.open(gif).format == "GIF"
     assert "step 2" in client.predict(1, api_name="/revisit")[3]
     # the run ends on its result: after the last step the sample is the clean estimate (x_next = x0_pred at t = 0)

@@ -85,7 +85,8 @@ class Pretrained:
             return self._routed(x, t.to(self.device)).float().contiguous()
 
     def _routed(self, x: Tensor, t: Tensor) -> Tensor:
-        """Each image's eps from the expert whose range holds its t, else from the base net."""
+        """Each image's eps from the expert whose range holds its t (of overlapping ranges the card's later entry
+        wins), else from the base net."""
         if not self.experts:
             return self.net(x, t)
         which = torch.zeros(t.shape, dtype=torch.long, device=t.device)     # [B] 0 = base, i = experts[i - 1]

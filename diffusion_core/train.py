@@ -55,11 +55,21 @@ class TrainConfig:
     notes: dict = field(default_factory=dict)
 
 
+DIGITS_UNET = UNetConfig(in_channels=1, base_channels=32, channel_mults=(1, 2, 2), num_res_blocks=1,
+                         attention=True, dropout=0.0)
+
+
+def digits_expert(name: str, steps: tuple[int, int], init_from: str, start: int, images: int) -> TrainConfig:
+    """A time expert (Balaji et al. 2022, eDiff-I): the digits net fine-tuned on step counts ``steps`` only, from
+    ``init_from``'s weights (which had seen ``start`` images), for ``images`` more in one cosine cycle at 1e-3."""
+    return TrainConfig(name=name, data="digits", unet=DIGITS_UNET, images=start + images, min_snr_gamma=None,
+                       restarts=((start, 1e-3),), steps=steps, init_from=init_from)
+
+
 MODELS: dict[str, TrainConfig] = {
     "digits": TrainConfig(
         name="digits",
-        unet=UNetConfig(in_channels=1, base_channels=32, channel_mults=(1, 2, 2),
-                        num_res_blocks=1, attention=True, dropout=0.0),
+        unet=DIGITS_UNET,
         images=1_920_000,
         min_snr_gamma=None,
         restarts=((640_000, 1e-3), (1_280_000, 1e-3)),
@@ -70,17 +80,10 @@ MODELS: dict[str, TrainConfig] = {
     ),
     # a time expert (Balaji et al. 2022, eDiff-I): the digits net fine-tuned on the middle steps only, where
     # bench/ideal.py shows the digits are lost; sampling routes those steps to it, the rest to "digits"
-    "digits_mid": TrainConfig(
-        name="digits_mid",
-        data="digits",
-        unet=UNetConfig(in_channels=1, base_channels=32, channel_mults=(1, 2, 2),
-                        num_res_blocks=1, attention=True, dropout=0.0),
-        images=1_920_000 + 384_000,
-        min_snr_gamma=None,
-        restarts=((1_920_000, 1e-3),),
-        steps=(151, 650),
-        init_from="digits",
-    ),
+    "digits_mid": digits_expert("digits_mid", (151, 650), "digits", start=1_920_000, images=384_000),
+    # experiment (session 12, not shipped): a narrower expert for 301-650, started from digits_mid (which keeps
+    # 151-300: the card's later expert wins where ranges overlap)
+    "digits_mid_hi": digits_expert("digits_mid_hi", (301, 650), "digits_mid", start=2_304_000, images=256_000),
     # fully convolutional (no attention), 4 levels for a wide view at 1/8 scale; trained on 64 x 64
     # crops, used at any size with sides a multiple of 8 (256 x 256: 11.7 GFLOP per call)
     "photos": TrainConfig(

@@ -137,6 +137,10 @@ def test_denoise_endpoints(client):
     x_end, y_end = map(float, points[-1].split(","))
     assert len(points) == 5 and abs(y_end - (H - PAD_B)) < 0.1
     assert abs(float(re.search(r'<line x1="([\d.]+)"[^>]*stroke-dasharray', line).group(1)) - x_end) < 0.1
+    # each time expert of the served card is a band over its network timesteps (card: step counts k = t + 1)
+    experts = json.loads((ASSETS / "digits.json").read_text()).get("experts", [])
+    assert line.count("fill-opacity") == len(experts)
+    assert all(f"t = {e['steps'][0] - 1} to {e['steps'][1] - 1}" in line for e in experts)
     assert Image.open(gif).format == "GIF"
     assert "step 2" in client.predict(1, api_name="/revisit")[3]
     # the run ends on its result: after the last step the sample is the clean estimate (x_next = x0_pred at t = 0)

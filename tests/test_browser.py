@@ -84,6 +84,12 @@ def test_chinese_locale(app_url):
                          timeout=30)
         ARTIFACTS.mkdir(exist_ok=True)
         d.save_screenshot(str(ARTIFACTS / "noise_tab_zh.png"))
+        # the sketchpad's tool buttons, Gradio's own strings with no Chinese in Gradio, speak Chinese too
+        [b for b in d.find_elements("css selector", "button[role=tab]") if b.text.startswith("1 ·")][0].click()
+        tools = browser.wait_for(lambda: [b.get_attribute("aria-label") for b in
+                                          d.find_elements("css selector", "#sketch button[aria-label]")], timeout=30)
+        assert {"画笔", "橡皮擦", "平移", "放大"} <= set(tools), tools
+        assert not [t for t in tools if t.isascii()], tools
     finally:
         d.quit()
 

@@ -91,3 +91,20 @@ def test_a_legend_with_no_free_corner_goes_under_the_axis_and_the_view_box_grows
     height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
     rows = [float(v) for v in re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', svg)]
     assert len(rows) == 5 and min(rows) > charts.H and max(rows) + 10 <= height
+
+
+def test_a_band_shades_its_y_range_under_the_lines():
+    """A time expert's t range on the Denoise timeline: a rectangle spanning the plot's width from y = lo to hi,
+    drawn before (under) the line, labelled; a range past the axis is cut at its end."""
+    svg = charts.line_chart("t", [0.0, 1.0], [("a", [1000.0, 0.0])], y_range=(0.0, 1000.0),
+                            y_bands=[(150.0, 649.0, "second net"), (900.0, 1200.0, "past the top")])
+    rects = [dict(re.findall(r'(\w+)="([^"]*)"', r)) for r in re.findall(r'<rect [^>]*fill-opacity[^>]*>', svg)]
+    assert len(rects) == 2
+    plot_h = charts.H - charts.PAD_T - charts.PAD_B
+    for r, (lo, hi) in zip(rects, ((150.0, 649.0), (900.0, 1000.0))):
+        assert math.isclose(float(r["x"]), charts.PAD_L) and math.isclose(
+            float(r["width"]), charts.W - charts.PAD_L - charts.PAD_R)
+        assert math.isclose(float(r["y"]), charts.H - charts.PAD_B - hi / 1000 * plot_h, abs_tol=0.06)
+        assert math.isclose(float(r["height"]), (hi - lo) / 1000 * plot_h, abs_tol=0.11)
+    assert svg.index("second net") < svg.index("<polyline")
+    assert "second net" in svg and "past the top" in svg

@@ -101,12 +101,18 @@ def _legend(labels: Sequence[str], colors: Sequence[str],
 
 def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequence[float]]],
                y_range: tuple[float, float] = (0.0, 1.0), cursor: float | None = None, x_label: str = "",
-               markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = (), dots: bool = False) -> str:
+               markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = (), dots: bool = False,
+               y_bands: Sequence[tuple[float, float, str]] = ()) -> str:
     """Lines over a shared x axis (a series' NaN values are skipped: it joins the points it has), an optional
-    vertical cursor, optional tick marks on the x axis, optional labelled x ticks (value, label) and, with
-    ``dots``, a dot on every measured point."""
+    vertical cursor, optional tick marks on the x axis, optional labelled x ticks (value, label), with
+    ``dots`` a dot on every measured point, and shaded horizontal bands (y from, y to, label) under the lines."""
     x_range, y_range = _span(float(xs[0]), float(xs[-1])), _span(*y_range)
     parts, drawn = _frame(title, x_range, y_range, x_label, x_ticks), []
+    for lo, hi, label in y_bands:
+        top, bottom = (_y(min(max(v, y_range[0]), y_range[1]), *y_range) for v in (hi, lo))
+        parts.append(f'<rect x="{PAD_L}" y="{top:.1f}" width="{W - PAD_L - PAD_R}" height="{bottom - top:.1f}" '
+                     f'fill="#f59e0b" fill-opacity="0.15"/><text x="{PAD_L + 4}" y="{top + 11:.1f}" font-size="10" '
+                     f'fill="currentColor">{html.escape(label)}</text>')
     for (label, ys), color in zip(series, COLORS):
         pts = [(_x(x, *x_range), _y(min(max(y, y_range[0]), y_range[1]), *y_range))
                for x, y in zip(xs, ys) if math.isfinite(y)]

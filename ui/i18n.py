@@ -10,13 +10,13 @@ import re
 import gradio as gr
 
 from .strings_en import EN
-from .strings_zh import ZH
+from .strings_zh import GRADIO_ZH, ZH
 
 LANGS = ("en", "zh-CN")
 STRINGS: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH}
 
-# "zh" too: some browsers report just the language.
-I18N = gr.I18n(en=EN, **{"zh-CN": ZH, "zh": ZH})
+# "zh" too: some browsers report just the language. Gradio's own strings it has no Chinese for go along.
+I18N = gr.I18n(en=EN, **{"zh-CN": {**ZH, **GRADIO_ZH}, "zh": {**ZH, **GRADIO_ZH}})
 
 
 def T(key: str) -> gr.I18nData:  # noqa: N802 - reads like the gettext _()

@@ -126,6 +126,11 @@ ZH: dict[str, str] = {
         "猜出其中的噪声 ε。去掉一点点这份猜测，再看、再猜，如此反复。"
         "每一步都显示 **x_t**、模型猜的**干净数字 x̂₀**，以及它猜的**噪声 ε̂**。"
     ),
+    "dn_experts": (
+        "这里其实是两个同样大小的网络分工：第二个网络先复制了第一个，然后只在中段噪声水平上继续训练"
+        "（时间步图里的阴影带）——噪声正是在这一段决定它会变成哪个数字；其余的步都交给第一个网络。"
+        "每一步只问其中一个，所以每步仍然只调用一次网络（eDiff-I，Balaji 等 2022，把这种网络叫作*时间专家*）。"
+    ),
     "sampler": "采样器",
     "sampler_info": "从噪声走回图像的走法。所有采样器用的是同一个模型。",
     "steps": "步数",
@@ -141,6 +146,7 @@ ZH: dict[str, str] = {
     "dn_timeline": "经过的时间步",
     "dn_timeline_axis": "步",
     "dn_timeline_t": "t",
+    "dn_band": "第二个网络：t = {lo:.0f} 到 {hi:.0f}",
     "dn_status": "第 {i} / {n} 步 · t = {t:.0f} · 网络调用 {nfe} 次",
     "dn_done": "完成：{n} 步，网络调用 {nfe} 次，用时 {secs:.2f} 秒。",
     "dn_arrived": "最后一步之后 · x₀：结果，也就是一步步走到的样本（t 已经走到干净的一端）。",
@@ -267,3 +273,14 @@ ZH: dict[str, str] = {
     "dye_y": "y（0 = 杯底，1 = 杯口）",
     "dye_drop_btn": "在这里滴入颜料",
 }
+
+# Gradio's own strings that its Simplified Chinese lacks (6.31 has no "image_editor" section): the sketchpad's
+# tool buttons and menus. Flat "namespace.key" entries join Gradio's built-in translations in the browser.
+GRADIO_ZH: dict[str, str] = {f"image_editor.{k}": v for k, v in {
+    "add_layer": "添加图层", "brush": "画笔", "brush_size": "画笔大小", "clear_canvas": "清空画布", "color": "颜色",
+    "confirm_crop": "确认裁剪", "crop": "裁剪", "erase": "橡皮擦", "eraser_size": "橡皮擦大小",
+    "fit_to_screen": "适应画面", "layer": "图层", "layers": "图层", "pan": "平移", "paste": "粘贴", "redo": "重做",
+    "resize": "调整大小", "save_changes": "保存更改", "select_draw_tool": "选择画笔工具开始绘画",
+    "show_layers": "显示图层", "upload": "上传", "upload_image": "上传图像", "webcam": "摄像头",
+    "zoom_in": "放大", "zoom_out": "缩小",
+}.items()}

@@ -83,7 +83,7 @@ def test_sample_cli(tmp_path):
         main(["--n", "0", "--out", str(out)])
 
 
-@pytest.mark.parametrize("name", ["digits", "photos"])
+@pytest.mark.parametrize("name", ["digits", "digits_mid", "photos"])
 def test_shipped_model_is_what_the_train_command_builds(name):
     """`python -m diffusion_core.train --model NAME` reproduces the shipped card's configuration."""
     from dataclasses import asdict

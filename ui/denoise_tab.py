@@ -127,7 +127,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe)
             if f.arrived is not None:
                 # the sample now is the result: the x_t panel ends on what the last step made, not on its input
-                frames.append((f.arrived, f.x0, f.eps, None, f.t_next))
+                frames.append((f.arrived, f.x0, f.eps, None, 0.0))      # t = 0: the clean end
                 msg = tr("dn_done", lang, n=f.num_steps, nfe=f.nfe, secs=time.perf_counter() - t0)
                 path = save_gif([fr[1] for fr in frames], ctx.tmp_dir / f"run-{uuid.uuid4().hex[:8]}.gif", fps=10)
                 yield (f.arrived, f.x0, f.eps, msg, timeline([*ts, 0.0], len(ts), lang, experts), frames,

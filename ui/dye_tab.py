@@ -144,9 +144,9 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         for tick in points.train_points(model, data, ctx.schedules["linear"], seconds=secs, seed=s):
             xs.append(tick.seconds)
             ys.append(tick.loss)
-            chart = charts.line_chart(tr("unmix_loss_title", lang), xs if len(xs) > 1 else [0, xs[0]],
-                                      [(tr("unmix_loss", lang), ys if len(ys) > 1 else ys * 2)],
-                                      y_range=(0.0, charts.nice_top(max(max(ys), 0.01))), x_label=tr("unmix_axis_s", lang))
+            chart = charts.line_chart(tr("unmix_loss_title", lang), xs, [(tr("unmix_loss", lang), ys)],
+                                      y_range=(0.0, charts.nice_top(max(max(ys), 0.01))), x_label=tr("unmix_axis_s", lang),
+                                      dots=len(xs) == 1)          # one tick so far: a dot, not a line from nowhere
             yield picture, chart, None, tr("unmix_trained", lang, steps=tick.step, secs=tick.seconds, loss=tick.loss)
         yield picture, chart, (model, mask), tr("unmix_trained", lang, steps=tick.step, secs=tick.seconds, loss=tick.loss)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,18 @@ def reform_strip(model: Any, k: int = 250, steps: int = 25, size: int = 192) -> 
     return np.concatenate(rows, 0)
 
 
+def plain_log_labels(axis: Any, lo: float, hi: float) -> None:
+    """Label a log axis with plain numbers (0.0205, not 2.05 x 10^-2): every tick when it spans less than a factor
+    of 3 (a continued run's curve), else the decades and the 2s and 5s between them."""
+    from matplotlib.ticker import FuncFormatter
+
+    def label(v: float, _pos: Any) -> str:
+        lead = round(v / 10 ** math.floor(math.log10(v))) if v > 0 else 0
+        return f"{v:.3g}" if hi < 3 * lo or lead in (1, 2, 5, 10) else ""
+    axis.set_major_formatter(FuncFormatter(label))
+    axis.set_minor_formatter(FuncFormatter(label))
+
+
 def plot_loss(losses: list, path: Path, name: str) -> None:
     """The training loss curve (averaged over 50 steps), log scale."""
     from .plots import new_figure
@@ -137,6 +150,7 @@ def plot_loss(losses: list, path: Path, name: str) -> None:
         steps, vals = zip(*losses)
         ax.plot(steps, vals, lw=1.2)
         ax.set_yscale("log")
+        plain_log_labels(ax.yaxis, min(vals), max(vals))
     ax.set_xlabel("training step")
     ax.set_ylabel("MSE(eps, eps_theta)")
     ax.set_title(f"{name}: training loss")

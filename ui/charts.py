@@ -36,6 +36,11 @@ def nice_ticks(lo: float, hi: float) -> list[float]:
     return [round(k * step, 12) for k in range(first, math.floor(hi / step + 1e-9) + 1)]
 
 
+def _clamp(v: float, lo: float, hi: float) -> float:
+    """v held inside [lo, hi]: what an axis cannot show is drawn at its end."""
+    return min(max(v, lo), hi)
+
+
 def _x(v: float, lo: float, hi: float, left: float = PAD_L) -> float:
     return left + (v - lo) / (hi - lo) * (W - left - PAD_R)
 
@@ -109,12 +114,12 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
     x_range, y_range = _span(float(xs[0]), float(xs[-1])), _span(*y_range)
     parts, drawn = _frame(title, x_range, y_range, x_label, x_ticks), []
     for lo, hi, label in y_bands:
-        top, bottom = (_y(min(max(v, y_range[0]), y_range[1]), *y_range) for v in (hi, lo))
+        top, bottom = (_y(_clamp(v, *y_range), *y_range) for v in (hi, lo))
         parts.append(f'<rect x="{PAD_L}" y="{top:.1f}" width="{W - PAD_L - PAD_R}" height="{bottom - top:.1f}" '
                      f'fill="#f59e0b" fill-opacity="0.15"/><text x="{PAD_L + 4}" y="{top + 11:.1f}" font-size="10" '
                      f'fill="currentColor">{html.escape(label)}</text>')
     for (label, ys), color in zip(series, COLORS):
-        pts = [(_x(x, *x_range), _y(min(max(y, y_range[0]), y_range[1]), *y_range))
+        pts = [(_x(x, *x_range), _y(_clamp(y, *y_range), *y_range))
                for x, y in zip(xs, ys) if math.isfinite(y)]
         drawn += [(a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)          # along each segment
                   for a, b in zip(pts, pts[1:]) for f in (0.0, 0.25, 0.5, 0.75)] + pts[-1:]
@@ -139,7 +144,7 @@ def _with_legend(parts: list[str], legend: tuple[list[str], float]) -> str:
 
 def add_cursor(svg: str, cursor: float, x_range: tuple[float, float]) -> str:
     """A chart with a vertical dashed line at x = cursor (x_range: the chart's x axis), drawn last."""
-    cx = _x(min(max(cursor, x_range[0]), x_range[1]), *x_range)
+    cx = _x(_clamp(cursor, *x_range), *x_range)
     line = f'<line x1="{cx:.1f}" y1="{PAD_T}" x2="{cx:.1f}" y2="{H - PAD_B}" stroke="#111" stroke-dasharray="4 3"/>'
     return svg[:-len("</svg>")] + line + "</svg>"
 
@@ -191,6 +196,6 @@ def timestep_rows(title: str, curve_label: str, xs: Sequence[float], ys: Sequenc
         parts.append(f'<text x="{left - 4}" y="{y + 9}" text-anchor="end" font-size="9" '
                      f'fill="currentColor">{html.escape(label)}</text>')
         for t in ts:
-            tx = _x(min(max(t, x_range[0]), x_range[1]), *x_range, left)
+            tx = _x(_clamp(t, *x_range), *x_range, left)
             parts.append(f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + 11}" stroke="{color}" stroke-width="1"/>')
     return "".join(parts) + "</svg>"

@@ -16,7 +16,8 @@ LANGS = ("en", "zh-CN")
 STRINGS: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH}
 
 # "zh" too: some browsers report just the language. Gradio's own strings it has no Chinese for go along.
-I18N = gr.I18n(en=EN, **{"zh-CN": {**ZH, **GRADIO_ZH}, "zh": {**ZH, **GRADIO_ZH}})
+_ZH_ALL = {**ZH, **GRADIO_ZH}
+I18N = gr.I18n(en=EN, **{"zh-CN": _ZH_ALL, "zh": _ZH_ALL})
 
 
 def T(key: str) -> gr.I18nData:  # noqa: N802 - reads like the gettext _()

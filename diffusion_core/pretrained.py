@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 from dataclasses import dataclass
@@ -101,6 +102,21 @@ class Pretrained:
             rows = which == i
             out[rows] = nets[i](x[rows], t[rows]).to(out.dtype)
         return out
+
+    def routes(self) -> tuple[tuple[int, int, int], ...]:
+        """(first t, last t, net) for each run of network timesteps an expert takes, in t order; net 2 is the
+        card's first expert, net 3 its second (net 1, the base, takes every t not listed)."""
+        owner = [1] * self.schedule.num_steps                              # [T] the net that takes each t
+        for net, e in enumerate(self.experts, start=2):                    # a later entry wins on overlap
+            for t in range(max(0, int(e.first)), min(len(owner) - 1, int(e.last)) + 1):
+                owner[t] = net
+        runs, first = [], 0
+        for net, group in itertools.groupby(owner):
+            last = first + len(list(group)) - 1
+            if net != 1:
+                runs.append((first, last, net))
+            first = last + 1
+        return tuple(runs)
 
     __call__ = eps
 

@@ -97,9 +97,9 @@ def test_a_band_shades_its_y_range_under_the_lines():
     """A time expert's t range on the Denoise timeline: a rectangle spanning the plot's width from y = lo to hi,
     drawn before (under) the line, labelled; a range past the axis is cut at its end."""
     svg = charts.line_chart("t", [0.0, 1.0], [("a", [1000.0, 0.0])], y_range=(0.0, 1000.0),
-                            y_bands=[(150.0, 649.0, "second net"), (900.0, 1200.0, "past the top")])
+                            y_bands=[(150.0, 649.0, "second net", "#f59e0b"), (900.0, 1200.0, "past the top", "#14b8a6")])
     rects = [dict(re.findall(r'(\w+)="([^"]*)"', r)) for r in re.findall(r'<rect [^>]*fill-opacity[^>]*>', svg)]
-    assert len(rects) == 2
+    assert len(rects) == 2 and [r["fill"] for r in rects] == ["#f59e0b", "#14b8a6"]
     plot_h = charts.H - charts.PAD_T - charts.PAD_B
     for r, (lo, hi) in zip(rects, ((150.0, 649.0), (900.0, 1000.0))):
         assert math.isclose(float(r["x"]), charts.PAD_L) and math.isclose(

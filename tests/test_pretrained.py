@@ -134,3 +134,22 @@ def test_a_time_expert_takes_over_its_steps_only(tmp_path):
     (tmp_path / "mid.safetensors").unlink()
     with pytest.raises(ModelUnavailable, match=r"mid\.safetensors is missing"):
         pretrained.load("base", device="cpu", assets=tmp_path)
+
+
+def test_routes_name_the_net_each_t_asks(tmp_path):
+    """routes() (what the Denoise timeline shades) agrees with the routing itself: for every t, the net whose eps
+    the served model returns; a later card entry wins where ranges overlap."""
+    import torch
+
+    _write_model(tmp_path, "base", 0, experts=[{"name": "mid", "steps": [101, 300]}, {"name": "core", "steps": [201, 250]}])
+    nets = [_write_model(tmp_path, name, seed) for seed, name in enumerate(("mid", "core"), start=1)]
+    model = pretrained.load("base", device="cpu", assets=tmp_path, precision="fp32")
+    t = torch.arange(1000.0)
+    x = torch.randn(1, 1, 8, 8, generator=torch.Generator().manual_seed(3)).expand(1000, -1, -1, -1)
+    out = model(x, t)
+    asked = {}
+    for net_number, net in ((2, nets[0]), (3, nets[1])):
+        same = (out - net(x, t)).flatten(1).abs().amax(1) < 1e-5                 # [1000] this net's eps
+        asked.update({int(ti): net_number for ti in t[same]})
+    shaded = {ti: n for first, last, n in model.routes() for ti in range(first, last + 1)}
+    assert shaded == asked and model.routes() == ((100, 199, 2), (200, 249, 3), (250, 299, 2))

@@ -10,6 +10,7 @@ from typing import Sequence
 W, H = 420, 220                     # view box
 PAD_L, PAD_R, PAD_T, PAD_B = 40, 12, 28, 30
 COLORS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c")
+BAND_COLORS = ("#f59e0b", "#14b8a6", "#a855f7")                      # shaded y bands, light under the lines
 
 
 def _span(lo: float, hi: float) -> tuple[float, float]:
@@ -107,16 +108,16 @@ def _legend(labels: Sequence[str], colors: Sequence[str],
 def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequence[float]]],
                y_range: tuple[float, float] = (0.0, 1.0), cursor: float | None = None, x_label: str = "",
                markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = (), dots: bool = False,
-               y_bands: Sequence[tuple[float, float, str]] = ()) -> str:
+               y_bands: Sequence[tuple[float, float, str, str]] = ()) -> str:
     """Lines over a shared x axis (a series' NaN values are skipped: it joins the points it has), an optional
     vertical cursor, optional tick marks on the x axis, optional labelled x ticks (value, label), with
-    ``dots`` a dot on every measured point, and shaded horizontal bands (y from, y to, label) under the lines."""
+    ``dots`` a dot on every measured point, and shaded horizontal bands (y from, y to, label, colour) under the lines."""
     x_range, y_range = _span(float(xs[0]), float(xs[-1])), _span(*y_range)
     parts, drawn = _frame(title, x_range, y_range, x_label, x_ticks), []
-    for lo, hi, label in y_bands:
+    for lo, hi, label, color in y_bands:
         top, bottom = (_y(_clamp(v, *y_range), *y_range) for v in (hi, lo))
         parts.append(f'<rect x="{PAD_L}" y="{top:.1f}" width="{W - PAD_L - PAD_R}" height="{bottom - top:.1f}" '
-                     f'fill="#f59e0b" fill-opacity="0.15"/><text x="{PAD_L + 4}" y="{top + 11:.1f}" font-size="10" '
+                     f'fill="{color}" fill-opacity="0.15"/><text x="{PAD_L + 4}" y="{top + 11:.1f}" font-size="10" '
                      f'fill="currentColor">{html.escape(label)}</text>')
     for (label, ys), color in zip(series, COLORS):
         pts = [(_x(x, *x_range), _y(_clamp(y, *y_range), *y_range))

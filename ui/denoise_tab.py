@@ -37,13 +37,14 @@ def sampler_kw(name: str, eta: float) -> dict:
     return {"eta": eta} if name == "ddim" else {}
 
 
-def timeline(ts: list[float], index: int, lang: str, experts: tuple[tuple[float, float], ...] = ()) -> str:
+def timeline(ts: list[float], index: int, lang: str, routes: tuple[tuple[int, int, int], ...] = ()) -> str:
     """The network timestep t of every step (0-based, as the scrubber counts), a cursor at ``index``; a run that
-    has arrived passes one more point, t = 0 for the clean end x_0. Each time expert's t range (first, last) is
-    a shaded band: the steps that land in it ask that net."""
+    has arrived passes one more point, t = 0 for the clean end x_0. Each route (first t, last t, net) of a time
+    expert is a shaded band, one colour per net: the steps that land in it ask that net."""
     last = len(ts) - 1
     ticks = [(i, str(i)) for i in sorted({0, last // 2, last})]
-    bands = [(lo, hi, tr("dn_band", lang, lo=lo, hi=hi)) for lo, hi in experts]
+    bands = [(lo, hi, tr("dn_band", lang, n=net, lo=lo, hi=hi), charts.BAND_COLORS[(net - 2) % len(charts.BAND_COLORS)])
+             for lo, hi, net in routes]
     return charts.line_chart(tr("dn_timeline", lang), list(range(len(ts))), [(tr("dn_timeline_t", lang), list(ts))],
                              y_range=(0.0, 1000.0), cursor=index, x_label=tr("dn_timeline_axis", lang), x_ticks=ticks,
                              y_bands=bands)
@@ -74,8 +75,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     frames_state = gr.State([], time_to_live=1800, delete_callback=lambda frames: frames.clear())
 
     gr.Markdown(T("dn_intro"))
-    experts = tuple((e.first, e.last) for e in model.experts)
-    if experts:
+    routes = model.routes()
+    if routes:
         gr.Markdown(T("dn_experts"))
     with gr.Row():
         with gr.Column(scale=1):
@@ -130,10 +131,10 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 frames.append((f.arrived, f.x0, f.eps, None, 0.0))      # t = 0: the clean end
                 msg = tr("dn_done", lang, n=f.num_steps, nfe=f.nfe, secs=time.perf_counter() - t0)
                 path = save_gif([fr[1] for fr in frames], ctx.tmp_dir / f"run-{uuid.uuid4().hex[:8]}.gif", fps=10)
-                yield (f.arrived, f.x0, f.eps, msg, timeline([*ts, 0.0], len(ts), lang, experts), frames,
+                yield (f.arrived, f.x0, f.eps, msg, timeline([*ts, 0.0], len(ts), lang, routes), frames,
                        gr.update(maximum=len(frames) - 1, value=len(frames) - 1), str(path))
             else:
-                yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang, experts), frames, gr.update(), None
+                yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang, routes), frames, gr.update(), None
 
     def revisit(frames: list, index: Any, request: gr.Request):
         lang = lang_of(request)

@@ -131,10 +131,11 @@ EN: dict[str, str] = {
         "Each step shows **x_t**, the model's guess of the **clean digit x̂₀**, and its guess of the **noise ε̂**."
     ),
     "dn_experts": (
-        "Two nets of that size share the work. The second one started as a copy of the first and then trained "
-        "on the middle noise levels only (the shaded band in the timeline), where the noise settles which digit "
-        "it will become; the first takes every other step. Each step asks one of them, so a step still costs one "
-        "network call (eDiff-I, Balaji et al. 2022, calls such nets *time experts*)."
+        "Nets of that size share the work. Net 1 learned every noise level. Each other net started as a copy of one "
+        "before it and then trained on a band of the middle noise levels only (shaded in the timeline, with its number), where "
+        "the noise settles which digit it will become; net 1 takes every step outside the bands. Each step asks "
+        "one of them, so a step still costs one network call (eDiff-I, Balaji et al. 2022, calls such nets "
+        "*time experts*)."
     ),
     "sampler": "Sampler",
     "sampler_info": "How to walk from noise back to a picture. The model is the same for all of them.",
@@ -151,7 +152,7 @@ EN: dict[str, str] = {
     "dn_timeline": "Timesteps visited",
     "dn_timeline_axis": "step",
     "dn_timeline_t": "t",
-    "dn_band": "second net: t = {lo:.0f} to {hi:.0f}",
+    "dn_band": "net {n}: t = {lo:.0f} to {hi:.0f}",
     "dn_status": "step {i} / {n} · t = {t:.0f} · network calls {nfe}",
     "dn_done": "Done: {n} {n|step|steps}, {nfe} network {nfe|call|calls}, {secs:.2f} s.",
     "dn_arrived": "After the last step · x₀: the result, the sample the steps arrived at (t has reached the clean end).",

@@ -46,7 +46,8 @@ def score(name: str, steps: int, digits: np.ndarray, secs: float, seed: int) -> 
     """A table row of diffusion_core.quality's figures for one sampler's digits."""
     q = as_dict(evaluate(digits))
     q.pop("class_counts")
-    return {"sampler": name, "steps": steps, "nfe": SAMPLERS[name].nfe(steps), **q,
+    se = (q["confident"] * (1.0 - q["confident"]) / q["n"]) ** 0.5        # binomial standard error of the share
+    return {"sampler": name, "steps": steps, "nfe": SAMPLERS[name].nfe(steps), **q, "confident_se": se,
             "frechet_ratio": q["frechet"] / q["frechet_real"], "s/image": secs / len(digits), "seed": seed}
 
 
@@ -65,7 +66,7 @@ def main() -> None:
     args = ap.parse_args()
     model = pretrained.load("digits", device="cpu", precision=args.precision)
     prec = model.precision                   # one file per precision, as bench/samplers.py
-    cols = ["sampler", "steps", "nfe", "confident", "balance", "frechet", "frechet_real", "frechet_ratio",
+    cols = ["sampler", "steps", "nfe", "confident", "confident_se", "balance", "frechet", "frechet_real", "frechet_ratio",
             "near_copies", "s/image"]
     rows, card_due = [], args.card
     for name in args.samplers.split(","):

@@ -88,7 +88,7 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     """`python -m diffusion_core.train --model NAME` reproduces the shipped card's configuration."""
     from dataclasses import asdict
 
-    from diffusion_core.train import MODELS
+    from diffusion_core.recipes import MODELS
 
     card_path = ASSETS / f"{name}.json"
     if name == "photos" and not card_path.exists():

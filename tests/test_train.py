@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.skipif(not (ROOT / "assets" / "digit_classifier.safetensors").exists(), reason="classifier not built")
 def test_train_resume_export_and_continue(tmp_path):
-    from diffusion_core.train import MODELS
+    from diffusion_core.recipes import MODELS
 
     env = {"DIFFUSION_RUNS": str(tmp_path / "runs"), "DIFFUSION_ASSETS_OUT": str(tmp_path / "assets"),
            "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
@@ -65,7 +65,8 @@ def test_train_resume_export_and_continue(tmp_path):
 def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():
     """With a restart at 640k images, the first cycle is exactly the earlier 640k-image run's schedule,
     and the second warms up to its own peak and decays to 2% of it at the end."""
-    from diffusion_core.train import TrainConfig, lr_at
+    from diffusion_core.recipes import TrainConfig
+    from diffusion_core.train import lr_at
     from diffusion_core.unet import UNetConfig
 
     first = TrainConfig(name="x", unet=UNetConfig(), images=640_000, batch_size=128, lr=2e-3, warmup_steps=300)
@@ -81,7 +82,8 @@ def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():
 def test_a_warm_restart_starts_from_the_ema_with_a_fresh_optimizer():
     import torch
 
-    from diffusion_core.train import TrainConfig, new_optimizer, warm_restart
+    from diffusion_core.recipes import TrainConfig
+    from diffusion_core.train import new_optimizer, warm_restart
     from diffusion_core.unet import UNetConfig
 
     cfg = TrainConfig(name="x", unet=UNetConfig())
@@ -99,7 +101,7 @@ def test_a_warm_restart_starts_from_the_ema_with_a_fresh_optimizer():
 
 
 def test_command_line_overrides_add_restarts_in_order():
-    from diffusion_core.train import MODELS, with_overrides
+    from diffusion_core.recipes import MODELS, with_overrides
 
     base = MODELS["photos"]
     cfg = with_overrides(base, images=400_000, restarts=["60000:2e-3", "2e5:1e-3"])

@@ -1,6 +1,7 @@
 """Quality of generated digits (diffusion_core.quality), per sampler at its default steps.
 
 python bench/quality.py [--n 256] [--samplers ddim,dpmpp2m] [--precision auto|fp32|bf16] [--compare-precision]
+                        [--assets DIR]
 Goals (DDIM, 50 steps, 256 digits): confident >= 0.95, balance >= 0.97, Frechet <= 3x the real
 reference, near-copies <= 2%.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -63,8 +65,12 @@ def main() -> None:
     ap.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
     ap.add_argument("--compare-precision", action="store_true", help="DDIM 50 in fp32 and in bf16")
     ap.add_argument("--card", action="store_true", help="rewrite the quality entry of assets/digits.json")
+    ap.add_argument("--assets", type=Path, help="a candidate's model directory (printed, not saved); default: assets/")
     args = ap.parse_args()
-    model = pretrained.load("digits", device="cpu", precision=args.precision)
+    if args.assets and (args.card or args.compare_precision):
+        ap.error("--assets scores a candidate: it takes neither --card nor --compare-precision")
+    model = pretrained.load("digits", device="cpu", precision=args.precision, **({"assets": args.assets} if args.assets else {}))
+    print("served digits model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes())
     prec = model.precision                   # one file per precision, as bench/samplers.py
     cols = ["sampler", "steps", "nfe", "confident", "confident_se", "balance", "frechet", "frechet_real", "frechet_ratio",
             "near_copies", "s/image"]
@@ -74,7 +80,8 @@ def main() -> None:
         digits, secs = generate(model, name, steps, args.n, args.seed)
         rows.append(score(name, steps, digits, secs, args.seed))
         print(table(rows[-1:], cols), flush=True)
-        save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS})          # kept as it goes
+        if not args.assets:
+            save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS})      # kept as it goes
         if card_due and (name, steps, args.n, args.seed) == ("ddim", 50, 256, 1):
             write_quality_card(model, digits)       # the card's own sample: not drawn a second time
             card_due = False
@@ -88,7 +95,8 @@ def main() -> None:
             rows.append({**r, "sampler": f"ddim ({p})"})
     print(table(rows, cols))
     print(f"\ngoals (ddim 50): {GOALS}")
-    print("->", save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS}))
+    if not args.assets:
+        print("->", save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS}))
 
 
 def write_quality_card(model, digits: np.ndarray | None) -> None:

@@ -73,7 +73,8 @@ MODELS: dict[str, TrainConfig] = {
     # sampling routes those steps to it, the rest to "digits". 128k images (1,000 steps) score as well as
     # 384k did (DDIM 50, 256 digits: confident 0.934 against 0.918, Frechet 1.12x against 1.09x the real
     # floor): the gain comes early, so the shorter recipe ships. Tried and not shipped (session 14): a third net
-    # on 251-550 from these weights (128k images): 1,024 digits, confident 0.899 -> 0.905, Frechet 8.9 -> 7.2;
+    # on 251-550 from these weights (128k images): `bench/quality.py --samplers ddim --n 1024 --seed 2`,
+    # confident 0.897 -> 0.898 (+- 0.01), Frechet 12.3 -> 10.2;
     # a photos expert on 1-300 (35k crops): reform gain at t = 250 +1.39 -> +1.41 dB
     "digits_mid": time_expert(DIGITS, "digits_mid", (151, 650), images=128_000),
     "photos": PHOTOS,

@@ -69,7 +69,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.assets and (args.card or args.compare_precision):
         ap.error("--assets scores a candidate: it takes neither --card nor --compare-precision")
-    model = pretrained.load("digits", device="cpu", precision=args.precision, **({"assets": args.assets} if args.assets else {}))
+    model = pretrained.load("digits", device="cpu", precision=args.precision, assets=args.assets or pretrained.ASSETS)
     print("served digits model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes())
     prec = model.precision                   # one file per precision, as bench/samplers.py
     cols = ["sampler", "steps", "nfe", "confident", "confident_se", "balance", "frechet", "frechet_real", "frechet_ratio",

@@ -54,8 +54,8 @@ def main() -> None:
     ap.add_argument("--assets", type=Path, help="a candidate's model directory (printed, not saved); default: assets/")
     ap.add_argument("--no-timing", action="store_true", help="skip the 256 x 256 timing")
     args = ap.parse_args()
-    model = pretrained.load("photos", **({"assets": args.assets} if args.assets else {}))
-    print("served photos model:", model.sha256[:16], "+ experts for t", [(e.first, e.last) for e in model.experts])
+    model = pretrained.load("photos", assets=args.assets or pretrained.ASSETS)
+    print("served photos model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes())
     sched = model.schedule
     rows = []
     for pkg, name in HELD_OUT:

@@ -70,7 +70,8 @@ def main() -> None:
     if args.assets and (args.card or args.compare_precision):
         ap.error("--assets scores a candidate: it takes neither --card nor --compare-precision")
     model = pretrained.load("digits", device="cpu", precision=args.precision, assets=args.assets or pretrained.ASSETS)
-    print("served digits model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes())
+    print("served digits model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes(),
+          "+ guide", model.guide and (model.guide.sha256[:8], model.guide.weight, model.guide.first, model.guide.last))
     prec = model.precision                   # one file per precision, as bench/samplers.py
     cols = ["sampler", "steps", "nfe", "confident", "confident_se", "balance", "frechet", "frechet_real", "frechet_ratio",
             "near_copies", "s/image"]

@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--nfe", default="5,10,20,50,100")
     ap.add_argument("--sample-only", action="store_true", help="fill the digit cache, score nothing (no classifier needed)")
     args = ap.parse_args()
-    model = pretrained.load("digits", device="cpu")
+    model = pretrained.load("digits", device="cpu").unguided()     # as the Compare tab races them: the nets alone
     plan = [(name, steps_for(name, nfe)) for name in SAMPLERS for nfe in map(int, args.nfe.split(","))]
     plan.append(("ddpm", 1000))
     key = f"{model.sha256}:{args.n}:{args.seed}"

@@ -69,10 +69,14 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     write_card(card_path, card)
     plot_loss(state["losses"], assets / f"{cfg.name}_loss.png", cfg.name)
 
-    served = cfg.name                              # the model the app loads: an expert is served inside its base
-    if cfg.steps is not None and cfg.data and cfg.data != cfg.name:
+    served = cfg.name                              # the model the app loads: an expert or a guide is served inside its base
+    if cfg.guide is not None:
         served = cfg.data
-        add_expert(assets / f"{served}.json", cfg.name, cfg.steps)
+        weight, lo, hi = cfg.guide
+        add_to_card(assets / f"{served}.json", "guide", {"name": cfg.name, "weight": weight, "steps": [lo, hi]})
+    elif cfg.steps is not None and cfg.data and cfg.data != cfg.name:
+        served = cfg.data
+        add_to_card(assets / f"{served}.json", "experts", {"name": cfg.name, "steps": [int(cfg.steps[0]), int(cfg.steps[1])]})
     model = pretrained.load(served, device="cpu", assets=assets)
     shape = model.image_shape
     from PIL import Image
@@ -90,26 +94,33 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     return card
 
 
-def add_expert(base_card: Path, name: str, steps: tuple[int, int]) -> None:
-    """Record in the base model's card that expert ``name`` takes over step counts steps[0]..steps[1]."""
+def add_to_card(base_card: Path, key: str, entry: dict[str, Any]) -> None:
+    """Record a net served inside its base model in the base's card: ``key`` "experts" appends ``entry`` (replacing
+    one of the same name), "guide" sets it."""
     if not base_card.is_file():
-        raise FileNotFoundError(f"{base_card} is missing: an expert is exported next to its base model")
+        raise FileNotFoundError(f"{base_card} is missing: an expert or guide is exported next to its base model")
     card = json.loads(base_card.read_text(encoding="utf-8"))
-    others = [e for e in card.get("experts", []) if e["name"] != name]
-    card["experts"] = [*others, {"name": name, "steps": [int(steps[0]), int(steps[1])]}]
+    if key == "experts":
+        card[key] = [*(e for e in card.get(key, []) if e["name"] != entry["name"]), entry]
+    else:
+        card[key] = entry
     write_card(base_card, card)
 
 
 def card_quality(model: Any, n: int = 256, digits: np.ndarray | None = None) -> dict[str, Any]:
     """The digits card's quality entry: diffusion_core.quality's figures for N digits from DDIM 50, seed 1
-    (``digits``: those N digits, uint8 [N, 28, 28], when the caller has already sampled them)."""
+    (``digits``: those N digits, uint8 [N, 28, 28], when the caller has already sampled them), and for a guided
+    model the same seed's figures without its guide."""
     from .quality import as_dict, evaluate
 
-    if digits is None:
-        xs = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(n, *model.image_shape), seed=1)
-        digits = to_uint8(xs)
+    def ddim_50(m: Any) -> np.ndarray:
+        return to_uint8(sample(m, m.schedule, sampler="ddim", num_steps=50, shape=(n, *m.image_shape), seed=1))
+
+    n = n if digits is None else len(digits)
+    digits = ddim_50(model) if digits is None else digits
     precision = "bf16 autocast" if model.precision == "bf16" else "fp32"
-    return {"ddim_50": as_dict(evaluate(digits)),
+    plain = {"ddim_50_without_guide": as_dict(evaluate(ddim_50(model.unguided())))} if model.guide else {}
+    return {"ddim_50": as_dict(evaluate(digits)), **plain,
             "how": f"{len(digits)} digits, DDIM 50 steps, seed 1, {precision}; see bench/quality.py (--card rewrites this)"}
 
 

@@ -9,8 +9,9 @@ import contextlib
 import hashlib
 import itertools
 import json
+import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,18 @@ class Expert:
     sha256: str
 
 
+@dataclass(frozen=True)
+class Guide:
+    """A weaker net the served guess is pushed away from on network timesteps first..last (autoguidance, Karras et
+    al. 2024, eq. 2): eps = eps_guide + weight (eps - eps_guide); weight 1 is no guidance."""
+
+    first: float
+    last: float
+    weight: float
+    net: TinyUNet
+    sha256: str
+
+
 @dataclass
 class Pretrained:
     """A loaded model: call ``eps(x, t)`` (a sampler's Model) in the chosen precision."""
@@ -60,6 +73,7 @@ class Pretrained:
     amp_dtype: torch.dtype | None
     channels_last: bool = True
     experts: tuple[Expert, ...] = ()            # the card's "experts": nets for some timesteps, net for the rest
+    guide: Guide | None = None                  # the card's "guide"; None: plain eps
 
     @property
     def precision(self) -> str:
@@ -69,7 +83,12 @@ class Pretrained:
     @property
     def sha256(self) -> str:
         """The weights' sha256, each expert's after a "+": which model a measured figure belongs to."""
-        return "+".join([self.card["sha256"], *(e.sha256 for e in self.experts)])
+        return "+".join([self.card["sha256"], *(e.sha256 for e in self.experts),
+                         *((f"guide:{self.guide.sha256}",) if self.guide else ())])
+
+    def unguided(self) -> "Pretrained":
+        """The same nets without the guide (the plain eps of the nets, as they were trained)."""
+        return replace(self, guide=None)
 
     @property
     def image_shape(self) -> tuple[int, int, int]:
@@ -83,7 +102,8 @@ class Pretrained:
         with torch.inference_mode(), ctx:
             fmt = torch.channels_last if self.channels_last else torch.contiguous_format
             x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)
-            return self._routed(x, t.to(self.device)).float().contiguous()
+            t = t.to(self.device)
+            return self._guided(x, t, self._routed(x, t)).float().contiguous()
 
     def _routed(self, x: Tensor, t: Tensor) -> Tensor:
         """Each image's eps from the expert whose range holds its t (of overlapping ranges the card's later entry
@@ -101,6 +121,23 @@ class Pretrained:
         for i in groups:
             rows = which == i
             out[rows] = nets[i](x[rows], t[rows]).to(out.dtype)
+        return out
+
+    def _guided(self, x: Tensor, t: Tensor, eps: Tensor) -> Tensor:
+        """eps pushed away from the guide's guess, for the images whose t is in the guide's range."""
+        g = self.guide
+        if g is None or g.weight == 1.0:
+            return eps
+        t = t.expand(len(x)) if t.ndim == 0 else t
+        rows = (t >= g.first) & (t <= g.last)                                 # [B]
+        if not rows.any():
+            return eps
+        if rows.all():
+            eps_g = g.net(x, t).to(eps.dtype)
+            return eps_g + g.weight * (eps - eps_g)
+        eps_g = g.net(x[rows], t[rows]).to(eps.dtype)
+        out = eps.clone()
+        out[rows] = eps_g + g.weight * (eps[rows] - eps_g)
         return out
 
     def routes(self) -> tuple[tuple[int, int, int], ...]:
@@ -167,4 +204,24 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
             raise ModelUnavailable(f"{card_path.name} has a malformed expert {e!r}; rebuild with `{rebuild_hint(name)}`") from err
         m = load(e["name"], dev, assets, precision, channels_last)
         experts.append(Expert(lo - 1, hi - 1, m.net, m.card["sha256"]))
-    return Pretrained(name, net, schedule, card, dev, amp, channels_last, tuple(experts))
+    return Pretrained(name, net, schedule, card, dev, amp, channels_last, tuple(experts),
+                      _load_guide(card, card_path.name, dev, assets, precision, channels_last))
+
+
+def _load_guide(card: dict, card_file: str, dev: torch.device, assets: Path, precision: str,
+                channels_last: bool) -> Guide | None:
+    """The card's "guide": {"name": ..., "weight": w, "steps": [lo, hi]} (step counts k = 1..T), loaded; or None."""
+    if "guide" not in card:
+        return None
+    try:
+        g = card["guide"]
+        lo, hi = (int(k) for k in g["steps"])
+        weight = float(g["weight"])
+        name = str(g["name"])
+        if not math.isfinite(weight):
+            raise ValueError(f"weight {weight}")
+    except (KeyError, TypeError, ValueError) as err:
+        raise ModelUnavailable(f"{card_file} has a malformed guide {card.get('guide')!r}; rebuild with "
+                               f"`{rebuild_hint(card.get('name', '?'))}`") from err
+    m = load(name, dev, assets, precision, channels_last)
+    return Guide(lo - 1, hi - 1, weight, m.net, m.card["sha256"])

@@ -1,6 +1,6 @@
 """Generate digits from the command line.
 
-python -m diffusion_core.sample --model digits --sampler dpmpp2m --steps 20 --n 16 --seed 0 --out d.npy [--grid d.png]
+python -m diffusion_core.sample --model digits --sampler dpmpp2m --steps 20 --n 16 --seed 0 --out d.npy [--grid d.png] [--no-guide]
 writes uint8 [N, 28, 28] (0 = black background, 255 = ink, like MNIST).
 """
 from __future__ import annotations
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", required=True, help="output .npy file")
     ap.add_argument("--grid", help="also write a PNG grid")
     ap.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
+    ap.add_argument("--no-guide", action="store_true", help="the nets alone, without the card's guide (autoguidance)")
     args = ap.parse_args(argv)
     if not 1 <= args.n <= MAX_N:
         ap.error(f"--n must be in [1, {MAX_N}]")
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         model = pretrained.load(args.model, precision=args.precision)
+        model = model.unguided() if args.no_guide else model
     except pretrained.ModelUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

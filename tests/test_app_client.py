@@ -13,7 +13,7 @@ from PIL import Image
 from uploads import corpus
 
 EXPECTED = {"/load_photo", "/noisy_view", "/noise_initial_view", "/jump_vs_walk", "/record_film",
-            "/generate", "/revisit", "/one_jump", "/eta_pair", "/nearest_training", "/reform_digit",
+            "/generate", "/revisit", "/one_jump", "/eta_pair", "/guide_pair", "/nearest_training", "/reform_digit",
             "/compare", "/compare_charts", "/drop_dye", "/model_dye", "/train_points", "/unmix_film",
             "/dye_initial_view", "/reform_photo"}
 
@@ -159,6 +159,25 @@ def test_denoise_endpoints(client):
     assert max(map(float, ideal_d[:2])) < 0.5 < min(map(float, model_d)), "the ideal denoiser copies, the model does not"
     *pics, stats = client.predict(3, 0, 0, api_name="/reform_digit")
     assert np.array_equal(np.asarray(Image.open(pics[0])), np.asarray(Image.open(pics[3]))), "t = 0 changes nothing"
+
+
+@needs_digits
+def test_guide_pair_is_the_same_seed_without_and_with_the_guide(client):
+    """The served card has a guide: /guide_pair's pictures are the same seed's digits from the nets alone and
+    guided (sampled here independently), and its caption gives the card's confident shares of both."""
+    from diffusion_core import denoise
+
+    card = json.loads((ASSETS / "digits.json").read_text())
+    off, on, text = client.predict("ddim", 10, 0, 3, 4, api_name="/guide_pair")
+    model = pretrained.load("digits", device="cpu")
+    for got, net in ((off, model.unguided()), (on, model)):
+        want = list(denoise.run_frames(net, model.schedule, sampler="ddim", num_steps=10, seed=3, n=4, keep=1))[-1]
+        diff = np.abs(np.asarray(Image.open(got).convert("L"), float) - want.arrived.astype(float))
+        assert diff.mean() < 1.0, "the picture is this seed's digits from that model"
+    assert np.abs(np.asarray(Image.open(off), float) - np.asarray(Image.open(on), float)).mean() > 3, "guidance shows"
+    q = card["quality"]
+    assert f"w = {card['guide']['weight']}" in text
+    assert f"{q['ddim_50_without_guide']['confident']:.0%}" in text and f"{q['ddim_50']['confident']:.0%}" in text
 
 
 @needs_digits

@@ -33,6 +33,7 @@ BASE = {
     "revisit": ["0"],
     "one_jump": ['"ddim"', "3", "0", "0", "1"],
     "eta_pair": ['"ddim"', "3", "0", "0", "1"],
+    "guide_pair": ['"ddim"', "3", "0", "0", "1"],
     "nearest_training": ['"ddim"', "3", "0", "0", "1"],
     "reform_digit": ["7", "100", "0"],
     "reform_photo": ["100", '"linear"', "0", "3"],

@@ -81,9 +81,20 @@ def test_sample_cli(tmp_path):
     assert grid.stat().st_size > 100
     with pytest.raises(SystemExit):
         main(["--n", "0", "--out", str(out)])
+    # --no-guide: the nets alone, as pretrained's unguided() samples them (the shipped card has a guide)
+    plain = tmp_path / "plain.npy"
+    assert main(["--sampler", "ddim", "--steps", "5", "--n", "4", "--seed", "1", "--out", str(plain), "--no-guide"]) == 0
+    from diffusion_core.data import to_uint8
+    from diffusion_core.samplers import sample
+
+    m = pretrained.load("digits").unguided()
+    want = to_uint8(sample(m, m.schedule, sampler="ddim", num_steps=5, shape=(4, 1, 28, 28), seed=1, device=m.device))
+    assert np.abs(np.load(plain).astype(int) - want).max() <= 1
+    assert main(["--sampler", "ddim", "--steps", "5", "--n", "4", "--seed", "1", "--out", str(out)]) == 0
+    assert np.abs(np.load(out).astype(int) - want).mean() > 3, "without --no-guide the guide steers the walk"
 
 
-@pytest.mark.parametrize("name", ["digits", "digits_mid", "photos"])
+@pytest.mark.parametrize("name", ["digits", "digits_mid", "digits_guide", "photos"])
 def test_shipped_model_is_what_the_train_command_builds(name):
     """`python -m diffusion_core.train --model NAME` reproduces the shipped card's configuration."""
     from dataclasses import asdict
@@ -94,7 +105,8 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     if name == "photos" and not card_path.exists():
         pytest.skip("photos model not trained yet")
     shipped = json.loads(card_path.read_text())["training"]["config"]
-    defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None, "init_from": None}     # fields added since
+    defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None, "init_from": None,
+                "guide": None}     # fields added since
     assert json.loads(json.dumps(asdict(MODELS[name]))) == {**defaults, **shipped}
 
 
@@ -134,6 +146,34 @@ def test_a_time_expert_takes_over_its_steps_only(tmp_path):
     (tmp_path / "mid.safetensors").unlink()
     with pytest.raises(ModelUnavailable, match=r"mid\.safetensors is missing"):
         pretrained.load("base", device="cpu", assets=tmp_path)
+
+
+def test_a_guide_pushes_eps_away_from_the_weaker_net(tmp_path):
+    """The card's guide entry (weight 2.5, step counts k = 101..300): eps = eps_guide + 2.5 (eps_base - eps_guide)
+    for t = 100..299, image by image, the base's own eps elsewhere; unguided() drops it; a bad entry is refused."""
+    import torch
+
+    base = _write_model(tmp_path, "base", 0, guide={"name": "weak", "weight": 2.5, "steps": [101, 300]})
+    weak = _write_model(tmp_path, "weak", 1)
+    model = pretrained.load("base", device="cpu", assets=tmp_path, precision="fp32")
+    x = torch.randn(5, 1, 8, 8, generator=torch.Generator().manual_seed(2))
+    t = torch.tensor([0.0, 99.5, 100.0, 299.0, 300.0])
+    with torch.no_grad():
+        e, g = base(x, t), weak(x, t)
+    inside = ((t >= 100) & (t <= 299))[:, None, None, None]
+    assert torch.allclose(model(x, t), torch.where(inside, g + 2.5 * (e - g), e), atol=1e-5)
+    assert not torch.allclose(model(x, t)[2:4], e[2:4], atol=1e-3), "the guide changes eps in its range"
+    tt = torch.full((5,), 250.0)                                            # a sampler's step: one t for all
+    with torch.no_grad():
+        assert torch.allclose(model(x, tt), 2.5 * base(x, tt) - 1.5 * weak(x, tt), atol=1e-5)
+        assert torch.allclose(model.unguided()(x, tt), base(x, tt), atol=1e-5)
+    assert model.sha256.endswith(f"+guide:{pretrained.sha256_of(tmp_path / 'weak.safetensors')}")
+    assert model.unguided().sha256 == pretrained.sha256_of(tmp_path / "base.safetensors")
+    for bad in ({"name": "weak", "weight": "strong", "steps": [1, 1000]}, {"name": "weak", "weight": float("nan"),
+                "steps": [1, 1000]}, {"name": "weak", "steps": [1, 1000]}):
+        _write_model(tmp_path, "base", 0, guide=bad)
+        with pytest.raises(ModelUnavailable, match="malformed guide"):
+            pretrained.load("base", device="cpu", assets=tmp_path)
 
 
 def test_routes_name_the_net_each_t_asks(tmp_path):

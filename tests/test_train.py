@@ -60,6 +60,16 @@ def test_train_resume_export_and_continue(tmp_path):
 
     served = pretrained.load("digits", device="cpu", assets=tmp_path / "assets")
     assert [(e.first, e.last) for e in served.experts] == [(150, 649)]
+    # the guide trains from scratch and its export registers it in the digits card, weights untouched
+    guide = subprocess.run([sys.executable, "-m", "diffusion_core.train", "--model", "digits_guide", "--images", "256",
+                            "--skip-quality"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert guide.returncode == 0, guide.stderr[-2000:]
+    card4 = json.loads((tmp_path / "assets" / "digits.json").read_text())
+    weight, lo, hi = MODELS["digits_guide"].guide
+    assert card4["guide"] == {"name": "digits_guide", "weight": weight, "steps": [lo, hi]}
+    assert card4["sha256"] == card2["sha256"] and card4["experts"] == card3["experts"]
+    served = pretrained.load("digits", device="cpu", assets=tmp_path / "assets")
+    assert (served.guide.first, served.guide.last, served.guide.weight) == (lo - 1, hi - 1, weight)
 
 
 def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():

@@ -108,6 +108,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     if model is None:
         gr.Markdown(tr("dn_unavailable", "en", why=ctx.model_errors.get("digits", "?")))
         return
+    model = model.unguided()        # the samplers race on the nets alone: a step is one network call
     choices = [(cell_label(n, s), compare.cell_key(n, s)) for n, s in compare.DEFAULT_CELLS + compare.EXTRA_CELLS]
     gr.Markdown(T("cmp_intro"))
     gr.Markdown(T("cmp_diagram"))

@@ -78,6 +78,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     routes = model.routes()
     if routes:
         gr.Markdown(T("dn_experts"))
+    if model.guide:
+        gr.Markdown(T("dn_guide"))
     with gr.Row():
         with gr.Column(scale=1):
             sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
@@ -101,6 +103,9 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
 
     jump_go, (jump_one, jump_full) = question("jump_go", "jump_head", ("jump_one", "jump_full"))
     eta_go, (eta0, eta1) = question("eta_go", "eta_head", ("eta_0", "eta_1"))
+    if model.guide:
+        guide_go, (guide_off, guide_on) = question("guide_go", "guide_head", ("guide_off", "guide_on"))
+        guide_md = gr.Markdown()
     copy_go, (copy_img, ideal_img) = question("copy_go", "copy_head", ("copy_img", "copy_ideal"), height=280)
     copy_md = gr.Markdown()
     with gr.Accordion(T("reform_go"), open=False):
@@ -162,6 +167,16 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         pics = [final_frame("ddim", min(n_steps, 100), e, s, n).x0 for e in (0.0, 1.0)]
         return pics[0], pics[1]
 
+    def guide_pair(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
+        lang = lang_of(request)
+        name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
+        pics = [final_frame(name, n_steps, eta_val, s, n, net=net).arrived for net in (model.unguided(), model)]
+        q = model.card.get("quality", {})
+        plain, guided = q.get("ddim_50_without_guide"), q.get("ddim_50")
+        stats = tr("guide_stats", lang, w=model.guide.weight, n=guided["n"], plain=plain["confident"],
+                   guided=guided["confident"]) if plain and guided else ""
+        return pics[0], pics[1], stats
+
     def copies(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
         lang = lang_of(request)
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
@@ -192,6 +207,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                  trigger_mode="always_last", **LIGHT)
     jump_go.click(gated(ctx.gate, jump), args, [jump_one, jump_full], api_name="one_jump", **MODEL)
     eta_go.click(gated(ctx.gate, eta_pair), args, [eta0, eta1], api_name="eta_pair", **MODEL)
+    if model.guide:
+        guide_go.click(gated(ctx.gate, guide_pair), args, [guide_off, guide_on, guide_md], api_name="guide_pair", **MODEL)
     copy_go.click(gated(ctx.gate, copies), args, [copy_img, ideal_img, copy_md], api_name="nearest_training", **MODEL)
     reform_go.click(gated(ctx.gate, reform), [digit, reform_t, seed], outs + [reform_md], api_name="reform_digit", **MODEL)
     sampler.change(lambda name: SAMPLERS[name].default_steps if name in SAMPLERS else gr.update(), [sampler], [steps],

@@ -82,7 +82,8 @@ class Pretrained:
 
     @property
     def sha256(self) -> str:
-        """The weights' sha256, each expert's after a "+": which model a measured figure belongs to."""
+        """The weights' sha256, each expert's after a "+", the guide's after "+guide:": which model a measured
+        figure belongs to."""
         return "+".join([self.card["sha256"], *(e.sha256 for e in self.experts),
                          *((f"guide:{self.guide.sha256}",) if self.guide else ())])
 
@@ -96,7 +97,8 @@ class Pretrained:
         return (c["channels"], c["height"], c["width"])
 
     def eps(self, x: Tensor, t: Tensor) -> Tensor:
-        """eps_theta(x_t, t) -> float32, no autograd; bf16 autocast where the hardware has it."""
+        """eps_theta(x_t, t) -> float32 (routed to its expert, then guided), no autograd; bf16 autocast where the
+        hardware has it."""
         ctx = torch.autocast(self.device.type, dtype=self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
         use_shared_cores()
         with torch.inference_mode(), ctx:

@@ -179,7 +179,7 @@ EN: dict[str, str] = {
     "guide_off": "the big nets alone",
     "guide_on": "pushed away from the small net",
     "guide_stats": (
-        "Guide weight w = {w}. Over {n} digits (DDIM, 50 steps, seed 1) the digit classifier of bench/quality.py is "
+        "Guide weight w = {w:g}. Over {n} digits (DDIM, 50 steps, seed 1) the digit classifier of bench/quality.py is "
         "sure (p ≥ 0.9) of {plain:.0%} of the big nets' digits alone and of {guided:.0%} of the guided ones."
     ),
     "eta_head": "### Why add noise again while sampling?\nDDPM (and DDIM with η = 1) adds fresh noise at every step, which corrects small errors of earlier steps. With η = 0 the path is deterministic: the same seed always gives the same digits.",

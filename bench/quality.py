@@ -44,12 +44,25 @@ def generate(model, name: str, steps: int, n: int, seed: int) -> tuple[np.ndarra
     return to_uint8(x), time.perf_counter() - t0
 
 
+def specks(digits: np.ndarray, ink: int = 100, most: int = 4) -> float:
+    """Stray dots per digit: connected blobs of at most ``most`` pixels brighter than ``ink`` (uint8 [N, 28, 28])."""
+    from scipy import ndimage
+
+    count = 0
+    for im in digits:
+        labels, n = ndimage.label(im > ink)
+        if n:
+            count += int((np.bincount(labels.ravel())[1:] <= most).sum())
+    return count / len(digits)
+
+
 def score(name: str, steps: int, digits: np.ndarray, secs: float, seed: int) -> dict:
-    """A table row of diffusion_core.quality's figures for one sampler's digits."""
+    """A table row of diffusion_core.quality's figures for one sampler's digits, and its stray dots per digit."""
     q = as_dict(evaluate(digits))
     q.pop("class_counts")
     se = (q["confident"] * (1.0 - q["confident"]) / q["n"]) ** 0.5        # binomial standard error of the share
     return {"sampler": name, "steps": steps, "nfe": SAMPLERS[name].nfe(steps), **q, "confident_se": se,
+            "specks": specks(digits),
             "frechet_ratio": q["frechet"] / q["frechet_real"], "s/image": secs / len(digits), "seed": seed}
 
 
@@ -74,7 +87,7 @@ def main() -> None:
           "+ guide", model.guide and (model.guide.sha256[:8], model.guide.weight, model.guide.first, model.guide.last))
     prec = model.precision                   # one file per precision, as bench/samplers.py
     cols = ["sampler", "steps", "nfe", "confident", "confident_se", "balance", "frechet", "frechet_real", "frechet_ratio",
-            "near_copies", "s/image"]
+            "near_copies", "specks", "s/image"]
     rows, card_due = [], args.card
     for name in args.samplers.split(","):
         steps = SAMPLERS[name].default_steps

@@ -176,7 +176,8 @@ def test_guide_pair_is_the_same_seed_without_and_with_the_guide(client):
         assert diff.mean() < 1.0, "the picture is this seed's digits from that model"
     assert np.abs(np.asarray(Image.open(off), float) - np.asarray(Image.open(on), float)).mean() > 3, "guidance shows"
     q = card["quality"]
-    assert f"w = {card['guide']['weight']:g}." in text
+    lo, hi = card["guide"]["steps"]                                   # step counts k; network t = k - 1
+    assert f"w = {card['guide']['weight']:g}, on t = {lo - 1} to {hi - 1}." in text
     assert f"{q['ddim_50_without_guide']['confident']:.0%}" in text and f"{q['ddim_50']['confident']:.0%}" in text
 
 

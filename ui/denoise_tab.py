@@ -173,8 +173,9 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         pics = [final_frame(name, n_steps, eta_val, s, n, net=net).arrived for net in (model.unguided(), model)]
         q = model.card.get("quality", {})
         plain, guided = q.get("ddim_50_without_guide"), q.get("ddim_50")
-        stats = tr("guide_stats", lang, w=model.guide.weight, n=guided["n"], plain=plain["confident"],
-                   guided=guided["confident"]) if plain and guided else ""
+        g = model.guide
+        stats = tr("guide_stats", lang, w=g.weight, lo=int(g.first), hi=int(g.last), n=guided["n"],
+                   plain=plain["confident"], guided=guided["confident"]) if plain and guided else ""
         return pics[0], pics[1], stats
 
     def copies(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):

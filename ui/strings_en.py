@@ -165,21 +165,21 @@ EN: dict[str, str] = {
     "jump_full": "The full run",
     "dn_guide": (
         "One more net, much smaller, guides them, weak on purpose: a quarter of the arithmetic and a sixth of the "
-        "training. Each step takes the big nets' guess of the noise and pushes it further from the small net's: "
+        "training. On the steps it guides, the big nets' guess of the noise is pushed further from the small net's: "
         "ε̂ = ε̂_small + w (ε̂_big − ε̂_small), with w > 1. Where the two disagree the small net is usually the one "
         "that is wrong, so stepping away from it steps away from the mistakes a weak model makes (*autoguidance*, "
-        "Karras et al. 2024). It adds about a quarter to each step's time."
+        "Karras et al. 2024). A guided step takes about a quarter longer."
     ),
     "guide_head": (
-        "### Why ask a worse net?\nThe same seed, sampler and steps twice: with the big nets alone, and with every "
-        "step pushed away from the small net's guess. Guidance changes the walk back from noise, not the noise: "
+        "### Why ask a worse net?\nThe same seed, sampler and steps twice: with the big nets alone, and with the "
+        "guided steps pushed away from the small net's guess. Guidance changes the walk back from noise, not the noise: "
         "both start from the same x_T."
     ),
     "guide_go": "Same seed: without and with the guide",
     "guide_off": "the big nets alone",
     "guide_on": "pushed away from the small net",
     "guide_stats": (
-        "Guide weight w = {w:g}. Over {n} digits (DDIM, 50 steps, seed 1) the digit classifier of bench/quality.py is "
+        "Guide weight w = {w:g}, on t = {lo} to {hi}. Over {n} digits (DDIM, 50 steps, seed 1) the digit classifier of bench/quality.py is "
         "sure (p ≥ 0.9) of {plain:.0%} of the big nets' digits alone and of {guided:.0%} of the guided ones."
     ),
     "eta_head": "### Why add noise again while sampling?\nDDPM (and DDIM with η = 1) adds fresh noise at every step, which corrects small errors of earlier steps. With η = 0 the path is deterministic: the same seed always gives the same digits.",

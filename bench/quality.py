@@ -1,7 +1,7 @@
 """Quality of generated digits (diffusion_core.quality), per sampler at its default steps.
 
 python bench/quality.py [--n 256] [--samplers ddim,dpmpp2m] [--precision auto|fp32|bf16] [--compare-precision]
-                        [--assets DIR]
+                        [--assets DIR] [--guide W:FIRST:LAST]
 Goals (DDIM, 50 steps, 256 digits): confident >= 0.95, balance >= 0.97, Frechet <= 3x the real
 reference, near-copies <= 2%.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -79,10 +80,15 @@ def main() -> None:
     ap.add_argument("--compare-precision", action="store_true", help="DDIM 50 in fp32 and in bf16")
     ap.add_argument("--card", action="store_true", help="rewrite the quality entry of assets/digits.json")
     ap.add_argument("--assets", type=Path, help="a candidate's model directory (printed, not saved); default: assets/")
+    ap.add_argument("--guide", metavar="W:FIRST:LAST", help="the card's guide at another weight and step counts, e.g. "
+                    "3:151:650 (printed, not saved); 1:1:1000 is the nets alone")
     args = ap.parse_args()
-    if args.assets and (args.card or args.compare_precision):
-        ap.error("--assets scores a candidate: it takes neither --card nor --compare-precision")
+    candidate = bool(args.assets or args.guide)
+    if candidate and (args.card or args.compare_precision):
+        ap.error("--assets and --guide score a candidate: they take neither --card nor --compare-precision")
     model = pretrained.load("digits", device="cpu", precision=args.precision, assets=args.assets or pretrained.ASSETS)
+    if args.guide:
+        model = with_guide(model, args.guide, ap)
     print("served digits model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes(),
           "+ guide", model.guide and (model.guide.sha256[:8], model.guide.weight, model.guide.first, model.guide.last))
     prec = model.precision                   # one file per precision, as bench/samplers.py
@@ -94,7 +100,7 @@ def main() -> None:
         digits, secs = generate(model, name, steps, args.n, args.seed)
         rows.append(score(name, steps, digits, secs, args.seed))
         print(table(rows[-1:], cols), flush=True)
-        if not args.assets:
+        if not candidate:
             save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS})      # kept as it goes
         if card_due and (name, steps, args.n, args.seed) == ("ddim", 50, 256, 1):
             write_quality_card(model, digits)       # the card's own sample: not drawn a second time
@@ -109,8 +115,20 @@ def main() -> None:
             rows.append({**r, "sampler": f"ddim ({p})"})
     print(table(rows, cols))
     print(f"\ngoals (ddim 50): {GOALS}")
-    if not args.assets:
+    if not candidate:
         print("->", save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS}))
+
+
+def with_guide(model: pretrained.Pretrained, spec: str, ap: argparse.ArgumentParser) -> pretrained.Pretrained:
+    """The served model with its guide at weight W on step counts FIRST..LAST ("W:FIRST:LAST")."""
+    try:
+        w, lo, hi = spec.split(":")
+        weight, first, last = float(w), int(lo), int(hi)
+    except ValueError:
+        ap.error(f"--guide takes W:FIRST:LAST (e.g. 3:151:1000), not {spec!r}")
+    if model.guide is None:
+        ap.error("--guide needs a model whose card has a guide")
+    return replace(model, guide=replace(model.guide, weight=weight, first=first - 1, last=last - 1))
 
 
 def write_quality_card(model, digits: np.ndarray | None) -> None:

@@ -79,17 +79,19 @@ def main() -> None:
     ap.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
     ap.add_argument("--compare-precision", action="store_true", help="DDIM 50 in fp32 and in bf16")
     ap.add_argument("--card", action="store_true", help="rewrite the quality entry of assets/digits.json")
+    ap.add_argument("--model", default="digits", help="the digits model to score (default: the served one; another is "
+                    "printed, not saved)")
     ap.add_argument("--assets", type=Path, help="a candidate's model directory (printed, not saved); default: assets/")
     ap.add_argument("--guide", metavar="W:FIRST:LAST", help="the card's guide at another weight and step counts, e.g. "
                     "3:151:650 (printed, not saved); 1:1:1000 is the nets alone")
     args = ap.parse_args()
-    candidate = bool(args.assets or args.guide)
+    candidate = bool(args.assets or args.guide) or args.model != "digits"
     if candidate and (args.card or args.compare_precision):
-        ap.error("--assets and --guide score a candidate: they take neither --card nor --compare-precision")
-    model = pretrained.load("digits", device="cpu", precision=args.precision, assets=args.assets or pretrained.ASSETS)
+        ap.error("--assets, --guide and --model score a candidate: they take neither --card nor --compare-precision")
+    model = pretrained.load(args.model, device="cpu", precision=args.precision, assets=args.assets or pretrained.ASSETS)
     if args.guide:
         model = with_guide(model, args.guide, ap)
-    print("served digits model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes(),
+    print(f"{args.model} model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes(),
           "+ guide", model.guide and (model.guide.sha256[:8], model.guide.weight, model.guide.first, model.guide.last))
     prec = model.precision                   # one file per precision, as bench/samplers.py
     cols = ["sampler", "steps", "nfe", "confident", "confident_se", "balance", "frechet", "frechet_real", "frechet_ratio",

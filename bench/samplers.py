@@ -13,7 +13,6 @@ import time
 
 import torch
 from common import ROOT, save, table
-from torch.utils.flop_counter import FlopCounterMode
 
 from diffusion_core import pretrained
 from diffusion_core.device import cpu_has_bf16
@@ -31,14 +30,6 @@ def gemm_peak(dtype: torch.dtype, n: int = 2048, reps: int = 10) -> float:
     return 2 * n**3 * reps / (time.perf_counter() - t0) / 1e9
 
 
-def flops_per_call(model: pretrained.Pretrained, batch: int) -> int:
-    """FLOPs of one served eps(x, t) at t = 500: the net that takes it, and the guide where the card has one."""
-    x, t = torch.randn(batch, 1, 28, 28), torch.full((batch,), 500.0)
-    with FlopCounterMode(display=False) as fc:
-        model(x, t)
-    return fc.get_total_flops()
-
-
 def timed_run(model, name: str, steps: int, batch: int, repeats: int) -> float:
     """Best-of-``repeats`` seconds for a whole run."""
     best = float("inf")
@@ -50,12 +41,12 @@ def timed_run(model, name: str, steps: int, batch: int, repeats: int) -> float:
     return best
 
 
-def compiled_lever(repeats: int) -> dict:
+def compiled_lever(name: str, repeats: int) -> dict:
     """torch.compile (inductor, freezing) on top of the app's settings: its speed and its compile time."""
     import torch._inductor.config as inductor_config
 
     inductor_config.freezing = True
-    m = pretrained.load("digits", device="cpu")
+    m = pretrained.load(name, device="cpu")
     m.net = torch.compile(m.net)
     t0 = time.perf_counter()
     sample(m, m.schedule, sampler="dpmpp2m", num_steps=2, shape=(16, 1, 28, 28), seed=0)
@@ -64,17 +55,17 @@ def compiled_lever(repeats: int) -> dict:
             "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)}
 
 
-def levers(repeats: int, with_compile: bool = False) -> list[dict]:
+def levers(name: str, repeats: int, with_compile: bool = False) -> list[dict]:
     """dpmpp2m, 20 steps, 16 digits under each option (bf16 only where the CPU has it: emulated, it is 25x slower)."""
     rows = []
     options = [("fp32 eager", "fp32", False), ("fp32 channels_last", "fp32", True)]
     if cpu_has_bf16():
         options += [("bf16 autocast", "bf16", False), ("bf16 + channels_last", "bf16", True)]
     for label, precision, cl in options:
-        m = pretrained.load("digits", device="cpu", precision=precision, channels_last=cl)
+        m = pretrained.load(name, device="cpu", precision=precision, channels_last=cl)
         rows.append({"lever": label, "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)})
     if with_compile:
-        rows.append(compiled_lever(repeats))
+        rows.append(compiled_lever(name, repeats))
     base = rows[0]["dpmpp2m_20_b16_s"]
     for r in rows:
         r["speed-up"] = base / r["dpmpp2m_20_b16_s"]
@@ -106,11 +97,12 @@ def main() -> None:
     ap.add_argument("--no-levers", action="store_true")
     ap.add_argument("--startup", action="store_true", help="also time app start-up to first answer")
     ap.add_argument("--compile", action="store_true", help="also measure torch.compile (slow to compile)")
+    ap.add_argument("--model", default="digits", help="the digits model to time (saved as samplers_[MODEL_]PRECISION)")
     args = ap.parse_args()
-    model = pretrained.load("digits", device="cpu")             # the app's settings
+    model = pretrained.load(args.model, device="cpu")             # the app's settings
     prec = model.precision
     peak = gemm_peak(torch.bfloat16 if prec == "bf16" else torch.float32)
-    f1, f16 = flops_per_call(model, 1), flops_per_call(model, 16)
+    f1, f16 = model.flops_per_call(1), model.flops_per_call(16)
     rows = []
     for name, info in SAMPLERS.items():
         n = info.default_steps
@@ -121,19 +113,21 @@ def main() -> None:
         gflops = f16 * calls / t16 / 1e9
         rows.append({"sampler": name, "steps": n, "nfe": calls, "ms/step b1": 1000 * t1, "ms/step b16": 1000 * t16 / n,
                      "total b16 s": t16, "GFLOP/s": gflops, "% of peak": 100 * gflops / peak})
-    print(f"precision {prec}; GEMM peak {peak:.0f} GFLOP/s; FLOPs per call: {f1 / 1e6:.0f} M (batch 1), "
-          f"{f16 / 1e9:.2f} G (batch 16)\n")
+    print(f"{args.model} ({model.sha256[:12]}), precision {prec}; GEMM peak {peak:.0f} GFLOP/s; "
+          f"FLOPs per call: {f1 / 1e6:.0f} M (batch 1), {f16 / 1e9:.2f} G (batch 16)\n")
     print(table(rows, list(rows[0])))
     out = {"precision": prec, "gemm_peak_gflops": peak, "flops_per_call_b1": f1, "flops_per_call_b16": f16, "samplers": rows,
            "goals": {"dpmpp2m_20_b16_s": 0.3, "ddpm_1000_b16_s": 20, "share_of_peak": 0.5, "startup_s": 20}}
     if not args.no_levers:
-        lv = levers(args.repeats, args.compile)
+        lv = levers(args.model, args.repeats, args.compile)
         print("\n" + table(lv, ["lever", "dpmpp2m_20_b16_s", "speed-up"]))
         out["levers"] = lv
     if args.startup:
         out["startup_s"] = startup_seconds()
         print(f"\napp start-up to first answer: {out['startup_s']:.1f} s (goal <= 20 s)")
-    print("->", save(f"samplers_{prec}", out))          # one file per precision: CPUs with and without bf16
+    out["model"] = {"name": args.model, "sha256": model.sha256, "parameters": model.card.get("parameters")}
+    stem = "samplers" if args.model == "digits" else f"samplers_{args.model}"
+    print("->", save(f"{stem}_{prec}", out))          # one file per precision: CPUs with and without bf16
 
 
 if __name__ == "__main__":

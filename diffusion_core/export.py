@@ -54,6 +54,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
         "image": data.get("image", {}),
         "training": {"images_seen": state.get("images_before", 0) + state["step"] * cfg.batch_size,
                      "steps": state["step"], "continued_from": state.get("init_from"),
+                     **({"teacher": state["teacher"]} if "teacher" in state else {}),
                      "batch_size": cfg.batch_size, "peak_lr": cfg.lr, "lr_schedule": "warm-up + cosine",
                      "ema_decay": cfg.ema_decay, "minutes": round(state.get("minutes_before", 0.0) + state["seconds"] / 60, 1),
                      "final_loss": round(float(np.mean([l for _, l in state["losses"][-20:]])), 5) if state["losses"] else None,
@@ -67,7 +68,8 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     }
     card_path = assets / f"{cfg.name}.json"
     write_card(card_path, card)
-    plot_loss(state["losses"], assets / f"{cfg.name}_loss.png", cfg.name)
+    plot_loss(state["losses"], assets / f"{cfg.name}_loss.png", cfg.name,
+              target=f"{cfg.teacher}'s eps" if cfg.teacher else "eps")
 
     served = cfg.name                              # the model the app loads: an expert or a guide is served inside its base
     if cfg.guide is not None:
@@ -86,7 +88,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     else:
         x = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(64, *shape), seed=0)
         Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
-    if served == "digits" and quality_n > 0:      # the figures of what is served go on the served model's card
+    if (cfg.data or cfg.name) == "digits" and quality_n > 0:   # the figures of what is served go on its card
         served_card = card if served == cfg.name else model.card
         served_card["quality"] = card_quality(model, quality_n)
         write_card(assets / f"{served}.json", served_card)
@@ -152,8 +154,8 @@ def plain_log_labels(axis: Any, lo: float, hi: float) -> None:
     axis.set_minor_formatter(FuncFormatter(label))
 
 
-def plot_loss(losses: list, path: Path, name: str) -> None:
-    """The training loss curve (averaged over 50 steps), log scale."""
+def plot_loss(losses: list, path: Path, name: str, target: str = "eps") -> None:
+    """The training loss curve (averaged over 50 steps), log scale; ``target``: what the net regressed."""
     from .plots import new_figure
 
     fig, ax = new_figure(6, 3)
@@ -163,7 +165,7 @@ def plot_loss(losses: list, path: Path, name: str) -> None:
         ax.set_yscale("log")
         plain_log_labels(ax.yaxis, min(vals), max(vals))
     ax.set_xlabel("training step")
-    ax.set_ylabel("MSE(eps, eps_theta)")
+    ax.set_ylabel(f"MSE({target}, eps_theta)")
     ax.set_title(f"{name}: training loss")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

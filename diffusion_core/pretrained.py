@@ -157,6 +157,16 @@ class Pretrained:
             first = last + 1
         return tuple(runs)
 
+    def flops_per_call(self, batch: int = 1, t: float = 500.0) -> int:
+        """FLOPs of one served eps(x, t) for ``batch`` images at network timestep t: the net that takes it, and the
+        guide where it guides (torch.utils.flop_counter, which counts a multiply-add as 2)."""
+        from torch.utils.flop_counter import FlopCounterMode
+
+        x, tt = torch.zeros(batch, *self.image_shape), torch.full((batch,), float(t))
+        with FlopCounterMode(display=False) as fc:
+            self.eps(x, tt)
+        return fc.get_total_flops()
+
     __call__ = eps
 
 

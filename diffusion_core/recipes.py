@@ -26,6 +26,12 @@ class TrainConfig:
     init_from: str | None = None             # a fresh run starts from this shipped model's weights (as --init-from)
     # this net guides the model named by ``data`` (autoguidance): (weight, first step, last step); None: not a guide
     guide: tuple[float, int, int] | None = None
+    # distillation (Hinton et al. 2015; of a guided model: Meng et al. 2023): regress this shipped model's served
+    # eps_theta(x_t, t) (its experts and guide included) instead of the noise; None: plain DDPM training
+    teacher: str | None = None
+    teacher_reuse: int = 1                   # a student learns from each teacher answer this many steps in a row
+    # weight the eps MSE by min(1 / alpha_bar, cap): as an error in v (Salimans & Ho 2022), capped; None: not
+    v_weight_cap: float | None = None
     seed: int = 0
     notes: dict = field(default_factory=dict)
 
@@ -33,6 +39,9 @@ class TrainConfig:
 DIGITS_UNET = UNetConfig(in_channels=1, base_channels=32, channel_mults=(1, 2, 2), num_res_blocks=1,
                          attention=True, dropout=0.0)
 
+
+DIGITS_STUDENT_UNET = UNetConfig(in_channels=1, base_channels=64, channel_mults=(1,), num_res_blocks=2,
+                                 attention=True, dropout=0.0, patch=4)
 
 PHOTOS_UNET = UNetConfig(in_channels=3, base_channels=16, channel_mults=(1, 2, 4, 4), num_res_blocks=1,
                          attention=False, dropout=0.0)
@@ -87,6 +96,10 @@ MODELS: dict[str, TrainConfig] = {
     # 256 digits, seed 1: no guide 0.934, every step 0.961, 151-1000 0.965 / 0.05, 151-650 0.938 / 0.04
     "digits_guide": TrainConfig(name="digits_guide", unet=replace(DIGITS_UNET, base_channels=16), data="digits",
                                 images=320_000, min_snr_gamma=None, guide=(3.0, 151, 1000)),
+    # the served digits model (base net, its expert and its guide: 466 MFLOP a call) distilled into one small net
+    # on a 7 x 7 grid of 4 x 4 patches (68 MFLOP a call), trained on the teacher's guesses, not on the noise
+    "digits_student": TrainConfig(name="digits_student", unet=DIGITS_STUDENT_UNET, data="digits", images=2_000_000,
+                                  min_snr_gamma=None, teacher="digits", teacher_reuse=2, v_weight_cap=30.0),
 }
 
 

@@ -1,7 +1,7 @@
 """Train a named model: ``python -m diffusion_core.train --model digits``.
 
 DDPM training (Ho et al. 2020, algorithm 1): draw x_0 and a step count k per image, noise it
-in one jump, and regress the noise with MSE, weighted per image by Min-SNR-gamma (Hang et al.
+in one jump, and regress the noise (or, for a student, a shipped teacher's guess of it) with MSE, weighted per image by Min-SNR-gamma (Hang et al.
 2023, eq. 8 for eps-prediction: min(SNR_k, gamma) / SNR_k), which stops the nearly clean steps
 from drowning out the noisy ones where a digit's overall shape is decided. AdamW with warm-up and cosine decay,
 an EMA of the weights (the EMA is what ships), bf16 autocast where the hardware has it.
@@ -19,7 +19,7 @@ import os
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import torch
 from torch import Tensor
@@ -49,13 +49,28 @@ def make_batches(name: str, batch_size: int, generator: torch.Generator) -> Call
     raise ValueError(f"unknown model {name!r}; choose from {sorted(MODELS)}")
 
 
-def loss_weights(schedule: NoiseSchedule, k: Tensor, gamma: float | None) -> Tensor:
-    """Per-image weights of the eps MSE for step counts k [B]: min(SNR, gamma) / SNR, or ones."""
-    if gamma is None:
-        return torch.ones(len(k))
+def loss_weights(schedule: NoiseSchedule, k: Tensor, gamma: float | None, v_cap: float | None = None) -> Tensor:
+    """Per-image weights of the eps MSE for step counts k [B]: min(SNR, gamma) / SNR (ones for gamma None), times
+    min(1 / alpha_bar, v_cap) for a v_cap: the squared error in v = sqrt(ab) eps - sqrt(1 - ab) x_0 (Salimans & Ho
+    2022), which is the eps error / alpha_bar, capped, so the noisiest steps count up to v_cap times more."""
     ab = schedule.alpha_bar[k]                                     # float64 [B]
     snr = ab / (1.0 - ab)
-    return (snr.clamp(max=gamma) / snr).float()
+    w = torch.ones(len(k), dtype=torch.float64) if gamma is None else snr.clamp(max=gamma) / snr
+    if v_cap is not None:
+        w = w * (1.0 / ab).clamp(max=v_cap)
+    return w.float()
+
+
+def distillation_batch(teacher: Any, bank: list, x_k: Tensor, k: Tensor,
+                       reuse: int) -> tuple[Tensor, Tensor, Tensor]:
+    """(x_k, k, target) for a student's step: the teacher's guess of the noise for the first B / reuse images, with
+    the reuse - 1 previous steps' (kept in ``bank``): each answer is learned from ``reuse`` times in a row, and the
+    teacher, the costly part, is asked 1 / reuse as often."""
+    fresh = max(1, len(x_k) // reuse)
+    x_k, k = x_k[:fresh], k[:fresh]
+    bank.append((x_k, k, teacher.eps(x_k, k - 1)))
+    del bank[:-reuse]
+    return tuple(torch.cat(parts) for parts in zip(*bank))
 
 
 def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
@@ -122,6 +137,12 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         state["restarted_at"] = state["step"]                   # what a warm restart there would do, done
         print(f"continuing from {init_from} at step {state['step']}")
 
+    teacher, bank = None, []                 # bank: a student's recent (x_k, k, teacher's answer), not checkpointed
+    if cfg.teacher:
+        from .pretrained import load
+
+        teacher = load(cfg.teacher, device=str(device), assets=ASSETS)
+        state["teacher"] = {"name": cfg.teacher, "sha256": teacher.sha256}     # for the card: which teacher taught
     total_steps = cfg.images // cfg.batch_size
     restart_steps = {images // cfg.batch_size for images, _ in cfg.restarts}
     next_batch = make_batches(cfg.data or cfg.name, cfg.batch_size, gen)
@@ -159,10 +180,12 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         x_k = schedule.add_noise(x0, k, eps)
         for g in opt.param_groups:
             g["lr"] = lr_at(state["step"], total_steps, cfg)
+        if teacher is not None:                                  # the target: the teacher's guess, not the noise
+            x_k, k, eps = distillation_batch(teacher, bank, x_k, k, cfg.teacher_reuse)
         with autocast():
             eps_pred = model(x_k, (k - 1).to(device))                                # network timestep n = k - 1
         per_image = (eps_pred.float() - eps).pow(2).mean(dim=(1, 2, 3))                # [B]
-        loss = (loss_weights(schedule, k, cfg.min_snr_gamma).to(device) * per_image).mean()
+        loss = (loss_weights(schedule, k, cfg.min_snr_gamma, cfg.v_weight_cap).to(device) * per_image).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -24,6 +24,7 @@ class UNetConfig:
     attention: bool = True                       # self-attention in the middle (lowest resolution)
     groups: int = 8                              # GroupNorm groups
     dropout: float = 0.0
+    patch: int = 1                               # 2: the net runs on 2 x 2 patches (pixel unshuffle), 1/4 the pixels
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -85,7 +86,7 @@ class TinyUNet(nn.Module):
         ch = cfg.base_channels
         t_dim = 4 * ch
         self.time_mlp = nn.Sequential(nn.Linear(ch, t_dim), nn.SiLU(), nn.Linear(t_dim, t_dim))
-        self.conv_in = nn.Conv2d(cfg.in_channels, ch, 3, padding=1)
+        self.conv_in = nn.Conv2d(cfg.in_channels * cfg.patch ** 2, ch, 3, padding=1)
 
         self.down = nn.ModuleList()
         skip_channels = [ch]
@@ -112,11 +113,11 @@ class TinyUNet(nn.Module):
                 self.up.append(nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
                                              nn.Conv2d(c, c, 3, padding=1)))
         self.norm_out = nn.GroupNorm(cfg.groups, c)
-        self.conv_out = nn.Conv2d(c, cfg.in_channels, 3, padding=1)
+        self.conv_out = nn.Conv2d(c, cfg.in_channels * cfg.patch ** 2, 3, padding=1)
 
     def forward(self, x: Tensor, t: Tensor) -> Tensor:
         temb = self.time_mlp(timestep_embedding(t, self.config.base_channels))  # [B, 4ch]
-        h = self.conv_in(x)
+        h = self.conv_in(F.pixel_unshuffle(x, self.config.patch))             # [B, ch, H/p, W/p]
         skips = [h]
         for layer in self.down:
             h = layer(h, temb) if isinstance(layer, ResBlock) else layer(h)
@@ -127,7 +128,7 @@ class TinyUNet(nn.Module):
                 h = layer(torch.cat([h, skips.pop()], dim=1), temb)
             else:
                 h = layer(h)
-        return self.conv_out(F.silu(self.norm_out(h)))
+        return F.pixel_shuffle(self.conv_out(F.silu(self.norm_out(h))), self.config.patch)  # [B, C, H, W]
 
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())

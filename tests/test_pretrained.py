@@ -106,8 +106,9 @@ def test_shipped_model_is_what_the_train_command_builds(name):
         pytest.skip("photos model not trained yet")
     shipped = json.loads(card_path.read_text())["training"]["config"]
     defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None, "init_from": None,
-                "guide": None}     # fields added since
-    assert json.loads(json.dumps(asdict(MODELS[name]))) == {**defaults, **shipped}
+                "guide": None, "teacher": None, "teacher_reuse": 1, "v_weight_cap": None}     # fields added since
+    shipped = {**defaults, **shipped, "unet": {"patch": 1, **shipped["unet"]}}
+    assert json.loads(json.dumps(asdict(MODELS[name]))) == shipped
 
 
 def _write_model(assets, name: str, seed: int, **extra) -> "torch.nn.Module":
@@ -193,3 +194,23 @@ def test_routes_name_the_net_each_t_asks(tmp_path):
         asked.update({int(ti): net_number for ti in t[same]})
     shaded = {ti: n for first, last, n in model.routes() for ti in range(first, last + 1)}
     assert shaded == asked and model.routes() == ((100, 199, 2), (200, 249, 3), (250, 299, 2))
+
+
+def test_a_served_call_counts_the_net_that_takes_it_and_the_guide_where_it_guides():
+    """flops_per_call: the served digits model at t = 500 does the work of its routed net and its guide; below the
+    guide's range, of the net alone (each net counted on its own here)."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    m = pretrained.load("digits", device="cpu")
+
+    def alone(net: "torch.nn.Module") -> int:
+        with FlopCounterMode(display=False) as fc, torch.no_grad():
+            net(torch.zeros(2, 1, 28, 28), torch.full((2,), 500.0))
+        return fc.get_total_flops()
+
+    at_500 = next((e.net for e in m.experts if e.first <= 500 <= e.last), m.net)
+    assert m.guide is not None and m.guide.first <= 500 <= m.guide.last
+    assert m.flops_per_call(2, t=500) == alone(at_500) + alone(m.guide.net)
+    below = m.guide.first - 1
+    assert m.flops_per_call(2, t=below) == alone(next((e.net for e in m.experts if e.first <= below <= e.last), m.net))

@@ -164,3 +164,87 @@ def test_every_tensor_of_the_shipped_architecture_learns(tmp_path, monkeypatch):
     trained = torch.load(tr.train(cfg, checkpoint_every_s=1e9) / "ckpt.pt", weights_only=True)["model"]
     still = [name for name, w in init.items() if torch.equal(trained[name], w)]
     assert not still, f"{len(still)} of {len(init)} tensors never changed: {still[:5]}"
+
+
+def test_a_student_learns_its_teachers_guess_not_the_noise(tmp_path, monkeypatch):
+    """With a teacher, the regression target is the teacher's eps: a teacher that always answers 0.5 gets a student
+    whose answers average 0.5, where the same run on the noise averages 0 (the noise has mean 0)."""
+    from dataclasses import replace
+
+    import torch
+
+    from diffusion_core import pretrained
+    from diffusion_core import train as tr
+    from diffusion_core.unet import TinyUNet, UNetConfig
+
+    class Constant:
+        sha256 = "c0ffee"
+
+        def eps(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+            return torch.full_like(x, 0.5)
+
+    monkeypatch.setattr(tr, "RUNS", tmp_path)
+    monkeypatch.setattr(pretrained, "load", lambda name, **kw: Constant())
+    small = UNetConfig(base_channels=8, channel_mults=(1,), num_res_blocks=1, attention=False, patch=4)
+    plain = tr.TrainConfig(name="digits", unet=small, images=60 * 16, batch_size=16, warmup_steps=5, ema_decay=0.9)
+    student = replace(plain, name="digits_student", data="digits", teacher="digits")
+    x, t = torch.randn(8, 1, 28, 28), torch.randint(0, 1000, (8,))
+
+    def mean_answer(cfg: tr.TrainConfig) -> float:
+        ck = torch.load(tr.train(cfg, checkpoint_every_s=1e9) / "ckpt.pt", weights_only=True)
+        net = TinyUNet(small)
+        net.load_state_dict(ck["ema"])
+        with torch.no_grad():
+            return float(net(x, t).mean())
+
+    assert abs(mean_answer(student) - 0.5) < 0.1
+    assert abs(mean_answer(plain)) < 0.1
+    monkeypatch.undo()                                          # the export loads the student itself
+    from diffusion_core.export import export_assets
+
+    (tmp_path / "assets").mkdir()
+    card = export_assets(student, tmp_path / "digits_student", tmp_path / "assets", quality_n=0)
+    assert card["training"]["teacher"] == {"name": "digits", "sha256": "c0ffee"}
+    assert card["training"]["config"]["unet"]["patch"] == 4 and card["image"]["height"] == 28
+
+
+def test_v_weights_are_one_over_alpha_bar_capped():
+    """loss_weights with v_cap: min(1 / alpha_bar_k, cap) of DDPM's linear schedule (computed here independently),
+    times Min-SNR's min(SNR, gamma) / SNR when gamma is set too."""
+    import numpy as np
+    import torch
+
+    from diffusion_core.schedule import NoiseSchedule
+    from diffusion_core.train import loss_weights
+
+    k = torch.tensor([1, 100, 300, 500, 700, 1000])
+    ab = np.array([np.prod(1 - np.linspace(1e-4, 0.02, 1000)[:i]) for i in k.tolist()])
+    got = loss_weights(NoiseSchedule("linear"), k, None, v_cap=30.0).numpy()
+    assert np.allclose(got, np.minimum(1 / ab, 30.0), rtol=1e-5)
+    assert got[0] < 1.001 and got[-1] == 30.0
+    snr = ab / (1 - ab)
+    both = loss_weights(NoiseSchedule("linear"), k, 5.0, v_cap=30.0).numpy()
+    assert np.allclose(both, np.minimum(snr, 5.0) / snr * np.minimum(1 / ab, 30.0), rtol=1e-5)
+
+
+def test_a_student_learns_each_answer_reuse_times_in_a_row():
+    """distillation_batch asks the teacher about B / reuse new images a step and trains on them with the previous
+    reuse - 1 steps' answers."""
+    import torch
+
+    from diffusion_core.train import distillation_batch
+
+    asked = []
+
+    class Echo:
+        def eps(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+            asked.append(len(x))
+            return -x
+
+    bank: list = []
+    steps = [(torch.full((8, 1, 4, 4), float(i)), torch.full((8,), i + 1)) for i in range(3)]
+    outs = [distillation_batch(Echo(), bank, x, k, reuse=2) for x, k in steps]
+    assert asked == [4, 4, 4]
+    x, k, target = outs[-1]
+    assert len(x) == 8 and sorted(set(x.flatten().tolist())) == [1.0, 2.0] and torch.equal(target, -x)
+    assert sorted(set(k.tolist())) == [2, 3] and len(outs[0][0]) == 4

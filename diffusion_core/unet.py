@@ -2,8 +2,9 @@
 
 Sinusoidal time embedding -> residual blocks (GroupNorm, SiLU, time added in between) on a
 down path whose outputs are pushed on a skip stack, a middle with optional self-attention at
-the lowest resolution, and an up path that pops the stack. Fully convolutional: any H, W
-divisible by 2 ** (levels - 1).
+the lowest resolution, and an up path that pops the stack. With ``patch`` p > 1 it runs on p x p
+patches (pixel unshuffle in, pixel shuffle out: the ViT/DiT patchify, on a conv net). Fully
+convolutional: any H, W divisible by p * 2 ** (levels - 1).
 """
 from __future__ import annotations
 

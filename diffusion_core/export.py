@@ -43,7 +43,8 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     state = ck["state"]
     weights = assets / f"{cfg.name}.safetensors"
     save_file({k: v.float().contiguous() for k, v in ck["ema"].items()}, str(weights))
-    data = DATA_CARDS.get(cfg.data or cfg.name, {})
+    dataset = cfg.data or cfg.name                 # "digits" or "photos"
+    data = DATA_CARDS.get(dataset, {})
     card: dict[str, Any] = {
         "name": cfg.name,
         "task": "noise prediction eps_theta(x_t, t) for DDPM, T = 1000",
@@ -88,7 +89,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     else:
         x = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(64, *shape), seed=0)
         Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
-    if (cfg.data or cfg.name) == "digits" and quality_n > 0:   # the figures of what is served go on its card
+    if dataset == "digits" and quality_n > 0:   # the figures of what is served go on its card
         served_card = card if served == cfg.name else model.card
         served_card["quality"] = card_quality(model, quality_n)
         write_card(assets / f"{served}.json", served_card)

@@ -3,9 +3,9 @@
 DDPM training (Ho et al. 2020, algorithm 1): draw x_0 and a step count k per image, noise it
 in one jump, and regress the noise (a student: a shipped teacher's guess of it) with MSE, weighted per
 image by Min-SNR-gamma (Hang et al. 2023, eq. 8 for eps-prediction: min(SNR_k, gamma) / SNR_k), which
-stops the nearly clean steps from drowning out the noisy ones where a digit's overall shape is decided. AdamW with warm-up and cosine decay,
-an EMA of the weights (the EMA is what ships), bf16 autocast where the hardware has it.
-Checkpoints go to runs/NAME/ every few minutes and a rerun resumes from them; at the end
+stops the nearly clean steps from drowning out the noisy ones where a digit's overall shape is decided.
+AdamW with warm-up and cosine decay, an EMA of the weights (the EMA is what ships), bf16 autocast
+where the hardware has it. Checkpoints go to runs/NAME/ every few minutes and a rerun resumes from them; at the end
 the EMA weights, a JSON card, a loss curve and a sample grid are written to assets/.
 """
 from __future__ import annotations

@@ -209,8 +209,10 @@ def test_a_served_call_counts_the_net_that_takes_it_and_the_guide_where_it_guide
             net(torch.zeros(2, 1, 28, 28), torch.full((2,), 500.0))
         return fc.get_total_flops()
 
-    at_500 = next((e.net for e in m.experts if e.first <= 500 <= e.last), m.net)
+    def net_at(t: int) -> "torch.nn.Module":                 # the card's experts do not overlap
+        return next((e.net for e in m.experts if e.first <= t <= e.last), m.net)
+
     assert m.guide is not None and m.guide.first <= 500 <= m.guide.last
-    assert m.flops_per_call(2, t=500) == alone(at_500) + alone(m.guide.net)
+    assert m.flops_per_call(2, t=500) == alone(net_at(500)) + alone(m.guide.net)
     below = m.guide.first - 1
-    assert m.flops_per_call(2, t=below) == alone(next((e.net for e in m.experts if e.first <= below <= e.last), m.net))
+    assert m.flops_per_call(2, t=below) == alone(net_at(below))

@@ -1,7 +1,7 @@
 """Quality of generated digits (diffusion_core.quality), per sampler at its default steps.
 
-python bench/quality.py [--n 256] [--samplers ddim,dpmpp2m] [--precision auto|fp32|bf16] [--compare-precision]
-                        [--assets DIR] [--guide W:FIRST:LAST]
+python bench/quality.py [--model digits] [--n 256] [--samplers ddim,dpmpp2m] [--precision auto|fp32|bf16]
+                        [--compare-precision] [--card] [--assets DIR] [--guide W:FIRST:LAST]
 Goals (DDIM, 50 steps, 256 digits): confident >= 0.95, balance >= 0.97, Frechet <= 3x the real
 reference, near-copies <= 2%.
 """
@@ -78,22 +78,23 @@ def main() -> None:
     ap.add_argument("--samplers", default=",".join(SAMPLERS))
     ap.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
     ap.add_argument("--compare-precision", action="store_true", help="DDIM 50 in fp32 and in bf16")
-    ap.add_argument("--card", action="store_true", help="rewrite the quality entry of assets/digits.json")
-    ap.add_argument("--model", default="digits", help="the digits model to score (default: the served one; another is "
-                    "printed, not saved)")
+    ap.add_argument("--card", action="store_true", help="rewrite the quality entry of the model's card in assets/")
+    ap.add_argument("--model", default="digits", help="the shipped digits model to score (saved as quality_[MODEL_]"
+                    "PRECISION, as bench/samplers.py)")
     ap.add_argument("--assets", type=Path, help="a candidate's model directory (printed, not saved); default: assets/")
     ap.add_argument("--guide", metavar="W:FIRST:LAST", help="the card's guide at another weight and step counts, e.g. "
                     "3:151:650 (printed, not saved); 1:1:1000 is the nets alone")
     args = ap.parse_args()
-    candidate = bool(args.assets or args.guide) or args.model != "digits"
+    candidate = bool(args.assets or args.guide)
     if candidate and (args.card or args.compare_precision):
-        ap.error("--assets, --guide and --model score a candidate: they take neither --card nor --compare-precision")
+        ap.error("--assets and --guide score a candidate: they take neither --card nor --compare-precision")
     model = pretrained.load(args.model, device="cpu", precision=args.precision, assets=args.assets or pretrained.ASSETS)
     if args.guide:
         model = with_guide(model, args.guide, ap)
     print(f"{args.model} model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes(),
           "+ guide", model.guide and (model.guide.sha256[:8], model.guide.weight, model.guide.first, model.guide.last))
     prec = model.precision                   # one file per precision, as bench/samplers.py
+    stem = "quality" if args.model == "digits" else f"quality_{args.model}"
     cols = ["sampler", "steps", "nfe", "confident", "confident_se", "balance", "frechet", "frechet_real", "frechet_ratio",
             "near_copies", "specks", "s/image"]
     rows, card_due = [], args.card
@@ -103,7 +104,7 @@ def main() -> None:
         rows.append(score(name, steps, digits, secs, args.seed))
         print(table(rows[-1:], cols), flush=True)
         if not candidate:
-            save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS})      # kept as it goes
+            save(f"{stem}_{prec}", {"n": args.n, "rows": rows, "goals": GOALS})      # kept as it goes
         if card_due and (name, steps, args.n, args.seed) == ("ddim", 50, 256, 1):
             write_quality_card(model, digits)       # the card's own sample: not drawn a second time
             card_due = False
@@ -113,12 +114,12 @@ def main() -> None:
         print("this CPU has no native bf16 (emulated, it is 25x slower): --compare-precision skipped")
     elif args.compare_precision:
         for p in ("fp32", "bf16"):
-            r = measure(pretrained.load("digits", device="cpu", precision=p), "ddim", 50, args.n, args.seed)
+            r = measure(pretrained.load(args.model, device="cpu", precision=p), "ddim", 50, args.n, args.seed)
             rows.append({**r, "sampler": f"ddim ({p})"})
     print(table(rows, cols))
     print(f"\ngoals (ddim 50): {GOALS}")
     if not candidate:
-        print("->", save(f"quality_{prec}", {"n": args.n, "rows": rows, "goals": GOALS}))
+        print("->", save(f"{stem}_{prec}", {"n": args.n, "rows": rows, "goals": GOALS}))
 
 
 def with_guide(model: pretrained.Pretrained, spec: str, ap: argparse.ArgumentParser) -> pretrained.Pretrained:
@@ -134,8 +135,8 @@ def with_guide(model: pretrained.Pretrained, spec: str, ap: argparse.ArgumentPar
 
 
 def write_quality_card(model, digits: np.ndarray | None) -> None:
-    """Rewrite the quality entry of assets/digits.json (e.g. after a new classifier): the figures the export writes."""
-    card_path = ROOT / "assets" / "digits.json"
+    """Rewrite the quality entry of the model's card (e.g. after a new classifier): the figures the export writes."""
+    card_path = ROOT / "assets" / f"{model.name}.json"
     write_card(card_path, {**model.card, "quality": card_quality(model, digits=digits)})
     print("->", card_path, flush=True)
 

@@ -98,9 +98,9 @@ MODELS: dict[str, TrainConfig] = {
                                 images=320_000, min_snr_gamma=None, guide=(3.0, 151, 1000)),
     # the served digits model (base net, its expert and its guide: 466 MFLOP a call) distilled into one small net
     # on a 7 x 7 grid of 4 x 4 patches (68 MFLOP a call), trained on the teacher's guesses, not on the noise.
-    # Not served: bench/quality.py --model digits_student, DDIM 50, 256 digits, seed 1, confident 0.56 (plain eps
-    # MSE, 407k images of a 560k cosine) and 0.52 (this recipe at 256k: its noisiest steps' error against the
-    # teacher halved, the least noisy ones' doubled, more stray dots); the goal is 0.95. Session 16's note.
+    # Not served: DDIM 50, 256 digits, seed 1 (the export's card), this recipe's confident share / Frechet: 0.52 / 320
+    # at 256k images, 0.66 / 118 at 660k, 0.79 / 64 at 1.06M, 0.86 / 32.6 at its end (2M, 181 min); the goal is
+    # 0.95 / 30.5 (3x real). Plain eps MSE instead: 0.56 at 407k. Sessions 16-17's notes.
     "digits_student": TrainConfig(name="digits_student", unet=DIGITS_STUDENT_UNET, data="digits", images=2_000_000,
                                   min_snr_gamma=None, teacher="digits", teacher_reuse=2, v_weight_cap=30.0),
 }

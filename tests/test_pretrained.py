@@ -1,12 +1,16 @@
 """The shipped digits model: integrity checks, clear faults, and that it really draws digits."""
 import json
 import shutil
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from diffusion_core import pretrained
 from diffusion_core.pretrained import ASSETS, ModelUnavailable
+
+if TYPE_CHECKING:
+    import torch
 
 pytestmark = pytest.mark.skipif(not (ASSETS / "digits.safetensors").exists(), reason="digits model not built")
 

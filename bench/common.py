@@ -32,6 +32,11 @@ def table(rows: list[dict], cols: list[str]) -> str:
     return "\n".join(lines)
 
 
+def result_name(kind: str, model: str, precision: str) -> str:
+    """The results file of a per-model bench: KIND_PRECISION for the served digits model, else KIND_MODEL_PRECISION."""
+    return f"{kind}_{precision}" if model == "digits" else f"{kind}_{model}_{precision}"
+
+
 def precision_tag() -> str:
     """"bf16" on a CPU with native bf16 (the app autocasts there), else "fp32": speed results are kept per tag."""
     from diffusion_core.device import cpu_has_bf16

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import ROOT, save, table
+from common import ROOT, result_name, save, table
 
 from diffusion_core import pretrained
 from diffusion_core.data import to_uint8
@@ -93,8 +93,7 @@ def main() -> None:
         model = with_guide(model, args.guide, ap)
     print(f"{args.model} model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes(),
           "+ guide", model.guide and (model.guide.sha256[:8], model.guide.weight, model.guide.first, model.guide.last))
-    prec = model.precision                   # one file per precision, as bench/samplers.py
-    stem = "quality" if args.model == "digits" else f"quality_{args.model}"
+    out = result_name("quality", args.model, model.precision)     # one file per precision, as samplers.py
     cols = ["sampler", "steps", "nfe", "confident", "confident_se", "balance", "frechet", "frechet_real", "frechet_ratio",
             "near_copies", "specks", "s/image"]
     rows, card_due = [], args.card
@@ -104,7 +103,7 @@ def main() -> None:
         rows.append(score(name, steps, digits, secs, args.seed))
         print(table(rows[-1:], cols), flush=True)
         if not candidate:
-            save(f"{stem}_{prec}", {"n": args.n, "rows": rows, "goals": GOALS})      # kept as it goes
+            save(out, {"n": args.n, "rows": rows, "goals": GOALS})      # kept as it goes
         if card_due and (name, steps, args.n, args.seed) == ("ddim", 50, 256, 1):
             write_quality_card(model, digits)       # the card's own sample: not drawn a second time
             card_due = False
@@ -119,7 +118,7 @@ def main() -> None:
     print(table(rows, cols))
     print(f"\ngoals (ddim 50): {GOALS}")
     if not candidate:
-        print("->", save(f"{stem}_{prec}", {"n": args.n, "rows": rows, "goals": GOALS}))
+        print("->", save(out, {"n": args.n, "rows": rows, "goals": GOALS}))
 
 
 def with_guide(model: pretrained.Pretrained, spec: str, ap: argparse.ArgumentParser) -> pretrained.Pretrained:

@@ -12,7 +12,7 @@ import sys
 import time
 
 import torch
-from common import ROOT, save, table
+from common import ROOT, result_name, save, table
 
 from diffusion_core import pretrained
 from diffusion_core.device import cpu_has_bf16
@@ -126,8 +126,7 @@ def main() -> None:
         out["startup_s"] = startup_seconds()
         print(f"\napp start-up to first answer: {out['startup_s']:.1f} s (goal <= 20 s)")
     out["model"] = {"name": args.model, "sha256": model.sha256, "parameters": model.card.get("parameters")}
-    stem = "samplers" if args.model == "digits" else f"samplers_{args.model}"
-    print("->", save(f"{stem}_{prec}", out))          # one file per precision: CPUs with and without bf16
+    print("->", save(result_name("samplers", args.model, prec), out))   # per precision: CPUs with and without bf16
 
 
 if __name__ == "__main__":

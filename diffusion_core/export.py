@@ -17,6 +17,7 @@ from .data import DIGITS_SOURCE, to_uint8
 from .media import grid
 from .photo_data import HELD_OUT, TRAIN_PHOTOS
 from .photo_data import SOURCE as PHOTOS_SOURCE
+from .recipes import dataset_of
 from .samplers import sample
 
 DATA_CARDS = {
@@ -43,7 +44,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     state = ck["state"]
     weights = assets / f"{cfg.name}.safetensors"
     save_file({k: v.float().contiguous() for k, v in ck["ema"].items()}, str(weights))
-    dataset = cfg.data or cfg.name                 # "digits" or "photos"
+    dataset = dataset_of(cfg)                      # "digits" or "photos"
     data = DATA_CARDS.get(dataset, {})
     card: dict[str, Any] = {
         "name": cfg.name,

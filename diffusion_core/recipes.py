@@ -78,6 +78,13 @@ PHOTOS = TrainConfig(
                       "which trained only the 64 x 64 layers, the third eager, continued from them with "
                       "--init-from, training every layer"},
 )
+# the served digits model (base net, its expert and its guide: 466 MFLOP a call) distilled into one small net
+# on a 7 x 7 grid of 4 x 4 patches (68 MFLOP a call), trained on the teacher's guesses, not on the noise.
+# Not served: DDIM 50, 256 digits, seed 1 (the export's card), this recipe's confident share / Frechet: 0.52 / 320
+# at 256k images, 0.66 / 118 at 660k, 0.79 / 64 at 1.06M, 0.86 / 32.6 at its end (2M, 181 min); the goal is
+# 0.95 / 30.5 (3x real). Plain eps MSE instead: 0.56 at 407k. Sessions 16-17's notes.
+DIGITS_STUDENT = TrainConfig(name="digits_student", unet=DIGITS_STUDENT_UNET, data="digits", images=2_000_000,
+                             min_snr_gamma=None, teacher="digits", teacher_reuse=2, v_weight_cap=30.0)
 MODELS: dict[str, TrainConfig] = {
     "digits": DIGITS,
     # the digits net fine-tuned on the middle steps only, where bench/ideal.py shows the digits are lost;
@@ -96,14 +103,20 @@ MODELS: dict[str, TrainConfig] = {
     # 256 digits, seed 1: no guide 0.934, every step 0.961, 151-1000 0.965 / 0.05, 151-650 0.938 / 0.04
     "digits_guide": TrainConfig(name="digits_guide", unet=replace(DIGITS_UNET, base_channels=16), data="digits",
                                 images=320_000, min_snr_gamma=None, guide=(3.0, 151, 1000)),
-    # the served digits model (base net, its expert and its guide: 466 MFLOP a call) distilled into one small net
-    # on a 7 x 7 grid of 4 x 4 patches (68 MFLOP a call), trained on the teacher's guesses, not on the noise.
-    # Not served: DDIM 50, 256 digits, seed 1 (the export's card), this recipe's confident share / Frechet: 0.52 / 320
-    # at 256k images, 0.66 / 118 at 660k, 0.79 / 64 at 1.06M, 0.86 / 32.6 at its end (2M, 181 min); the goal is
-    # 0.95 / 30.5 (3x real). Plain eps MSE instead: 0.56 at 407k. Sessions 16-17's notes.
-    "digits_student": TrainConfig(name="digits_student", unet=DIGITS_STUDENT_UNET, data="digits", images=2_000_000,
-                                  min_snr_gamma=None, teacher="digits", teacher_reuse=2, v_weight_cap=30.0),
+    "digits_student": DIGITS_STUDENT,
+    # the student's own time expert on the steps where, served alone, it loses the digits: DDIM 50, 256 digits,
+    # seed 1, with the teacher's eps at timesteps t <= tau and the student's above: confident 0.86 (tau 0), 0.85
+    # (150), 0.91 (400), 0.98 (600), 0.97 (800); one net runs per call, so the FLOPs a call stay 68 M
+    "digits_student_mid": time_expert(DIGITS_STUDENT, "digits_student_mid", (151, 650), images=256_000),
 }
+
+
+def dataset_of(cfg: TrainConfig) -> str:
+    """The training set ("digits" or "photos") of a recipe, through the model an expert or a guide is served in."""
+    name = cfg.data or cfg.name
+    while name in MODELS and MODELS[name].data not in ("", name):
+        name = MODELS[name].data
+    return name
 
 
 def with_overrides(cfg: TrainConfig, images: int | None = None, lr: float | None = None,

@@ -25,7 +25,7 @@ import torch
 from torch import Tensor
 
 from .device import autocast_dtype, pick_device
-from .recipes import MODELS, TrainConfig, with_overrides
+from .recipes import MODELS, TrainConfig, dataset_of, with_overrides
 from .schedule import NoiseSchedule
 from .unet import TinyUNet
 
@@ -145,7 +145,7 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         state["teacher"] = {"name": cfg.teacher, "sha256": teacher.sha256}     # for the card: which teacher taught
     total_steps = cfg.images // cfg.batch_size
     restart_steps = {images // cfg.batch_size for images, _ in cfg.restarts}
-    next_batch = make_batches(cfg.data or cfg.name, cfg.batch_size, gen)
+    next_batch = make_batches(dataset_of(cfg), cfg.batch_size, gen)
     # No torch.compile here: under CPU bf16 autocast, torch 2.13's inductor returned zero gradients for every
     # layer below the first downsample (102 of the digits model's 148 tensors, 136 of the photos model's 182),
     # so those layers never left their initialisation. Eager autocast trains as fast on these CPUs

@@ -122,6 +122,19 @@ def test_command_line_overrides_add_restarts_in_order():
         with_overrides(base, restarts=["60000"])
 
 
+def test_every_recipe_trains_on_a_dataset_through_the_model_it_serves():
+    """An expert of an expert's base (the student's expert is served in the student, which learns on digits)
+    trains on that base's data; a guide or expert of a base model on the base's."""
+    from diffusion_core.recipes import MODELS, dataset_of
+
+    assert {n: dataset_of(c) for n, c in MODELS.items()} == {
+        "digits": "digits", "digits_mid": "digits", "digits_guide": "digits", "photos": "photos",
+        "digits_student": "digits", "digits_student_mid": "digits"}
+    student_mid = MODELS["digits_student_mid"]
+    assert student_mid.data == "digits_student" and student_mid.init_from == "digits_student"
+    assert student_mid.teacher == "digits" and student_mid.unet == MODELS["digits_student"].unet
+
+
 def test_a_paused_run_does_not_count_the_pause(tmp_path, monkeypatch):
     """The card's minutes are training time: a step that took hours (the process was stopped) counts as at most
     MAX_STEP_SECONDS."""

@@ -17,12 +17,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
 @pytest.fixture(scope="session")
-def live_app():
+def assets_dir(tmp_path_factory) -> Path:
+    """The shipped assets; where no student ships yet, beside a student the training command builds from 256 images
+    (untrained, but the real recipe, export and card), so the teacher / student wiring is tested either way."""
+    import subprocess
+
+    shipped = ROOT / "assets"
+    if (shipped / "digits_student.safetensors").exists() or not (shipped / "digits.safetensors").exists():
+        return shipped
+    out = tmp_path_factory.mktemp("assets")
+    for p in shipped.iterdir():
+        (out / p.name).symlink_to(p)
+    env = {**os.environ, "DIFFUSION_RUNS": str(out.parent / "student-runs"), "DIFFUSION_ASSETS_OUT": str(out)}
+    done = subprocess.run([sys.executable, "-m", "diffusion_core.train", "--model", "digits_student", "--images", "256",
+                           "--skip-quality"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def live_app(assets_dir):
     """The whole app (its gr.Blocks and URL), launched once for the test session on a free local port."""
     import app
+    from ui.context import AppContext
 
-    demo = app.build_demo()
+    demo = app.build_demo(AppContext.create(assets=assets_dir))
     port = free_port()
     app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     yield demo, f"http://127.0.0.1:{port}/"

@@ -13,7 +13,8 @@ from PIL import Image
 from uploads import corpus
 
 EXPECTED = {"/load_photo", "/noisy_view", "/noise_initial_view", "/jump_vs_walk", "/record_film",
-            "/generate", "/revisit", "/one_jump", "/eta_pair", "/guide_pair", "/nearest_training", "/reform_digit",
+            "/generate", "/revisit", "/one_jump", "/eta_pair", "/guide_pair", "/student_pair", "/nearest_training",
+            "/reform_digit",
             "/compare", "/compare_charts", "/drop_dye", "/model_dye", "/train_points", "/unmix_film",
             "/dye_initial_view", "/reform_photo"}
 
@@ -161,24 +162,57 @@ def test_denoise_endpoints(client):
     assert np.array_equal(np.asarray(Image.open(pics[0])), np.asarray(Image.open(pics[3]))), "t = 0 changes nothing"
 
 
+def run_of(model, sampler: str, steps: int, seed: int, n: int) -> np.ndarray:
+    """The digits [H, W] a run of ``model`` arrives at, sampled here, outside the app."""
+    from diffusion_core import denoise
+
+    return list(denoise.run_frames(model, model.schedule, sampler=sampler, num_steps=steps, seed=seed, n=n,
+                                   keep=1))[-1].arrived
+
+
+def same_picture(path: str, want: np.ndarray) -> bool:
+    return np.abs(np.asarray(Image.open(path).convert("L"), float) - want.astype(float)).mean() < 1.0
+
+
 @needs_digits
 def test_guide_pair_is_the_same_seed_without_and_with_the_guide(client):
     """The served card has a guide: /guide_pair's pictures are the same seed's digits from the nets alone and
     guided (sampled here independently), and its caption gives the card's confident shares of both."""
-    from diffusion_core import denoise
-
     card = json.loads((ASSETS / "digits.json").read_text())
     off, on, text = client.predict("ddim", 10, 0, 3, 4, api_name="/guide_pair")
     model = pretrained.load("digits", device="cpu")
     for got, net in ((off, model.unguided()), (on, model)):
-        want = list(denoise.run_frames(net, model.schedule, sampler="ddim", num_steps=10, seed=3, n=4, keep=1))[-1]
-        diff = np.abs(np.asarray(Image.open(got).convert("L"), float) - want.arrived.astype(float))
-        assert diff.mean() < 1.0, "the picture is this seed's digits from that model"
+        assert same_picture(got, run_of(net, "ddim", 10, 3, 4)), "the picture is this seed's digits from that model"
     assert np.abs(np.asarray(Image.open(off), float) - np.asarray(Image.open(on), float)).mean() > 3, "guidance shows"
     q = card["quality"]
     lo, hi = card["guide"]["steps"]                                   # step counts k; network t = k - 1
     assert f"w = {card['guide']['weight']:g}, on t = {lo - 1} to {hi - 1}." in text
     assert f"{q['ddim_50_without_guide']['confident']:.0%}" in text and f"{q['ddim_50']['confident']:.0%}" in text
+
+
+@needs_digits
+def test_the_learner_picks_teacher_or_student(client, assets_dir):
+    """Every digits endpoint runs the model the learner picked: the same seed's digits from the teacher and from the
+    student (sampled here independently) differ, and each endpoint's picture is that model's."""
+    from diffusion_core import denoise
+
+    nets = {"teacher": pretrained.load("digits", device="cpu", assets=assets_dir),
+            "student": pretrained.load("digits_student", device="cpu", assets=assets_dir)}
+    wants = {key: run_of(m, "ddim", 6, 5, 3) for key, m in nets.items()}
+    assert np.abs(wants["teacher"].astype(float) - wants["student"]).mean() > 3, "two different models"
+    for key, want in wants.items():
+        assert same_picture(client.predict("ddim", 6, 0, 5, 3, key, api_name="/generate")[0], want), key
+        assert same_picture(client.predict("ddim", 6, 0, 5, 3, key, api_name="/one_jump")[1], want), key
+        assert same_picture(client.predict("ddim", 6, 0, 5, 3, key, api_name="/eta_pair")[0], want), key
+        reformed = denoise.reform_digit(nets[key], nets[key].schedule, 7, 300, 2).by_model
+        assert same_picture(client.predict(7, 300, 2, key, api_name="/reform_digit")[2], reformed), key
+    teacher_pic, student_pic, text = client.predict("ddim", 6, 0, 5, 3, api_name="/student_pair")
+    assert same_picture(teacher_pic, wants["teacher"]) and same_picture(student_pic, wants["student"])
+    tf, sf = (nets[k].flops_per_call() / 1e6 for k in ("teacher", "student"))
+    assert f"({tf:.0f} million operations a network call)" in text and f"({sf:.0f} million)" in text
+    assert f"{tf / sf:.1f}× less arithmetic" in text
+    with pytest.raises(AppError, match="Model"):
+        client.predict("ddim", 6, 0, 5, 3, "assistant", api_name="/generate")
 
 
 @needs_digits

@@ -28,7 +28,8 @@ class AppContext:
     tmp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="diffusion-classroom-")))
 
     @classmethod
-    def create(cls, model_names: tuple[str, ...] = ("digits", "photos"), assets: Path | None = None) -> "AppContext":
+    def create(cls, model_names: tuple[str, ...] = ("digits", "photos", "digits_student"),
+               assets: Path | None = None) -> "AppContext":
         """Load what the tabs share; a model that fails to load switches off its part (said at start-up too)."""
         from diffusion_core import pretrained
 

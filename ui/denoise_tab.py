@@ -12,7 +12,7 @@ from diffusion_core.media import save_gif
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 
 from . import charts, validate
-from .components import FastImage, RawDropdown, RawNumber, RawSlider
+from .components import FastImage, RawDropdown, RawNumber, RawRadio, RawSlider
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
@@ -21,6 +21,18 @@ MAX_SEED = 2**31 - 1
 MAX_COUNT = 16
 KEEP_FRAMES = 100           # frames kept per learner for the scrubber (bounded memory)
 PIXELATED = ["pixelated"]
+
+
+def nets_of(ctx: AppContext) -> dict[str, Any]:
+    """The digits models a learner can pick, by key: the served nets ("teacher") and, where it ships, the one small
+    net distilled from them ("student")."""
+    return {key: ctx.models[name] for key, name in (("teacher", "digits"), ("student", "digits_student"))
+            if name in ctx.models}
+
+
+def pick(nets: dict[str, Any], value: Any, lang: str) -> Any:
+    """The model the learner picked (checked: an API caller can send anything)."""
+    return nets[validate.choice(value, tuple(nets), "net", lang)]
 
 
 def run_args(sampler: Any, steps: Any, eta: Any, seed: Any, count: Any, lang: str) -> tuple[str, int, float, int, int]:
@@ -50,6 +62,17 @@ def timeline(ts: list[float], index: int, lang: str, routes: tuple[tuple[int, in
                              y_bands=bands)
 
 
+def student_stats(teacher: Any, student: Any, secs: list[float], lang: str) -> str:
+    """The caption of the teacher / student pair: seconds and arithmetic a network call of each, and the cards'
+    confident shares where both cards have them."""
+    tf, sf = (m.flops_per_call(batch=1) / 1e6 for m in (teacher, student))
+    text = tr("student_stats", lang, tt=secs[0], ts=secs[1], tf=tf, sf=sf, x=tf / sf, y=secs[0] / max(secs[1], 1e-9))
+    tq, sq = (m.card.get("quality", {}).get("ddim_50") for m in (teacher, student))
+    if tq and sq:
+        text += tr("student_quality", lang, n=sq["n"], tq=tq["confident"], sq=sq["confident"])
+    return text
+
+
 def digits_image(label_key: str, height: int) -> gr.Image:
     return FastImage(label=T(label_key), format="png", height=height, interactive=False, elem_classes=PIXELATED)
 
@@ -72,16 +95,18 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                     tr("dn_unavailable", "zh-CN", why=ctx.model_errors.get("digits", "?")))
         return
     sched = model.schedule
+    nets = nets_of(ctx)
     frames_state = gr.State([], time_to_live=1800, delete_callback=lambda frames: frames.clear())
 
     gr.Markdown(T("dn_intro"))
-    routes = model.routes()
-    if routes:
+    if model.routes():
         gr.Markdown(T("dn_experts"))
     if model.guide:
         gr.Markdown(T("dn_guide"))
     with gr.Row():
         with gr.Column(scale=1):
+            net = RawRadio([(T(f"net_{key}"), key) for key in nets], value="teacher", label=T("net"),
+                           info=T("net_info"), visible=len(nets) > 1)
             sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
                                   label=T("sampler"), info=T("sampler_info"))
             steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"), info=T("steps_info"))
@@ -106,6 +131,9 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     if model.guide:
         guide_go, (guide_off, guide_on) = question("guide_go", "guide_head", ("guide_off", "guide_on"))
         guide_md = gr.Markdown()
+    if "student" in nets:
+        student_go, (student_t, student_s) = question("student_go", "student_head", ("student_teacher", "student_student"))
+        student_md = gr.Markdown()
     copy_go, (copy_img, ideal_img) = question("copy_go", "copy_head", ("copy_img", "copy_ideal"), height=280)
     copy_md = gr.Markdown()
     with gr.Accordion(T("reform_go"), open=False):
@@ -118,16 +146,17 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             outs = [digits_image(k, 160) for k in ("reform_original", "reform_noised", "reform_model", "reform_record")]
         reform_md = gr.Markdown()
 
-    def generate(sampler_v, steps_v, eta_v, seed_v, count_v, frames: list, request: gr.Request,
+    def generate(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, frames: list, request: gr.Request,
                  progress=gr.Progress()) -> Iterator[tuple]:
         lang = lang_of(request)
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
+        m = pick(nets, net_v, lang)
         kw = sampler_kw(name, eta_val)
-        ts = timesteps_of(name, sched, n_steps)
+        ts, routes = timesteps_of(name, sched, n_steps), m.routes()
         frames.clear()
         t0 = time.perf_counter()
-        for f in denoise.run_frames(model, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=KEEP_FRAMES,
-                                    device=model.device, **kw):
+        for f in denoise.run_frames(m, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=KEEP_FRAMES,
+                                    device=m.device, **kw):
             frames.append((f.x_t, f.x0, f.eps, f.index, f.t))
             progress((f.index + 1) / f.num_steps)
             msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe)
@@ -151,20 +180,22 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             return xt, x0, eps, tr("dn_arrived", lang)
         return xt, x0, eps, tr("dn_status", lang, i=step + 1, n="…", t=t, nfe="…")
 
-    def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int, net=model) -> denoise.Frame:
+    def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int, net: Any) -> denoise.Frame:
         """The last frame of a run of ``net`` (results included), for the question sections."""
         kw = sampler_kw(name, eta_val)
         return list(denoise.run_frames(net, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
                                        device=model.device, **kw))[-1]
 
-    def jump(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
+    def jump(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang_of(request))
-        last = final_frame(name, n_steps, eta_val, s, n)
-        return denoise.one_jump(model, sched, s, n, device=model.device), last.x0
+        m = pick(nets, net_v, lang_of(request))
+        last = final_frame(name, n_steps, eta_val, s, n, m)
+        return denoise.one_jump(m, sched, s, n, device=m.device), last.x0
 
-    def eta_pair(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
+    def eta_pair(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
         _, n_steps, _, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang_of(request))
-        pics = [final_frame("ddim", min(n_steps, 100), e, s, n).x0 for e in (0.0, 1.0)]
+        m = pick(nets, net_v, lang_of(request))
+        pics = [final_frame("ddim", min(n_steps, 100), e, s, n, m).x0 for e in (0.0, 1.0)]
         return pics[0], pics[1]
 
     def guide_pair(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
@@ -178,10 +209,10 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                    plain=plain["confident"], guided=guided["confident"]) if plain and guided else ""
         return pics[0], pics[1], stats
 
-    def copies(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
+    def copies(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
         lang = lang_of(request)
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
-        last = final_frame(name, n_steps, eta_val, s, n)
+        last = final_frame(name, n_steps, eta_val, s, n, pick(nets, net_v, lang))
         pic, dist = denoise.nearest_pairs(last.final)
         ideal = final_frame(name, n_steps, eta_val, s, n, net=denoise.ideal_digits(sched))
         ideal_pic, ideal_dist = denoise.nearest_pairs(ideal.final)
@@ -190,27 +221,43 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         return pic, ideal_pic, tr("copy_dist", lang, d=", ".join(f"{d:.1f}" for d in dist), thr=copy_threshold(),
                                   di=", ".join(f"{d:.1f}" for d in ideal_dist))
 
-    def reform(index_v, t_v, seed_v, request: gr.Request):
+    def reform(index_v, t_v, seed_v, net_v, request: gr.Request):
         lang = lang_of(request)
         i = validate.number(index_v, "digit_index", 0, 4999, lang)
         k = validate.number(t_v, "reform_t", 0, 1000, lang)
         s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
-        r = denoise.reform_digit(model, sched, i, k, s, device=model.device)
+        m = pick(nets, net_v, lang)
+        r = denoise.reform_digit(m, sched, i, k, s, device=m.device)
         pr = "∞" if r.psnr_record == float("inf") else f"{r.psnr_record:.1f}"
         return (r.original, r.noised, r.by_model, r.by_record,
                 tr("reform_stats", lang, pn=r.psnr_noised, pm=r.psnr_model, pr=pr))
 
+    def student_pair(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
+        lang = lang_of(request)
+        name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
+        pics, secs = [], []
+        for m in (nets["teacher"], nets["student"]):
+            t0 = time.perf_counter()
+            pics.append(final_frame(name, n_steps, eta_val, s, n, m).arrived)
+            secs.append(time.perf_counter() - t0)
+        return pics[0], pics[1], student_stats(nets["teacher"], nets["student"], secs, lang)
+
     args = [sampler, steps, eta, seed, count]
-    run_event = go.click(gated(ctx.gate, generate), args + [frames_state], [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif],
+    run_event = go.click(gated(ctx.gate, generate), args + [net, frames_state], [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif],
                          api_name="generate", **MODEL)
     stop.click(None, cancels=[run_event], api_name=False)
     scrub.input(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status], api_name="revisit",
                  trigger_mode="always_last", **LIGHT)
-    jump_go.click(gated(ctx.gate, jump), args, [jump_one, jump_full], api_name="one_jump", **MODEL)
-    eta_go.click(gated(ctx.gate, eta_pair), args, [eta0, eta1], api_name="eta_pair", **MODEL)
+    jump_go.click(gated(ctx.gate, jump), args + [net], [jump_one, jump_full], api_name="one_jump", **MODEL)
+    eta_go.click(gated(ctx.gate, eta_pair), args + [net], [eta0, eta1], api_name="eta_pair", **MODEL)
     if model.guide:
         guide_go.click(gated(ctx.gate, guide_pair), args, [guide_off, guide_on, guide_md], api_name="guide_pair", **MODEL)
-    copy_go.click(gated(ctx.gate, copies), args, [copy_img, ideal_img, copy_md], api_name="nearest_training", **MODEL)
-    reform_go.click(gated(ctx.gate, reform), [digit, reform_t, seed], outs + [reform_md], api_name="reform_digit", **MODEL)
+    if "student" in nets:
+        student_go.click(gated(ctx.gate, student_pair), args, [student_t, student_s, student_md], api_name="student_pair",
+                         **MODEL)
+    copy_go.click(gated(ctx.gate, copies), args + [net], [copy_img, ideal_img, copy_md], api_name="nearest_training",
+                  **MODEL)
+    reform_go.click(gated(ctx.gate, reform), [digit, reform_t, seed, net], outs + [reform_md], api_name="reform_digit",
+                    **MODEL)
     sampler.change(lambda name: SAMPLERS[name].default_steps if name in SAMPLERS else gr.update(), [sampler], [steps],
                    api_name=False, **LIGHT)

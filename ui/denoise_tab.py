@@ -187,14 +187,16 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                                        device=model.device, **kw))[-1]
 
     def jump(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
-        name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang_of(request))
-        m = pick(nets, net_v, lang_of(request))
+        lang = lang_of(request)
+        name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
+        m = pick(nets, net_v, lang)
         last = final_frame(name, n_steps, eta_val, s, n, m)
         return denoise.one_jump(m, sched, s, n, device=m.device), last.x0
 
     def eta_pair(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
-        _, n_steps, _, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang_of(request))
-        m = pick(nets, net_v, lang_of(request))
+        lang = lang_of(request)
+        _, n_steps, _, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
+        m = pick(nets, net_v, lang)
         pics = [final_frame("ddim", min(n_steps, 100), e, s, n, m).x0 for e in (0.0, 1.0)]
         return pics[0], pics[1]
 

@@ -67,3 +67,17 @@ def test_every_string_key_used_exists():
     for path in list((ROOT / "ui").rglob("*_tab.py")) + [ROOT / "app.py"]:
         for key in re.findall(r'\b(?:T|tr)\("([a-z0-9_]+)"', path.read_text(encoding="utf-8")):
             assert key in EN, f"{path.name}: unknown string key {key!r}"
+
+
+def test_the_student_is_described_as_its_recipe_builds_it():
+    """The Denoise tab says the student is no U (one grid size) on a grid of patches, with attention: the recipe's."""
+    from diffusion_core.recipes import DIGITS_STUDENT
+    from ui.strings_en import EN
+    from ui.strings_zh import ZH
+
+    unet = DIGITS_STUDENT.unet
+    p = unet.patch
+    g = 28 // p                                                       # MNIST's 28 x 28 in patches of p x p
+    assert unet.channel_mults == (1,) and unet.attention, "one grid size, with attention"
+    assert f"{g} × {g} grid of {p} × {p} patches" in EN["student_head"]
+    assert f"{g} × {g} 个 {p} × {p} 的小块" in ZH["student_head"]

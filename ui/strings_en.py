@@ -190,7 +190,10 @@ EN: dict[str, str] = {
         "### How can a small net be fast and still draw digits?\nThe student never saw the noise it was asked to find: "
         "it learned to give the teacher's guess of it (*distillation*, Hinton et al. 2015). The noise added to a picture "
         "is a fresh random draw each time; the teacher's guess is its average given x_t, the same answer every time, "
-        "a far easier target, so a much smaller net can learn it. The same seed, sampler and steps with both models:"
+        "a far easier target, so a much smaller net can learn it. Nor is the student a U: it cuts the picture into a "
+        "7 × 7 grid of 4 × 4 patches (as vision transformers do) and works on that grid at one size, with attention "
+        "across it. Any net that takes x_t and t and answers with a guess of the noise will do; the U is a habit, not "
+        "a rule. The same seed, sampler and steps with both models:"
     ),
     "student_go": "Same seed: teacher and student",
     "student_teacher": "the teacher",

@@ -16,6 +16,9 @@ from diffusion_core.schedule import NoiseSchedule
 from .pools import ModelGate
 
 
+OPTIONAL = ("digits_student",)      # not shipped yet: its absence switches off only its part, quietly said
+
+
 @dataclass
 class AppContext:
     device: Any
@@ -28,7 +31,7 @@ class AppContext:
     tmp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="diffusion-classroom-")))
 
     @classmethod
-    def create(cls, model_names: tuple[str, ...] = ("digits", "photos", "digits_student"),
+    def create(cls, model_names: tuple[str, ...] = ("digits", "photos", *OPTIONAL),
                assets: Path | None = None) -> "AppContext":
         """Load what the tabs share; a model that fails to load switches off its part (said at start-up too)."""
         from diffusion_core import pretrained
@@ -41,5 +44,6 @@ class AppContext:
                 ctx.models[name] = pretrained.load(name, device=ctx.device, assets=assets or pretrained.ASSETS)
             except Exception as e:  # a missing model disables its tab, never the app
                 ctx.model_errors[name] = str(e)
-                print(f"[diffusion-classroom] the {name} model is unavailable: {e}", file=sys.stderr)
+                what = " (optional: the Denoise tab offers it once it is built)" if name in OPTIONAL else ""
+                print(f"[diffusion-classroom] the {name} model is unavailable{what}: {e}", file=sys.stderr)
         return ctx

@@ -25,7 +25,8 @@ PIXELATED = ["pixelated"]
 
 def nets_of(ctx: AppContext) -> dict[str, Any]:
     """The digits models a learner can pick, by key: the served nets ("teacher") and, where it ships, the one small
-    net distilled from them ("student")."""
+    net distilled from them ("student"). The student learned the teacher's eps at the teacher's timesteps, so the
+    tab runs both on the teacher's schedule."""
     return {key: ctx.models[name] for key, name in (("teacher", "digits"), ("student", "digits_student"))
             if name in ctx.models}
 

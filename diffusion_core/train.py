@@ -73,6 +73,14 @@ def distillation_batch(teacher: Any, bank: list, x_k: Tensor, k: Tensor,
     return tuple(torch.cat(parts) for parts in zip(*bank))
 
 
+def check_same_schedule(cfg: TrainConfig, taught: NoiseSchedule, own: NoiseSchedule) -> None:
+    """Refuse a student whose recipe noises on another schedule than its teacher's: the teacher's eps_theta(x_t, t)
+    is an answer about its own alpha_bar_t, and the app samples the student on the teacher's timesteps."""
+    if taught.num_steps != own.num_steps or not torch.allclose(taught.alpha_bar, own.alpha_bar, rtol=0, atol=1e-12):
+        raise ValueError(f"{cfg.name} learns from {cfg.teacher}, which was trained on the {taught.kind} schedule "
+                         f"with T = {taught.num_steps}; its recipe says {own.kind} with T = {own.num_steps}")
+
+
 def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
     """Linear warm-up, then cosine decay to 2% of the peak; again from each restart's peak."""
     start, peak = 0, cfg.lr
@@ -108,12 +116,18 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
     ``cfg.restarts`` at that point the second run is the new cosine cycle a single run would start there).
     """
     device = pick_device()
+    schedule = NoiseSchedule(cfg.schedule)
+    teacher, bank = None, []                 # bank: a student's recent (x_k, k, teacher's answer), not checkpointed
+    if cfg.teacher:
+        from .pretrained import load
+
+        teacher = load(cfg.teacher, device=str(device), assets=ASSETS)
+        check_same_schedule(cfg, teacher.schedule, schedule)
     run_dir = RUNS / cfg.name
     run_dir.mkdir(parents=True, exist_ok=True)
     ckpt_path = run_dir / "ckpt.pt"
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
-    schedule = NoiseSchedule(cfg.schedule)
     model = TinyUNet(cfg.unet).to(device)
     ema = copy.deepcopy(model).eval().requires_grad_(False)
     opt = new_optimizer(model, cfg)
@@ -137,11 +151,7 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         state["restarted_at"] = state["step"]                   # what a warm restart there would do, done
         print(f"continuing from {init_from} at step {state['step']}")
 
-    teacher, bank = None, []                 # bank: a student's recent (x_k, k, teacher's answer), not checkpointed
-    if cfg.teacher:
-        from .pretrained import load
-
-        teacher = load(cfg.teacher, device=str(device), assets=ASSETS)
+    if teacher is not None:
         state["teacher"] = {"name": cfg.teacher, "sha256": teacher.sha256}     # for the card: which teacher taught
     total_steps = cfg.images // cfg.batch_size
     restart_steps = {images // cfg.batch_size for images, _ in cfg.restarts}

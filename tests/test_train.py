@@ -190,8 +190,11 @@ def test_a_student_learns_its_teachers_guess_not_the_noise(tmp_path, monkeypatch
     from diffusion_core import train as tr
     from diffusion_core.unet import TinyUNet, UNetConfig
 
+    from diffusion_core.schedule import NoiseSchedule
+
     class Constant:
         sha256 = "c0ffee"
+        schedule = NoiseSchedule("linear")
 
         def eps(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
             return torch.full_like(x, 0.5)
@@ -219,6 +222,28 @@ def test_a_student_learns_its_teachers_guess_not_the_noise(tmp_path, monkeypatch
     card = export_assets(student, tmp_path / "digits_student", tmp_path / "assets", quality_n=0)
     assert card["training"]["teacher"] == {"name": "digits", "sha256": "c0ffee"}
     assert card["training"]["config"]["unet"]["patch"] == 4 and card["image"]["height"] == 28
+
+
+@pytest.mark.parametrize("kind, num_steps", [("cosine", 1000), ("linear", 500)])
+def test_a_student_on_another_schedule_than_its_teacher_is_refused(tmp_path, monkeypatch, kind, num_steps):
+    """The teacher's eps answers for its own alpha_bar_t: a recipe that noises on another schedule (kind or T) stops
+    before it makes a run directory, with a message that names both schedules."""
+    from dataclasses import replace
+
+    from diffusion_core import pretrained
+    from diffusion_core import train as tr
+    from diffusion_core.recipes import MODELS
+    from diffusion_core.schedule import NoiseSchedule
+
+    class Teacher:
+        sha256 = "c0ffee"
+        schedule = NoiseSchedule(kind, num_steps)
+
+    monkeypatch.setattr(tr, "RUNS", tmp_path)
+    monkeypatch.setattr(pretrained, "load", lambda name, **kw: Teacher())
+    with pytest.raises(ValueError, match=f"{kind} schedule with T = {num_steps}.*linear with T = 1000"):
+        tr.train(MODELS["digits_student"], minutes_cap=0.01)        # without the check: a moment of training
+    assert not any(tmp_path.iterdir())
 
 
 def test_v_weights_are_one_over_alpha_bar_capped():

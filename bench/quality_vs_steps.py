@@ -1,6 +1,7 @@
-"""Quality against network calls for every sampler: writes assets/quality_vs_steps.json and a PNG.
+"""Quality against network calls for every sampler: writes assets/quality_vs_steps.json and a PNG (for the student:
+assets/quality_vs_steps_digits_student.*), the Compare tab's chart.
 
-python bench/quality_vs_steps.py [--n 512] [--seed 1] [--nfe 5,10,20,50,100]
+python bench/quality_vs_steps.py [--model digits] [--n 512] [--seed 1] [--nfe 5,10,20,50,100]
 Each point: bench/quality.py's figures on N digits, all from the same seed. DDPM is also run at 1000.
 Sampling takes about an hour on 2 cores with bf16, 1 h 45 min in fp32 on an AVX2-only CPU (6.25 ms a digit a call); every point's
 digits are kept in bench/results/quality_vs_steps.digits.npz (for this model's sha256, N and seed), so a rerun after an
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -19,11 +21,14 @@ from common import RESULTS, ROOT, table
 from quality import generate, score
 
 from diffusion_core import pretrained
-from diffusion_core.quality import classifier_id
+from diffusion_core.quality import classifier_id, steps_curve_file
 from diffusion_core.samplers import SAMPLERS
 
-OUT = ROOT / "assets" / "quality_vs_steps.json"
-DIGITS = RESULTS / "quality_vs_steps.digits.npz"      # every point's digits, for this model, N and seed
+
+
+def digits_cache(name: str) -> Path:
+    """Every point's digits, for one model (its sha256), N and seed."""
+    return RESULTS / ("quality_vs_steps.digits.npz" if name == "digits" else f"quality_vs_steps.{name}.digits.npz")
 
 
 def steps_for(name: str, nfe: int) -> int:
@@ -31,24 +36,26 @@ def steps_for(name: str, nfe: int) -> int:
     return max(1, (nfe + 1) // 2) if name == "heun" else nfe
 
 
-def load_digits(key: str) -> dict[str, np.ndarray]:
+def load_digits(cache: Path, key: str) -> dict[str, np.ndarray]:
     """Every kept point's digits (and seconds) if the cache holds this key (model sha256, N, seed), else none."""
-    kept = dict(np.load(DIGITS)) if DIGITS.is_file() else {}
+    kept = dict(np.load(cache)) if cache.is_file() else {}
     return kept if str(kept.get("key", "")) == key else {"key": np.array(key)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="digits", choices=["digits", "digits_student"])
     ap.add_argument("--n", type=int, default=512)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--nfe", default="5,10,20,50,100")
     ap.add_argument("--sample-only", action="store_true", help="fill the digit cache, score nothing (no classifier needed)")
     args = ap.parse_args()
-    model = pretrained.load("digits", device="cpu").unguided()     # as the Compare tab races them: the nets alone
+    model = pretrained.load(args.model, device="cpu").unguided()     # as the Compare tab races them: the nets alone
+    out, cache = steps_curve_file(args.model), digits_cache(args.model)
     plan = [(name, steps_for(name, nfe)) for name in SAMPLERS for nfe in map(int, args.nfe.split(","))]
     plan.append(("ddpm", 1000))
     key = f"{model.sha256}:{args.n}:{args.seed}"
-    kept = load_digits(key)
+    kept = load_digits(cache, key)
     rows = []
     t0 = time.perf_counter()
     for name, steps in plan:
@@ -58,7 +65,7 @@ def main() -> None:
             digits, secs = generate(model, name, steps, args.n, args.seed)
             kept.update({cell: digits, cell + ":s": np.array(secs)})
             RESULTS.mkdir(parents=True, exist_ok=True)
-            np.savez_compressed(DIGITS, **kept)
+            np.savez_compressed(cache, **kept)
         if args.sample_only:
             print(f"{name:8s} {steps:5d} steps  {'sampled' if new else 'kept'}  ({time.perf_counter() - t0:.0f} s)", flush=True)
             continue
@@ -67,20 +74,20 @@ def main() -> None:
         rows.append(row)
         print(f"{name:8s} {steps:5d} steps  frechet {rows[-1]['frechet']:.2f}  ({time.perf_counter() - t0:.0f} s)", flush=True)
     if args.sample_only:
-        print("->", DIGITS)
+        print("->", cache)
         return
     floor = rows[0]["frechet_real"]
     payload = {"n": args.n, "seed": args.seed, "when": time.strftime("%Y-%m-%d"), "frechet_real": floor,
-               "how": "python bench/quality_vs_steps.py; figures of diffusion_core.quality on the shipped digits model",
+               "how": f"python bench/quality_vs_steps.py --model {args.model}; figures of diffusion_core.quality",
                "model_sha256": model.sha256, "classifier": classifier_id(),
                "rows": rows}
-    OUT.write_text(json.dumps(payload, indent=2) + "\n")
+    out.write_text(json.dumps(payload, indent=2) + "\n")
     print(table(rows, ["sampler", "steps", "nfe", "confident", "balance", "frechet", "near_copies"]))
-    plot(rows, floor)
-    print("->", OUT)
+    plot(rows, floor, out.with_suffix(".png"))
+    print("->", out)
 
 
-def plot(rows: list[dict], floor: float) -> None:
+def plot(rows: list[dict], floor: float, path: Path) -> None:
     from diffusion_core.plots import new_figure
 
     fig, ax = new_figure(6, 3.5)
@@ -94,7 +101,7 @@ def plot(rows: list[dict], floor: float) -> None:
     ax.set_ylabel("Fréchet distance")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(OUT.with_suffix(".png"), dpi=110)
+    fig.savefig(path, dpi=110)
 
 
 if __name__ == "__main__":

@@ -197,6 +197,12 @@ class Quality:
 
 
 @lru_cache(maxsize=1)
+def steps_curve_file(model: str, assets: Path = ASSETS) -> Path:
+    """Where bench/quality_vs_steps.py keeps a digits model's quality against network calls (the Compare tab's
+    chart): assets/quality_vs_steps.json for the served "digits", assets/quality_vs_steps_NAME.json for another."""
+    return assets / ("quality_vs_steps.json" if model == "digits" else f"quality_vs_steps_{model}.json")
+
+
 def classifier_id() -> str:
     """sha256 of assets/digit_classifier.safetensors, 12 hex digits (trains it first if missing)."""
     from .pretrained import sha256_of

@@ -247,6 +247,26 @@ def test_compare_refuses_bad_cells(client):
         client.predict([], 0, 2, api_name="/compare")
     with pytest.raises(AppError):
         client.predict(["ddim:9999"], 0, 2, api_name="/compare")
+    with pytest.raises(AppError, match="Model"):
+        client.predict(["ddim:5"], 0, 2, "assistant", api_name="/compare")
+
+
+@needs_digits
+def test_compare_races_the_picked_model(client, assets_dir):
+    """The race runs on the model the learner picked (without a guide): each cell's picture is that model's race,
+    run here outside the app, and the teacher's and the student's differ."""
+    from diffusion_core import compare
+
+    pictures = {}
+    for key, name in (("teacher", "digits"), ("student", "digits_student")):
+        m = pretrained.load(name, device="cpu", assets=assets_dir).unguided()
+        want = [e.result.picture for e in compare.race(m, m.schedule, [("ddim", 5)], seed=4, n=2) if e.result][0]
+        job = client.submit(["ddim:5"], 4, 2, key, api_name="/compare")
+        job.result()                                    # the race ends on a status line; the gallery came before it
+        gallery = [o[0] for o in job.outputs() if isinstance(o[0], list) and o[0]][-1]
+        assert same_picture(gallery[0]["image"], want), key
+        pictures[key] = want
+    assert np.abs(pictures["teacher"].astype(float) - pictures["student"]).mean() > 3, "two different models"
 
 
 def test_dye_endpoints_and_their_checks(app_url, client):

@@ -67,7 +67,8 @@ def quality_file(tmp_path, ddpm: float, r10: float, r20: float):
 def test_quality_chart_reads_the_file_and_judges_the_claim(tmp_path, monkeypatch, r10, r20, holds):
     from ui import compare_tab
 
-    monkeypatch.setattr(compare_tab, "QUALITY_FILE", quality_file(tmp_path, 10.0, r10, r20))
+    quality_file(tmp_path, 10.0, r10, r20)
+    monkeypatch.setattr(compare_tab, "ASSETS", tmp_path)
     html = compare_tab.quality_chart("en")
     assert "<svg" in html and "DPM-Solver++(2M)" in html and "DDIM" in html
     assert f"({r10 / 10:.2f}×)" in html and f"({r20 / 10:.2f}×)" in html
@@ -78,21 +79,42 @@ def test_quality_chart_reads_the_file_and_judges_the_claim(tmp_path, monkeypatch
     assert "倍" in compare_tab.quality_chart("zh-CN")
 
 
-def test_shipped_quality_file_schema():
-    from ui.compare_tab import QUALITY_FILE
+def test_each_model_has_its_own_quality_chart(tmp_path, monkeypatch):
+    """The Compare tab's chart is the picked model's file; a model not measured yet gets the command that measures
+    it, in the learner's language."""
+    from ui import compare_tab
 
-    if not QUALITY_FILE.is_file():
-        pytest.skip("assets/quality_vs_steps.json not generated yet (python bench/quality_vs_steps.py)")
-    data = json.loads(QUALITY_FILE.read_text())
+    monkeypatch.setattr(compare_tab, "ASSETS", tmp_path)
+    quality_file(tmp_path, 10.0, 12.9, 10.9)
+    for lang in ("en", "zh-CN"):
+        missing = compare_tab.quality_chart(lang, "student")
+        assert "<svg" not in missing and "bench/quality_vs_steps.py --model digits_student" in missing
+        assert "quality_vs_steps_digits_student.json" in missing
+    (tmp_path / "quality_vs_steps.json").rename(tmp_path / "quality_vs_steps_digits_student.json")
+    assert "<svg" in compare_tab.quality_chart("en", "student") and "Measured on the student" in \
+        compare_tab.quality_chart("en", "student")
+    assert "<svg" not in compare_tab.quality_chart("en", "teacher"), "the teacher's file is gone"
+
+
+@pytest.mark.parametrize("name", ["digits", "digits_student"])
+def test_shipped_quality_file_schema(name):
+    """Each shipped quality chart: its points, and the very model and classifier they were measured with."""
+    from diffusion_core.quality import steps_curve_file
+
+    path = steps_curve_file(name)
+    if not path.is_file() or not path.with_name(f"{name}.json").is_file():
+        pytest.skip(f"{path.name} not measured yet (python bench/quality_vs_steps.py --model {name})")
+    data = json.loads(path.read_text())
     assert data["n"] >= 512 and {"seed", "when", "frechet_real", "how", "rows"} <= set(data)
     assert all(QUALITY_KEYS <= set(r) for r in data["rows"])
     from diffusion_core import pretrained
 
     # with its experts, without the guide (the Compare tab races the nets alone)
-    served = pretrained.load("digits", device="cpu", assets=QUALITY_FILE.parent).unguided().sha256
-    assert data["model_sha256"] == served, "figures of another digits model: rerun bench/quality_vs_steps.py"
+    served = pretrained.load(name, device="cpu", assets=path.parent).unguided().sha256
+    assert data["model_sha256"] == served, f"figures of another model: rerun bench/quality_vs_steps.py --model {name}"
     from diffusion_core.quality import classifier_id
 
-    assert data["classifier"] == classifier_id(), "scored by another classifier: rerun bench/quality_vs_steps.py"
+    rerun = f"rerun bench/quality_vs_steps.py --model {name}"
+    assert data["classifier"] == classifier_id(), f"scored by another classifier: {rerun}"
     got = {(r["sampler"], r["nfe"]) for r in data["rows"]}
     assert ("ddpm", 1000) in got and all((s, n) in got for s in ("ddim", "euler", "dpmpp2m") for n in (5, 10, 20, 50, 100))

@@ -11,17 +11,19 @@ import gradio as gr
 
 from diffusion_core import compare
 from diffusion_core.forward import schedule_curves
+from diffusion_core.quality import steps_curve_file
 from diffusion_core.samplers import SAMPLERS, timesteps_of
 
 from . import charts, validate
 from .components import RawCheckboxGroup, RawNumber, RawSlider
 from .context import AppContext
+from .nets import model_name, net_radio, nets_of, pick
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
 MAX_SEED = 2**31 - 1
 DEFAULT_COUNT = 4             # digits per cell, one row each; the default grid in ~25 s on 2 cores (bench/compare.py)
-QUALITY_FILE = Path(__file__).resolve().parent.parent / "assets" / "quality_vs_steps.json"
+ASSETS = Path(__file__).resolve().parent.parent / "assets"        # where the measured quality curves are
 
 
 def cell_label(name: str, steps: int) -> str:
@@ -49,11 +51,14 @@ def timesteps_chart(ctx: AppContext, cells: list[tuple[str, int]], lang: str) ->
                                 curves["alpha_bar"].tolist(), rows, x_label="t")
 
 
-def quality_chart(lang: str) -> str:
-    """The measured quality-vs-NFE curves from assets/quality_vs_steps.json, or a note that it is missing."""
-    if not QUALITY_FILE.is_file():
-        return f"<p>{tr('cmp_quality_missing', lang)}</p>"
-    data = json.loads(QUALITY_FILE.read_text(encoding="utf-8"))
+def quality_chart(lang: str, key: str = "teacher") -> str:
+    """The measured quality-vs-NFE curves of the picked model ("teacher" or "student"), or a note that they are
+    missing with the command that measures them."""
+    name = model_name(key)
+    path = steps_curve_file(name, ASSETS)
+    if not path.is_file():
+        return f"<p>{tr('cmp_quality_missing', lang, model=name, file=path.name)}</p>"
+    data = json.loads(path.read_text(encoding="utf-8"))
     by = frechet_by_cell(data["rows"])
     series, xs_all = [], sorted({nfe for _, nfe in by})
     for name in SAMPLERS:
@@ -66,7 +71,8 @@ def quality_chart(lang: str) -> str:
     ticks = [(math.log10(x), str(x)) for x in xs_all if x in (5, 10, 20, 50, 100, 1000)]   # not Heun's 9, 19, ...
     chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, series, y_range=(0.0, top), x_ticks=ticks,
                               x_label=tr("cmp_axis_nfe", lang), dots=True)
-    note = tr("cmp_quality_note", lang, n=data["n"], seed=data["seed"], when=data["when"], floor=data["frechet_real"])
+    note = tr("cmp_quality_note", lang, who=tr(f"cmp_who_{key}", lang), n=data["n"], seed=data["seed"],
+              when=data["when"], floor=data["frechet_real"])
     return chart + small(note) + claim_note(by, lang) + renoise_note(by, lang)
 
 
@@ -104,16 +110,17 @@ def renoise_note(by: dict[tuple[str, int], float], lang: str) -> str:
 
 def build(ctx: AppContext, demo: gr.Blocks) -> None:
     """Lay out the tab and wire its events (call inside a gr.Blocks)."""
-    model = ctx.models.get("digits")
-    if model is None:
+    if "digits" not in ctx.models:
         gr.Markdown(tr("dn_unavailable", "en", why=ctx.model_errors.get("digits", "?")))
         return
-    model = model.unguided()        # the samplers race on the nets alone: a step is one network call
+    # the samplers race on the nets alone (no guide): a step is one network call
+    racers = {key: m.unguided() for key, m in nets_of(ctx).items()}
     choices = [(cell_label(n, s), compare.cell_key(n, s)) for n, s in compare.DEFAULT_CELLS + compare.EXTRA_CELLS]
     gr.Markdown(T("cmp_intro"))
     gr.Markdown(T("cmp_diagram"))
     with gr.Row():
         with gr.Column(scale=1):
+            net = net_radio(racers, "cmp_net_info")
             cells = RawCheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in compare.DEFAULT_CELLS],
                                      label=T("cmp_cells"), info=T("cmp_cells_info"))
             seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
@@ -128,9 +135,10 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     steps_plot = gr.HTML()
     quality = gr.HTML()
 
-    def race(values: Any, seed_v: Any, count_v: Any, request: gr.Request) -> Iterator[tuple]:
+    def race(values: Any, seed_v: Any, count_v: Any, net_v: Any, request: gr.Request) -> Iterator[tuple]:
         lang = lang_of(request)
         chosen = checked_cells(values, lang)
+        model = pick(racers, net_v, lang)
         s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
         n = validate.number(count_v, "cmp_count", 1, 16, lang)
         done: list[tuple[Any, str]] = []
@@ -151,12 +159,17 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         return timesteps_chart(ctx, checked_cells(values, lang), lang)
 
+    def on_net(net_v: Any, request: gr.Request) -> str:
+        lang = lang_of(request)
+        return quality_chart(lang, validate.choice(net_v, tuple(racers), "net", lang))
+
     def on_load(request: gr.Request) -> tuple[str, str]:
         lang = lang_of(request)
         return timesteps_chart(ctx, list(compare.DEFAULT_CELLS), lang), quality_chart(lang)
 
-    event = go.click(gated(ctx.gate, race), [cells, seed, count], [gallery, status, steps_plot], api_name="compare",
+    event = go.click(gated(ctx.gate, race), [cells, seed, count, net], [gallery, status, steps_plot], api_name="compare",
                      **MODEL)
     stop.click(None, cancels=[event], api_name=False)
     cells.change(on_cells, [cells], [steps_plot], api_name=False, **LIGHT)
+    net.change(on_net, [net], [quality], api_name=False, **LIGHT)
     demo.load(on_load, None, [steps_plot, quality], api_name="compare_charts", **LIGHT)

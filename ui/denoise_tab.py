@@ -12,8 +12,9 @@ from diffusion_core.media import save_gif
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 
 from . import charts, validate
-from .components import FastImage, RawDropdown, RawNumber, RawRadio, RawSlider
+from .components import FastImage, RawDropdown, RawNumber, RawSlider
 from .context import AppContext
+from .nets import net_radio, nets_of, pick
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
@@ -21,19 +22,6 @@ MAX_SEED = 2**31 - 1
 MAX_COUNT = 16
 KEEP_FRAMES = 100           # frames kept per learner for the scrubber (bounded memory)
 PIXELATED = ["pixelated"]
-
-
-def nets_of(ctx: AppContext) -> dict[str, Any]:
-    """The digits models a learner can pick, by key: the served nets ("teacher") and, where it ships, the one small
-    net distilled from them ("student"). The student learned the teacher's eps at the teacher's timesteps, so the
-    tab runs both on the teacher's schedule."""
-    return {key: ctx.models[name] for key, name in (("teacher", "digits"), ("student", "digits_student"))
-            if name in ctx.models}
-
-
-def pick(nets: dict[str, Any], value: Any, lang: str) -> Any:
-    """The model the learner picked (checked: an API caller can send anything)."""
-    return nets[validate.choice(value, tuple(nets), "net", lang)]
 
 
 def run_args(sampler: Any, steps: Any, eta: Any, seed: Any, count: Any, lang: str) -> tuple[str, int, float, int, int]:
@@ -106,8 +94,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         gr.Markdown(T("dn_guide"))
     with gr.Row():
         with gr.Column(scale=1):
-            net = RawRadio([(T(f"net_{key}"), key) for key in nets], value="teacher", label=T("net"),
-                           info=T("net_info"), visible=len(nets) > 1)
+            net = net_radio(nets)
             sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
                                   label=T("sampler"), info=T("sampler_info"))
             steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"), info=T("steps_info"))

@@ -1,0 +1,34 @@
+"""The digits models a learner can pick ("teacher" or "student"), shared by the Denoise and Compare tabs."""
+from __future__ import annotations
+
+from typing import Any
+
+from . import validate
+from .components import RawRadio
+from .context import AppContext
+from .i18n import T
+
+NETS = (("teacher", "digits"), ("student", "digits_student"))       # (key the learner picks, shipped model)
+
+
+def nets_of(ctx: AppContext) -> dict[str, Any]:
+    """The digits models a learner can pick, by key: the served nets ("teacher") and, where it ships, the one small
+    net distilled from them ("student"). The student learned the teacher's eps at the teacher's timesteps, so the
+    tabs run both on the teacher's schedule."""
+    return {key: ctx.models[name] for key, name in NETS if name in ctx.models}
+
+
+def model_name(key: str) -> str:
+    """The shipped model behind a key ("teacher" -> "digits")."""
+    return dict(NETS)[key]
+
+
+def pick(nets: dict[str, Any], value: Any, lang: str) -> Any:
+    """The model the learner picked (checked: an API caller can send anything)."""
+    return nets[validate.choice(value, tuple(nets), "net", lang)]
+
+
+def net_radio(nets: dict[str, Any], info_key: str = "net_info") -> RawRadio:
+    """The Model choice, shown only when there is a choice."""
+    return RawRadio([(T(f"net_{key}"), key) for key in nets], value="teacher", label=T("net"), info=T(info_key),
+                    visible=len(nets) > 1)

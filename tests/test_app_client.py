@@ -216,6 +216,24 @@ def test_the_learner_picks_teacher_or_student(client, assets_dir):
 
 
 @needs_digits
+def test_the_student_caption_names_its_time_expert_only_when_it_has_one(assets_dir):
+    """A student with a time expert gets a sentence that gives the expert's band, in both languages; one without
+    does not; the FLOPs a call stay the student's either way (one net a step)."""
+    from dataclasses import replace
+
+    from diffusion_core.pretrained import Expert
+    from ui.denoise_tab import student_stats
+
+    teacher = pretrained.load("digits", device="cpu", assets=assets_dir)
+    student = pretrained.load("digits_student", device="cpu", assets=assets_dir)
+    with_expert = replace(student, experts=(Expert(150.0, 649.0, student.net, "e"),))
+    for lang, words in (("en", "takes t = 150 to 649"), ("zh-CN", "负责 t = 150 到 649")):
+        assert words not in student_stats(teacher, student, [1.0, 0.5], lang)
+        text = student_stats(teacher, with_expert, [1.0, 0.5], lang)
+        assert words in text and f"{student.flops_per_call() / 1e6:.0f}" in text
+
+
+@needs_digits
 @pytest.mark.parametrize("args,word", [(("nope", 5, 0, 0, 2), "Sampler"), (("ddim", 0, 0, 0, 2), "Steps"),
                                        (("ddim", 5, 2.0, 0, 2), "η"), (("ddim", 5, 0, 0, 17), "How many"),
                                        (("ddim", 5, 0, -1, 2), "Seed")])

@@ -52,10 +52,11 @@ def timeline(ts: list[float], index: int, lang: str, routes: tuple[tuple[int, in
 
 
 def student_stats(teacher: Any, student: Any, secs: list[float], lang: str) -> str:
-    """The caption of the teacher / student pair: seconds and arithmetic a network call of each, and the cards'
-    confident shares where both cards have them."""
+    """The caption of the teacher / student pair: seconds and arithmetic a network call of each, the student's time
+    experts, and the cards' confident shares where both cards have them."""
     tf, sf = (m.flops_per_call(batch=1) / 1e6 for m in (teacher, student))
     text = tr("student_stats", lang, tt=secs[0], ts=secs[1], tf=tf, sf=sf, x=tf / sf, y=secs[0] / max(secs[1], 1e-9))
+    text += "".join(tr("student_experts", lang, lo=lo, hi=hi) for lo, hi, _ in student.routes())
     tq, sq = (m.card.get("quality", {}).get("ddim_50") for m in (teacher, student))
     if tq and sq:
         text += tr("student_quality", lang, n=sq["n"], tq=tq["confident"], sq=sq["confident"])

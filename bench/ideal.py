@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 
 from common import save, table
-from quality import GOALS
 
 from diffusion_core import pretrained
 from diffusion_core.data import to_uint8
 from diffusion_core.denoise import ideal_digits
 from diffusion_core.ideal import hybrid
-from diffusion_core.quality import as_dict, evaluate
+from diffusion_core.quality import GOALS, as_dict, evaluate
 from diffusion_core.samplers import sample
 
 

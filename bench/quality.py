@@ -20,10 +20,8 @@ from diffusion_core import pretrained
 from diffusion_core.data import to_uint8
 from diffusion_core.device import cpu_has_bf16
 from diffusion_core.export import card_quality, write_card
-from diffusion_core.quality import as_dict, evaluate
+from diffusion_core.quality import GOALS, as_dict, evaluate
 from diffusion_core.samplers import SAMPLERS, sample
-
-GOALS = {"confident": 0.95, "balance": 0.97, "frechet_ratio": 3.0, "near_copies": 0.02}
 
 
 def in_chunks(model, size: int = 64):

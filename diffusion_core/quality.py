@@ -28,6 +28,8 @@ from .data import mnist_digits
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CLASSIFIER = ASSETS / "digit_classifier.safetensors"
+# the digits issue's goals for 256 digits from DDIM at 50 steps (bench/quality.py prints them beside the figures)
+GOALS = {"confident": 0.95, "balance": 0.97, "frechet_ratio": 3.0, "near_copies": 0.02}
 
 
 class DigitClassifier(nn.Module):
@@ -196,13 +198,21 @@ class Quality:
     classifier: str          # the first 12 hex digits of the classifier's sha256: figures of one instrument compare
 
 
-@lru_cache(maxsize=1)
+def meets_goals(figures: dict) -> bool:
+    """Whether quality figures (a card's "ddim_50": confident, balance, frechet, frechet_real, near_copies) meet
+    GOALS."""
+    return (figures["confident"] >= GOALS["confident"] and figures["balance"] >= GOALS["balance"]
+            and figures["frechet"] <= GOALS["frechet_ratio"] * figures["frechet_real"]
+            and figures["near_copies"] <= GOALS["near_copies"])
+
+
 def steps_curve_file(model: str, assets: Path = ASSETS) -> Path:
     """Where bench/quality_vs_steps.py keeps a digits model's quality against network calls (the Compare tab's
     chart): assets/quality_vs_steps.json for the served "digits", assets/quality_vs_steps_NAME.json for another."""
     return assets / ("quality_vs_steps.json" if model == "digits" else f"quality_vs_steps_{model}.json")
 
 
+@lru_cache(maxsize=1)
 def classifier_id() -> str:
     """sha256 of assets/digit_classifier.safetensors, 12 hex digits (trains it first if missing)."""
     from .pretrained import sha256_of

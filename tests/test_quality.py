@@ -96,3 +96,26 @@ def test_the_copy_threshold_needs_no_classifier(monkeypatch):
 def test_the_digits_card_was_scored_by_the_shipped_classifier():
     card = json.loads((quality.ASSETS / "digits.json").read_text())
     assert card["quality"]["ddim_50"]["classifier"] == quality.classifier_id(), "rerun python bench/quality.py --card"
+
+
+@pytest.mark.parametrize("change, meets", [({}, True), ({"confident": 0.949}, False), ({"balance": 0.969}, False),
+                                           ({"frechet": 30.6}, False), ({"frechet": 30.4}, True),
+                                           ({"near_copies": 0.021}, False)])
+def test_goals_are_the_issues_numbers(change, meets):
+    """confident >= 0.95, balance >= 0.97, Frechet <= 3x the real digits' own, near-copies <= 2%: just inside each
+    bound meets them, just outside does not."""
+    figures = {"confident": 0.95, "balance": 0.97, "frechet": 30.0, "frechet_real": 10.15, "near_copies": 0.02}
+    assert quality.meets_goals({**figures, **change}) is meets
+
+
+def test_the_model_choice_starts_on_the_student_only_when_its_card_meets_the_goals():
+    from types import SimpleNamespace
+
+    from ui.nets import default_key
+
+    good = {"confident": 0.96, "balance": 0.99, "frechet": 11.0, "frechet_real": 10.2, "near_copies": 0.01}
+    teacher = SimpleNamespace(card={"quality": {"ddim_50": good}})
+    assert default_key({"teacher": teacher}) == "teacher"
+    for card, key in (({"quality": {"ddim_50": good}}, "student"), ({}, "teacher"),
+                      ({"quality": {"ddim_50": {**good, "confident": 0.86}}}, "teacher")):
+        assert default_key({"teacher": teacher, "student": SimpleNamespace(card=card)}) == key

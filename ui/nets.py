@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from diffusion_core.quality import meets_goals
+
 from . import validate
 from .components import RawRadio
 from .context import AppContext
@@ -28,7 +30,14 @@ def pick(nets: dict[str, Any], value: Any, lang: str) -> Any:
     return nets[validate.choice(value, tuple(nets), "net", lang)]
 
 
+def default_key(nets: dict[str, Any]) -> str:
+    """The model a learner starts on: the student where it ships and its card's DDIM-50 figures meet the digits
+    goals (it draws as well and many times faster), else the teacher."""
+    figures = nets["student"].card.get("quality", {}).get("ddim_50") if "student" in nets else None
+    return "student" if figures and meets_goals(figures) else "teacher"
+
+
 def net_radio(nets: dict[str, Any], info_key: str = "net_info") -> RawRadio:
     """The Model choice, shown only when there is a choice."""
-    return RawRadio([(T(f"net_{key}"), key) for key in nets], value="teacher", label=T("net"), info=T(info_key),
-                    visible=len(nets) > 1)
+    return RawRadio([(T(f"net_{key}"), key) for key in nets], value=default_key(nets), label=T("net"),
+                    info=T(info_key), visible=len(nets) > 1)

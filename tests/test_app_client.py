@@ -130,7 +130,7 @@ needs_digits = pytest.mark.skipif(not (ASSETS / "digits.safetensors").exists(), 
 
 @needs_digits
 def test_denoise_endpoints(client):
-    xt, x0, eps, status, line, scrub, gif = client.predict("dpmpp2m", 4, 0, 3, 2, api_name="/generate")
+    xt, x0, eps, status, line, scrub, gif = client.predict("dpmpp2m", 4, 0, 3, 2, "teacher", api_name="/generate")
     assert "4 steps" in status and "4 network calls" in status and "<svg" in line
     # the timeline ends at the arrival: one point past the last step, at t = 0 (the x axis), the cursor on it
     from ui.charts import H, PAD_B

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -66,6 +68,46 @@ def run_frames(model: Model, schedule: NoiseSchedule, *, sampler: str, num_steps
             yield Frame(st.index, st.num_steps, st.t, st.t_next, st.nfe, digit_grid(st.x_t), digit_grid(st.x0_pred),
                         digit_grid(st.eps_pred, -3, 3), to_uint8(st.x_next) if last else None,
                         digit_grid(st.x_next) if last else None)
+
+
+class RunCache:
+    """The last frames of recent runs, by (model sha256 and precision, schedule, sampler, steps, its arguments, seed,
+    count):
+    a run is fixed by these, so the same run asked again (a question section after Generate, the next learner on
+    the default settings) answers at once. Holds at most ``size`` runs, the least recently used leaves first."""
+
+    def __init__(self, size: int = 64):
+        self.size, self._runs, self._lock = size, OrderedDict(), threading.Lock()
+
+    @staticmethod
+    def key(model: Model, schedule: NoiseSchedule, *, sampler: str, num_steps: int, seed: int, n: int,
+            **kw) -> tuple | None:
+        """The run's key; None for a model without weights to name (it is not cached)."""
+        sha = getattr(model, "sha256", None)
+        return None if sha is None else (sha, getattr(model, "precision", ""), schedule.kind, schedule.num_steps,
+                                         sampler, num_steps, seed, n, tuple(sorted(kw.items())))
+
+    def put(self, key: tuple | None, frame: Frame) -> None:
+        if key is None:
+            return
+        with self._lock:
+            self._runs[key] = frame
+            self._runs.move_to_end(key)
+            while len(self._runs) > self.size:
+                self._runs.popitem(last=False)
+
+    def final(self, model: Model, schedule: NoiseSchedule, *, sampler: str, num_steps: int, seed: int, n: int,
+              device: torch.device | str = "cpu", **kw) -> Frame:
+        """The last frame (results included) of this run: kept, or run now and kept."""
+        key = self.key(model, schedule, sampler=sampler, num_steps=num_steps, seed=seed, n=n, **kw)
+        with self._lock:
+            if key in self._runs:
+                self._runs.move_to_end(key)
+                return self._runs[key]
+        *_, last = run_frames(model, schedule, sampler=sampler, num_steps=num_steps, seed=seed, n=n, keep=1,
+                              device=device, **kw)
+        self.put(key, last)
+        return last
 
 
 def one_jump(model: Model, schedule: NoiseSchedule, seed: int, n: int, shape: tuple[int, int, int] = (1, 28, 28),

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from diffusion_core.denoise import RunCache
 from diffusion_core.device import pick_device
 from diffusion_core.images import example_photos, load_image
 from diffusion_core.schedule import NoiseSchedule
@@ -28,6 +29,7 @@ class AppContext:
     models: dict[str, Any] = field(default_factory=dict)          # name -> pretrained.Pretrained
     model_errors: dict[str, str] = field(default_factory=dict)    # name -> why it is unavailable
     gate: ModelGate = field(default_factory=ModelGate)              # one model job at a time
+    runs: RunCache = field(default_factory=RunCache)                # recent digits runs' results, by settings
     tmp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="diffusion-classroom-")))
 
     @classmethod

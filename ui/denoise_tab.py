@@ -150,6 +150,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             progress((f.index + 1) / f.num_steps)
             msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe)
             if f.arrived is not None:
+                ctx.runs.put(ctx.runs.key(m, sched, sampler=name, num_steps=n_steps, seed=s, n=n, **kw), f)
                 # the sample now is the result: the x_t panel ends on what the last step made, not on its input
                 frames.append((f.arrived, f.x0, f.eps, None, 0.0))      # t = 0: the clean end
                 msg = tr("dn_done", lang, n=f.num_steps, nfe=f.nfe, secs=time.perf_counter() - t0)
@@ -170,10 +171,10 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         return xt, x0, eps, tr("dn_status", lang, i=step + 1, n="…", t=t, nfe="…")
 
     def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int, net: Any) -> denoise.Frame:
-        """The last frame of a run of ``net`` (results included), for the question sections."""
-        kw = sampler_kw(name, eta_val)
-        return list(denoise.run_frames(net, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
-                                       device=model.device, **kw))[-1]
+        """The last frame of a run of ``net`` (results included), for the question sections: the same run made
+        earlier (by Generate, another section or another learner) is not made again."""
+        return ctx.runs.final(net, sched, sampler=name, num_steps=n_steps, seed=s, n=n, device=model.device,
+                              **sampler_kw(name, eta_val))
 
     def jump(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
         lang = lang_of(request)
@@ -227,10 +228,12 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
         pics, secs = [], []
-        for m in (nets["teacher"], nets["student"]):
+        for m in (nets["teacher"], nets["student"]):          # both run now, not from ctx.runs: they are timed
             t0 = time.perf_counter()
-            pics.append(final_frame(name, n_steps, eta_val, s, n, m).arrived)
+            *_, last = denoise.run_frames(m, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=1,
+                                          device=m.device, **sampler_kw(name, eta_val))
             secs.append(time.perf_counter() - t0)
+            pics.append(last.arrived)
         return pics[0], pics[1], student_stats(nets["teacher"], nets["student"], secs, lang)
 
     args = [sampler, steps, eta, seed, count]

@@ -112,3 +112,17 @@ def test_every_chart_line_is_drawn(driver, app_url):
         assert all(n > 1 and size > 0 for n, size in lines), (tab.text, lines)
         seen += len(lines)
     assert seen >= 8, "the dye, noise and compare tabs draw at least eight lines between them"
+
+
+def test_the_compare_tabs_model_choice_switches_its_quality_chart(driver, app_url):
+    """Picking the student in the Compare tab shows the student's own quality chart (the test app's student has
+    none measured: the command that measures it), picking the teacher again shows the teacher's."""
+    driver.get(app_url)
+    browser.wait_for(lambda: browser.image_src(driver, "x_t"), timeout=60)
+    [b for b in driver.find_elements("css selector", "button[role=tab]") if b.text.startswith("4 ·")][0].click()
+    quality = lambda: driver.find_element("css selector", "#cmp_quality").get_attribute("innerHTML")   # noqa: E731
+    teacher_chart = browser.wait_for(lambda: (h := quality()) and "Measured on the teacher" in h and h, timeout=30)
+    driver.find_element("css selector", "#cmp_net label:has(input[value=student])").click()
+    browser.wait_for(lambda: "Measured on the student" in quality() or "--model digits_student" in quality(), timeout=30)
+    driver.find_element("css selector", "#cmp_net label:has(input[value=teacher])").click()
+    browser.wait_for(lambda: quality() == teacher_chart, timeout=30)

@@ -120,7 +120,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     gr.Markdown(T("cmp_diagram"))
     with gr.Row():
         with gr.Column(scale=1):
-            net = net_radio(racers, "cmp_net_info")
+            net = net_radio(racers, "cmp_net_info", "cmp_net")
             cells = RawCheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in compare.DEFAULT_CELLS],
                                      label=T("cmp_cells"), info=T("cmp_cells_info"))
             seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
@@ -133,7 +133,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             gallery = gr.Gallery(label=T("cmp_gallery"), columns=5, height="auto", format="png", object_fit="contain",
                                  elem_classes=["pixelated"])
     steps_plot = gr.HTML()
-    quality = gr.HTML()
+    quality = gr.HTML(elem_id="cmp_quality")
 
     def race(values: Any, seed_v: Any, count_v: Any, net_v: Any, request: gr.Request) -> Iterator[tuple]:
         lang = lang_of(request)

@@ -95,7 +95,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         gr.Markdown(T("dn_guide"))
     with gr.Row():
         with gr.Column(scale=1):
-            net = net_radio(nets)
+            net = net_radio(nets, "net_info", "dn_net")
             sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
                                   label=T("sampler"), info=T("sampler_info"))
             steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"), info=T("steps_info"))

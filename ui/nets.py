@@ -37,7 +37,7 @@ def default_key(nets: dict[str, Any]) -> str:
     return "student" if figures and meets_goals(figures) else "teacher"
 
 
-def net_radio(nets: dict[str, Any], info_key: str = "net_info") -> RawRadio:
+def net_radio(nets: dict[str, Any], info_key: str, elem_id: str) -> RawRadio:
     """The Model choice, shown only when there is a choice."""
     return RawRadio([(T(f"net_{key}"), key) for key in nets], value=default_key(nets), label=T("net"),
-                    info=T(info_key), visible=len(nets) > 1)
+                    info=T(info_key), visible=len(nets) > 1, elem_id=elem_id)

@@ -22,7 +22,7 @@ def free_port() -> int:
 def assets_dir(tmp_path_factory) -> Path:
     """The shipped assets; where no student ships yet, beside a student the training command builds from 256 images
     (untrained, but the real recipe, export and card), so the teacher / student wiring is tested either way."""
-    import subprocess
+    from training import train_command
 
     shipped = ROOT / "assets"
     if (shipped / "digits_student.safetensors").exists() or not (shipped / "digits.safetensors").exists():
@@ -30,9 +30,8 @@ def assets_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("assets")
     for p in shipped.iterdir():
         (out / p.name).symlink_to(p)
-    env = {**os.environ, "DIFFUSION_RUNS": str(out.parent / "student-runs"), "DIFFUSION_ASSETS_OUT": str(out)}
-    done = subprocess.run([sys.executable, "-m", "diffusion_core.train", "--model", "digits_student", "--images", "256",
-                           "--skip-quality"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    done = train_command("digits_student", "--images", "256", "--skip-quality", runs=out.parent / "student-runs",
+                         assets=out)
     assert done.returncode == 0, done.stderr[-2000:]
     return out
 

@@ -1,7 +1,5 @@
 """The training command end to end on a tiny budget: checkpoint, resume, export, continue from shipped weights."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,15 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_train_resume_export_and_continue(tmp_path):
     from diffusion_core.recipes import MODELS
 
-    env = {"DIFFUSION_RUNS": str(tmp_path / "runs"), "DIFFUSION_ASSETS_OUT": str(tmp_path / "assets"),
-           "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
-    import os
+    from training import train_command
 
-    env = {**os.environ, **env}
+    runs, assets = tmp_path / "runs", tmp_path / "assets"
 
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "diffusion_core.train", "--model", "digits", *args],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    def run(*args, model="digits"):
+        return train_command(model, *args, runs=runs, assets=assets)
 
     first = run("--images", "512", "--skip-quality")
     assert first.returncode == 0, first.stderr[-2000:]
@@ -39,7 +34,7 @@ def test_train_resume_export_and_continue(tmp_path):
     assert card["training"]["config"]["images"] == 1024 and card["training"]["config"]["notes"] == MODELS["digits"].notes
     for name in ("digits.safetensors", "digits_loss.png", "digits_samples.png"):
         assert (tmp_path / "assets" / name).stat().st_size > 0
-    env["DIFFUSION_RUNS"] = str(tmp_path / "runs2")
+    runs = tmp_path / "runs2"
     # --images counts the whole recipe: 1024 before, 256 more (the step count carries on at 8)
     cont = run("--images", "1280", "--skip-quality", "--init-from", str(tmp_path / "assets" / "digits.safetensors"))
     assert cont.returncode == 0, cont.stderr[-2000:]
@@ -49,8 +44,7 @@ def test_train_resume_export_and_continue(tmp_path):
     assert card2["training"]["continued_from"] == "digits.safetensors"
     assert card2["training"]["precision"] == ran_in, "one precision throughout, named once"
     # the time expert starts from the digits weights next to it by itself, and its export registers it there
-    expert = subprocess.run([sys.executable, "-m", "diffusion_core.train", "--model", "digits_mid", "--images", "1536",
-                             "--skip-quality"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    expert = run("--images", "1536", "--skip-quality", model="digits_mid")
     assert expert.returncode == 0, expert.stderr[-2000:]
     assert "continuing from" in expert.stdout + expert.stderr and "at step 10" in expert.stdout + expert.stderr
     card3 = json.loads((tmp_path / "assets" / "digits.json").read_text())
@@ -61,8 +55,7 @@ def test_train_resume_export_and_continue(tmp_path):
     served = pretrained.load("digits", device="cpu", assets=tmp_path / "assets")
     assert [(e.first, e.last) for e in served.experts] == [(150, 649)]
     # the guide trains from scratch and its export registers it in the digits card, weights untouched
-    guide = subprocess.run([sys.executable, "-m", "diffusion_core.train", "--model", "digits_guide", "--images", "256",
-                            "--skip-quality"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    guide = run("--images", "256", "--skip-quality", model="digits_guide")
     assert guide.returncode == 0, guide.stderr[-2000:]
     card4 = json.loads((tmp_path / "assets" / "digits.json").read_text())
     weight, lo, hi = MODELS["digits_guide"].guide

@@ -17,13 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from common import RESULTS, ROOT, table
+from common import RESULTS, table
 from quality import generate, score
 
 from diffusion_core import pretrained
 from diffusion_core.quality import classifier_id, steps_curve_file
 from diffusion_core.samplers import SAMPLERS
-
 
 
 def digits_cache(name: str) -> Path:

@@ -71,8 +71,7 @@ def run_frames(model: Model, schedule: NoiseSchedule, *, sampler: str, num_steps
 
 
 class RunCache:
-    """The last frames of recent runs, by (model sha256 and precision, schedule, sampler, steps, its arguments, seed,
-    count):
+    """The last frames of recent runs, by (weights, precision, schedule, sampler, steps, its arguments, seed, count):
     a run is fixed by these, so the same run asked again (a question section after Generate, the next learner on
     the default settings) answers at once. Holds at most ``size`` runs, the least recently used leaves first."""
 

@@ -17,7 +17,7 @@ from diffusion_core.samplers import SAMPLERS, timesteps_of
 from . import charts, validate
 from .components import RawCheckboxGroup, RawNumber, RawSlider
 from .context import AppContext
-from .nets import model_name, net_radio, nets_of, pick
+from .nets import default_key, model_name, net_radio, nets_of, pick
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
@@ -165,7 +165,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
 
     def on_load(request: gr.Request) -> tuple[str, str]:
         lang = lang_of(request)
-        return timesteps_chart(ctx, list(compare.DEFAULT_CELLS), lang), quality_chart(lang)
+        return timesteps_chart(ctx, list(compare.DEFAULT_CELLS), lang), quality_chart(lang, default_key(racers))
 
     event = go.click(gated(ctx.gate, race), [cells, seed, count, net], [gallery, status, steps_plot], api_name="compare",
                      **MODEL)

@@ -14,8 +14,8 @@ NETS = (("teacher", "digits"), ("student", "digits_student"))       # (key the l
 
 
 def nets_of(ctx: AppContext) -> dict[str, Any]:
-    """The digits models a learner can pick, by key: the served nets ("teacher") and, where it ships, the one small
-    net distilled from them ("student"). The student learned the teacher's eps at the teacher's timesteps, so the
+    """The digits models a learner can pick, by key: the served nets ("teacher") and, where it ships, the small
+    student distilled from them ("student"). The student learned the teacher's eps at the teacher's timesteps, so the
     tabs run both on the teacher's schedule."""
     return {key: ctx.models[name] for key, name in NETS if name in ctx.models}
 

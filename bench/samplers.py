@@ -1,6 +1,6 @@
 """Sampler speed on the shipped digits model: time per step, FLOPs per call, share of a GEMM peak.
 
-python bench/samplers.py [--repeats 3] [--no-levers] [--startup]
+python bench/samplers.py [--model digits] [--against digits_student] [--repeats 3] [--no-levers] [--startup]
 Writes bench/results/samplers_bf16.json on a CPU with native bf16, samplers_fp32.json on one without.
 All ratios come from one run on one machine; run it with nothing else busy.
 """
@@ -55,8 +55,9 @@ def compiled_lever(name: str, repeats: int) -> dict:
             "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)}
 
 
-def levers(name: str, repeats: int, with_compile: bool = False) -> list[dict]:
-    """dpmpp2m, 20 steps, 16 digits under each option (bf16 only where the CPU has it: emulated, it is 25x slower)."""
+def levers(name: str, repeats: int, with_compile: bool = False, against: tuple[str, ...] = ()) -> list[dict]:
+    """dpmpp2m, 20 steps, 16 digits under each option (bf16 only where the CPU has it: emulated, it is 25x slower),
+    and each model of ``against`` at the app's settings (another model as a lever: the student against the teacher)."""
     rows = []
     options = [("fp32 eager", "fp32", False), ("fp32 channels_last", "fp32", True)]
     if cpu_has_bf16():
@@ -66,6 +67,10 @@ def levers(name: str, repeats: int, with_compile: bool = False) -> list[dict]:
         rows.append({"lever": label, "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)})
     if with_compile:
         rows.append(compiled_lever(name, repeats))
+    for other in against:
+        m = pretrained.load(other, device="cpu")
+        rows.append({"lever": f"{other} ({m.flops_per_call(1) / 1e6:.0f} MFLOP a call), app settings",
+                     "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)})
     base = rows[0]["dpmpp2m_20_b16_s"]
     for r in rows:
         r["speed-up"] = base / r["dpmpp2m_20_b16_s"]
@@ -98,6 +103,7 @@ def main() -> None:
     ap.add_argument("--startup", action="store_true", help="also time app start-up to first answer")
     ap.add_argument("--compile", action="store_true", help="also measure torch.compile (slow to compile)")
     ap.add_argument("--model", default="digits", help="the digits model to time (saved as samplers_[MODEL_]PRECISION)")
+    ap.add_argument("--against", default="", help="other digits models timed in the same run, as levers (comma-separated)")
     args = ap.parse_args()
     model = pretrained.load(args.model, device="cpu")             # the app's settings
     prec = model.precision
@@ -119,7 +125,7 @@ def main() -> None:
     out = {"precision": prec, "gemm_peak_gflops": peak, "flops_per_call_b1": f1, "flops_per_call_b16": f16, "samplers": rows,
            "goals": {"dpmpp2m_20_b16_s": 0.3, "ddpm_1000_b16_s": 20, "share_of_peak": 0.5, "startup_s": 20}}
     if not args.no_levers:
-        lv = levers(args.model, args.repeats, args.compile)
+        lv = levers(args.model, args.repeats, args.compile, tuple(filter(None, args.against.split(","))))
         print("\n" + table(lv, ["lever", "dpmpp2m_20_b16_s", "speed-up"]))
         out["levers"] = lv
     if args.startup:

@@ -17,7 +17,7 @@ from diffusion_core.samplers import SAMPLERS, timesteps_of
 from . import charts, validate
 from .components import RawCheckboxGroup, RawNumber, RawSlider
 from .context import AppContext
-from .nets import default_key, model_name, net_radio, nets_of, pick
+from .nets import default_key, model_name, net_radio, nets_of, pick, picked_key
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
@@ -161,7 +161,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
 
     def on_net(net_v: Any, request: gr.Request) -> str:
         lang = lang_of(request)
-        return quality_chart(lang, validate.choice(net_v, tuple(racers), "net", lang))
+        return quality_chart(lang, picked_key(racers, net_v, lang))
 
     def on_load(request: gr.Request) -> tuple[str, str]:
         lang = lang_of(request)

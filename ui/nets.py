@@ -25,9 +25,14 @@ def model_name(key: str) -> str:
     return dict(NETS)[key]
 
 
+def picked_key(nets: dict[str, Any], value: Any, lang: str) -> str:
+    """The key the learner picked (checked: an API caller can send anything)."""
+    return validate.choice(value, tuple(nets), "net", lang)
+
+
 def pick(nets: dict[str, Any], value: Any, lang: str) -> Any:
     """The model the learner picked (checked: an API caller can send anything)."""
-    return nets[validate.choice(value, tuple(nets), "net", lang)]
+    return nets[picked_key(nets, value, lang)]
 
 
 def default_key(nets: dict[str, Any]) -> str:

@@ -100,15 +100,22 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
 
 def add_to_card(base_card: Path, key: str, entry: dict[str, Any]) -> None:
     """Record a net served inside its base model in the base's card: ``key`` "experts" appends ``entry`` (replacing
-    one of the same name), "guide" sets it."""
+    one of the same name; an expert whose steps the later ones cover entirely, a stepping stone they were
+    fine-tuned from, leaves the card), "guide" sets it."""
     if not base_card.is_file():
         raise FileNotFoundError(f"{base_card} is missing: an expert or guide is exported next to its base model")
     card = json.loads(base_card.read_text(encoding="utf-8"))
     if key == "experts":
-        card[key] = [*(e for e in card.get(key, []) if e["name"] != entry["name"]), entry]
+        experts = [*(e for e in card.get(key, []) if e["name"] != entry["name"]), entry]
+        card[key] = [e for i, e in enumerate(experts) if not covered(e["steps"], [x["steps"] for x in experts[i + 1:]])]
     else:
         card[key] = entry
     write_card(base_card, card)
+
+
+def covered(steps: list[int], later: list[list[int]]) -> bool:
+    """True when the ranges ``later`` (step counts [lo, hi]) hold every step count of ``steps``."""
+    return all(any(lo <= k <= hi for lo, hi in later) for k in range(steps[0], steps[1] + 1))
 
 
 def card_quality(model: Any, n: int = 256, digits: np.ndarray | None = None) -> dict[str, Any]:

@@ -47,11 +47,14 @@ PHOTOS_UNET = UNetConfig(in_channels=3, base_channels=16, channel_mults=(1, 2, 4
                          attention=False, dropout=0.0)
 
 
-def time_expert(base: TrainConfig, name: str, steps: tuple[int, int], images: int) -> TrainConfig:
-    """A time expert (Balaji et al. 2022, eDiff-I) served with ``base``: its net fine-tuned on step counts ``steps``
-    only, from its shipped weights (which had seen ``base.images``), for ``images`` more in one cosine cycle at 1e-3."""
-    return replace(base, name=name, data=base.name, images=base.images + images, restarts=((base.images, 1e-3),),
-                   steps=steps, init_from=base.name, notes={})
+def time_expert(base: TrainConfig, name: str, steps: tuple[int, int], images: int,
+                start: TrainConfig | None = None) -> TrainConfig:
+    """A time expert (Balaji et al. 2022, eDiff-I) served with ``base``: a net fine-tuned on step counts ``steps``
+    only, from the shipped weights of ``start`` (default ``base``; they had seen ``start.images``), for ``images``
+    more in one cosine cycle at 1e-3."""
+    start = start or base
+    return replace(base, name=name, data=base.name, images=start.images + images, restarts=((start.images, 1e-3),),
+                   steps=steps, init_from=start.name, notes={})
 
 
 DIGITS = TrainConfig(
@@ -80,11 +83,12 @@ PHOTOS = TrainConfig(
 )
 # the served digits model (base net, its expert and its guide: 466 MFLOP a call) distilled into one small net
 # on a 7 x 7 grid of 4 x 4 patches (68 MFLOP a call), trained on the teacher's guesses, not on the noise.
-# Not served: DDIM 50, 256 digits, seed 1 (the export's card), this recipe's confident share / Frechet: 0.52 / 320
-# at 256k images, 0.66 / 118 at 660k, 0.79 / 64 at 1.06M, 0.86 / 32.6 at its end (2M, 181 min); the goal is
-# 0.95 / 30.5 (3x real). Plain eps MSE instead: 0.56 at 407k. Sessions 16-17's notes.
+# DDIM 50, 256 digits, seed 1 (the export's card), confident share / Frechet: 0.52 / 320 at 256k images, 0.66 / 118
+# at 660k, 0.79 / 64 at 1.06M, 0.85 / 36.0 at its end (2M: 50 min in bf16 autocast, 294 min in fp32 on AVX2);
+# the goal is 0.95 / 30.5 (3x real). Plain eps MSE instead: 0.56 at 407k. Sessions 16-17 and 22's notes.
 DIGITS_STUDENT = TrainConfig(name="digits_student", unet=DIGITS_STUDENT_UNET, data="digits", images=2_000_000,
                              min_snr_gamma=None, teacher="digits", teacher_reuse=2, v_weight_cap=30.0)
+DIGITS_STUDENT_MID = time_expert(DIGITS_STUDENT, "digits_student_mid", (151, 650), images=1_000_000)
 MODELS: dict[str, TrainConfig] = {
     "digits": DIGITS,
     # the digits net fine-tuned on the middle steps only, where bench/ideal.py shows the digits are lost;
@@ -104,10 +108,16 @@ MODELS: dict[str, TrainConfig] = {
     "digits_guide": TrainConfig(name="digits_guide", unet=replace(DIGITS_UNET, base_channels=16), data="digits",
                                 images=320_000, min_snr_gamma=None, guide=(3.0, 151, 1000)),
     "digits_student": DIGITS_STUDENT,
-    # the student's own time expert on the steps where, served alone, it loses the digits: DDIM 50, 256 digits,
-    # seed 1, with the teacher's eps at timesteps t <= tau and the student's above: confident 0.86 (tau 0), 0.85
-    # (150), 0.91 (400), 0.98 (600), 0.97 (800); one net runs per call, so the FLOPs a call stay 68 M
-    "digits_student_mid": time_expert(DIGITS_STUDENT, "digits_student_mid", (151, 650), images=256_000),
+    # the student's own time experts on the steps where, served alone, it loses the digits (session 22; DDIM 50,
+    # 256 digits, seed 1, the card's figures): with the teacher's eps at t 150-400 or 400-650 and the student's
+    # elsewhere, confident 0.945 / 0.949 (student + the mid expert alone: 0.914). Served: the base and two halves
+    # fine-tuned from the mid expert (which 256k images instead of 1M left at 0.859 / 33.8, and the card drops
+    # once the halves cover it): + low 0.922 / 17.2, + high 0.945 / 16.2 (1.6x real), balance 0.990, near-copies
+    # 0.8%. Guided by digits_guide instead (3x the time): weight 2 0.898 / 37.5, 3 0.910 / 45.5. One net runs
+    # per call, so the FLOPs a call stay 68 M
+    "digits_student_mid": DIGITS_STUDENT_MID,
+    "digits_student_low": time_expert(DIGITS_STUDENT, "digits_student_low", (151, 400), 500_000, DIGITS_STUDENT_MID),
+    "digits_student_high": time_expert(DIGITS_STUDENT, "digits_student_high", (401, 650), 500_000, DIGITS_STUDENT_MID),
 }
 
 

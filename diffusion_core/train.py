@@ -246,6 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if not args.finalize_only:
         init_from = args.init_from or (out / f"{cfg.init_from}.safetensors" if cfg.init_from else None)
+        if init_from is not None and not init_from.is_file() and not (RUNS / cfg.name / "ckpt.pt").exists():
+            ap.error(f"{init_from} is missing; {cfg.name} starts from it"
+                     + (f": train it first with `python -m diffusion_core.train --model {cfg.init_from}`" if cfg.init_from else ""))
         train(cfg, minutes_cap=args.minutes, init_from=init_from)
     from .export import export_assets
 

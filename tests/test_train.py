@@ -122,10 +122,31 @@ def test_every_recipe_trains_on_a_dataset_through_the_model_it_serves():
 
     assert {n: dataset_of(c) for n, c in MODELS.items()} == {
         "digits": "digits", "digits_mid": "digits", "digits_guide": "digits", "photos": "photos",
-        "digits_student": "digits", "digits_student_mid": "digits"}
+        "digits_student": "digits", "digits_student_mid": "digits", "digits_student_low": "digits",
+        "digits_student_high": "digits"}
     student_mid = MODELS["digits_student_mid"]
     assert student_mid.data == "digits_student" and student_mid.init_from == "digits_student"
     assert student_mid.teacher == "digits" and student_mid.unet == MODELS["digits_student"].unet
+    for half in ("digits_student_low", "digits_student_high"):        # fine-tuned from the mid expert, served in the student
+        cfg = MODELS[half]
+        assert cfg.data == "digits_student" and cfg.init_from == "digits_student_mid" and cfg.teacher == "digits"
+        assert cfg.restarts == ((student_mid.images, 1e-3),) and cfg.images > student_mid.images
+        assert student_mid.steps[0] <= cfg.steps[0] <= cfg.steps[1] <= student_mid.steps[1]
+
+
+def test_an_expert_covered_by_later_ones_leaves_the_card(tmp_path):
+    """Experts fine-tuned from a wider one replace it on the card once they cover all its steps, not before."""
+    from diffusion_core.export import add_to_card
+
+    card = tmp_path / "base.json"
+    card.write_text(json.dumps({"experts": [{"name": "mid", "steps": [151, 650]}]}))
+    add_to_card(card, "experts", {"name": "low", "steps": [151, 400]})
+    assert [e["name"] for e in json.loads(card.read_text())["experts"]] == ["mid", "low"]     # mid still serves 401-650
+    add_to_card(card, "experts", {"name": "high", "steps": [401, 650]})
+    assert json.loads(card.read_text())["experts"] == [{"name": "low", "steps": [151, 400]},
+                                                       {"name": "high", "steps": [401, 650]}]
+    add_to_card(card, "experts", {"name": "mid", "steps": [151, 650]})        # retrained: it covers both again
+    assert [e["name"] for e in json.loads(card.read_text())["experts"]] == ["mid"]
 
 
 def test_a_paused_run_does_not_count_the_pause(tmp_path, monkeypatch):
@@ -279,3 +300,16 @@ def test_a_student_learns_each_answer_reuse_times_in_a_row():
     x, k, target = outs[-1]
     assert len(x) == 8 and sorted(set(x.flatten().tolist())) == [1.0, 2.0] and torch.equal(target, -x)
     assert sorted(set(k.tolist())) == [2, 3] and len(outs[0][0]) == 4
+
+
+def test_an_expert_without_its_starting_weights_names_the_command_that_makes_them(tmp_path, monkeypatch, capsys):
+    """The halves start from the mid expert, which is not shipped: without it the command says what to train first."""
+    import diffusion_core.train as tr
+
+    monkeypatch.setenv("DIFFUSION_ASSETS_OUT", str(tmp_path / "assets"))
+    monkeypatch.setattr(tr, "RUNS", tmp_path / "runs")
+    with pytest.raises(SystemExit) as stop:
+        tr.main(["--model", "digits_student_low"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "digits_student_mid.safetensors is missing" in err and "--model digits_student_mid" in err

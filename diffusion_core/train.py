@@ -81,6 +81,11 @@ def check_same_schedule(cfg: TrainConfig, taught: NoiseSchedule, own: NoiseSched
                          f"with T = {taught.num_steps}; its recipe says {own.kind} with T = {own.num_steps}")
 
 
+def checkpoint_of(name: str) -> Path:
+    """The resumable checkpoint of a named run (RUNS/NAME/ckpt.pt)."""
+    return RUNS / name / "ckpt.pt"
+
+
 def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
     """Linear warm-up, then cosine decay to 2% of the peak; again from each restart's peak."""
     start, peak = 0, cfg.lr
@@ -123,9 +128,9 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
 
         teacher = load(cfg.teacher, device=str(device), assets=ASSETS)
         check_same_schedule(cfg, teacher.schedule, schedule)
-    run_dir = RUNS / cfg.name
+    ckpt_path = checkpoint_of(cfg.name)
+    run_dir = ckpt_path.parent
     run_dir.mkdir(parents=True, exist_ok=True)
-    ckpt_path = run_dir / "ckpt.pt"
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
     model = TinyUNet(cfg.unet).to(device)
@@ -246,9 +251,9 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if not args.finalize_only:
         init_from = args.init_from or (out / f"{cfg.init_from}.safetensors" if cfg.init_from else None)
-        if init_from is not None and not init_from.is_file() and not (RUNS / cfg.name / "ckpt.pt").exists():
-            ap.error(f"{init_from} is missing; {cfg.name} starts from it"
-                     + (f": train it first with `python -m diffusion_core.train --model {cfg.init_from}`" if cfg.init_from else ""))
+        if init_from is not None and not init_from.is_file() and not checkpoint_of(cfg.name).exists():
+            made_by = f": train it first with `python -m diffusion_core.train --model {cfg.init_from}`"
+            ap.error(f"{init_from} is missing; {cfg.name} starts from it" + ("" if args.init_from else made_by))
         train(cfg, minutes_cap=args.minutes, init_from=init_from)
     from .export import export_assets
 

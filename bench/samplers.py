@@ -1,7 +1,8 @@
-"""Sampler speed on the shipped digits model: time per step, FLOPs per call, share of a GEMM peak.
+"""Sampler speed on the shipped digits model: time per step, FLOPs of the network calls, share of a GEMM peak.
 
 python bench/samplers.py [--model digits] [--against digits_student] [--repeats 3] [--no-levers] [--startup]
-Writes bench/results/samplers_bf16.json on a CPU with native bf16, samplers_fp32.json on one without.
+Writes bench/results/samplers_[MODEL_]bf16.json on a CPU with native bf16, samplers_[MODEL_]fp32.json on one
+without (the model may still be served in fp32 there: its card's cpu_precision).
 All ratios come from one run on one machine; run it with nothing else busy.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import time
 
 import torch
-from common import ROOT, result_name, save, table
+from common import ROOT, precision_tag, result_name, save, table
 
 from diffusion_core import pretrained
 from diffusion_core.device import cpu_has_bf16
@@ -20,14 +21,44 @@ from diffusion_core.samplers import SAMPLERS, sample
 
 
 def gemm_peak(dtype: torch.dtype, n: int = 2048, reps: int = 10) -> float:
-    """GFLOP/s of an n x n matrix product in this dtype (the ceiling for conv-heavy work)."""
+    """GFLOP/s of an n x n matrix product in this dtype (torch.matmul: MKL's GEMM)."""
     a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
+    return 2 * n**3 * reps / best_seconds(lambda: a @ b, reps) / 1e9
+
+
+def conv_gemm_peak(dtype: torch.dtype, c: int = 1024, side: int = 32, reps: int = 10) -> float:
+    """GFLOP/s of a 1 x 1 convolution, c -> c channels on 2 x c x side x side, channels_last: the same GEMM through
+    oneDNN, which the UNet's convolutions use (on AVX512 CPUs it beats MKL's fp32 path about 2x)."""
+    x = torch.randn(2, c, side, side, dtype=dtype).contiguous(memory_format=torch.channels_last)
+    w = torch.randn(c, c, 1, 1, dtype=dtype)
+    with torch.no_grad():
+        return 2 * 2 * c * c * side * side * reps / best_seconds(lambda: torch.nn.functional.conv2d(x, w), reps) / 1e9
+
+
+def best_seconds(fn, reps: int) -> float:
+    """Seconds for ``reps`` calls of fn after two warm-up calls."""
     for _ in range(2):
-        a @ b
+        fn()
     t0 = time.perf_counter()
     for _ in range(reps):
-        a @ b
-    return 2 * n**3 * reps / (time.perf_counter() - t0) / 1e9
+        fn()
+    return time.perf_counter() - t0
+
+
+def peak(dtype: torch.dtype) -> dict[str, float]:
+    """The GEMM peaks of a precision in this run: MKL's, oneDNN's, and the better of them (the one shares are of)."""
+    mkl, onednn = gemm_peak(dtype), conv_gemm_peak(dtype)
+    return {"mkl": mkl, "onednn": onednn, "best": max(mkl, onednn)}
+
+
+def run_flops(model, name: str, steps: int, batch: int) -> int:
+    """FLOPs of the network calls of one whole run (torch.utils.flop_counter: a multiply-add counts 2), which for
+    a model with experts and a guide differ from step to step."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as fc:
+        sample(model, model.schedule, sampler=name, num_steps=steps, shape=(batch, 1, 28, 28), seed=0)
+    return fc.get_total_flops()
 
 
 def timed_run(model, name: str, steps: int, batch: int, repeats: int) -> float:
@@ -55,16 +86,21 @@ def compiled_lever(name: str, repeats: int) -> dict:
             "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)}
 
 
-def levers(name: str, repeats: int, with_compile: bool = False, against: tuple[str, ...] = ()) -> list[dict]:
+def levers(name: str, repeats: int, peaks: dict[str, dict], with_compile: bool = False,
+           against: tuple[str, ...] = ()) -> list[dict]:
     """dpmpp2m, 20 steps, 16 digits under each option (bf16 only where the CPU has it: emulated, it is 25x slower),
-    and each model of ``against`` at the app's settings (another model as a lever: the student against the teacher)."""
+    with the share of its precision's GEMM peak (``peaks``: "fp32", "bf16"), and each model of ``against`` at the
+    app's settings (another model as a lever: the student against the teacher)."""
     rows = []
     options = [("fp32 eager", "fp32", False), ("fp32 channels_last", "fp32", True)]
     if cpu_has_bf16():
         options += [("bf16 autocast", "bf16", False), ("bf16 + channels_last", "bf16", True)]
+    flops = run_flops(pretrained.load(name, device="cpu"), "dpmpp2m", 20, 16)
     for label, precision, cl in options:
         m = pretrained.load(name, device="cpu", precision=precision, channels_last=cl)
-        rows.append({"lever": label, "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)})
+        secs = timed_run(m, "dpmpp2m", 20, 16, repeats)
+        rows.append({"lever": label, "dpmpp2m_20_b16_s": secs,
+                     "% of peak": 100 * flops / secs / 1e9 / peaks[precision]["best"]})
     if with_compile:
         rows.append(compiled_lever(name, repeats))
     for other in against:
@@ -72,6 +108,8 @@ def levers(name: str, repeats: int, with_compile: bool = False, against: tuple[s
         rows.append({"lever": f"{other} ({m.flops_per_call(1) / 1e6:.0f} MFLOP a call), app settings",
                      "dpmpp2m_20_b16_s": timed_run(m, "dpmpp2m", 20, 16, repeats)})
     base = rows[0]["dpmpp2m_20_b16_s"]
+    for r in rows:
+        r.setdefault("% of peak", float("nan"))
     for r in rows:
         r["speed-up"] = base / r["dpmpp2m_20_b16_s"]
     return rows
@@ -107,8 +145,7 @@ def main() -> None:
     args = ap.parse_args()
     model = pretrained.load(args.model, device="cpu")             # the app's settings
     prec = model.precision
-    peak = gemm_peak(torch.bfloat16 if prec == "bf16" else torch.float32)
-    f1, f16 = model.flops_per_call(1), model.flops_per_call(16)
+    peaks = {"fp32": peak(torch.float32), **({"bf16": peak(torch.bfloat16)} if cpu_has_bf16() else {})}
     rows = []
     for name, info in SAMPLERS.items():
         n = info.default_steps
@@ -116,23 +153,24 @@ def main() -> None:
         reps = 1 if n >= 500 else args.repeats
         t16 = timed_run(model, name, n, 16, reps)
         t1 = timed_run(model, name, min(n, 50), 1, reps) / min(n, 50)
-        gflops = f16 * calls / t16 / 1e9
-        rows.append({"sampler": name, "steps": n, "nfe": calls, "ms/step b1": 1000 * t1, "ms/step b16": 1000 * t16 / n,
-                     "total b16 s": t16, "GFLOP/s": gflops, "% of peak": 100 * gflops / peak})
-    print(f"{args.model} ({model.sha256[:12]}), precision {prec}; GEMM peak {peak:.0f} GFLOP/s; "
-          f"FLOPs per call: {f1 / 1e6:.0f} M (batch 1), {f16 / 1e9:.2f} G (batch 16)\n")
+        flops = run_flops(model, name, n, 16)
+        rows.append({"sampler": name, "steps": n, "nfe": calls, "MFLOP/call/image": flops / calls / 16 / 1e6,
+                     "ms/step b1": 1000 * t1, "ms/step b16": 1000 * t16 / n, "total b16 s": t16,
+                     "GFLOP/s": flops / t16 / 1e9, "% of peak": 100 * flops / t16 / 1e9 / peaks[prec]["best"]})
+    print(f"{args.model} ({model.sha256[:12]}), precision {prec}; GEMM peaks (GFLOP/s), MKL / oneDNN: " +
+          ", ".join(f"{p} {v['mkl']:.0f} / {v['onednn']:.0f}" for p, v in peaks.items()) + "\n")
     print(table(rows, list(rows[0])))
-    out = {"precision": prec, "gemm_peak_gflops": peak, "flops_per_call_b1": f1, "flops_per_call_b16": f16, "samplers": rows,
+    out = {"precision": prec, "gemm_peaks_gflops": peaks, "samplers": rows,
            "goals": {"dpmpp2m_20_b16_s": 0.3, "ddpm_1000_b16_s": 20, "share_of_peak": 0.5, "startup_s": 20}}
     if not args.no_levers:
-        lv = levers(args.model, args.repeats, args.compile, tuple(filter(None, args.against.split(","))))
-        print("\n" + table(lv, ["lever", "dpmpp2m_20_b16_s", "speed-up"]))
+        lv = levers(args.model, args.repeats, peaks, args.compile, tuple(filter(None, args.against.split(","))))
+        print("\n" + table(lv, ["lever", "dpmpp2m_20_b16_s", "speed-up", "% of peak"]))
         out["levers"] = lv
     if args.startup:
         out["startup_s"] = startup_seconds()
         print(f"\napp start-up to first answer: {out['startup_s']:.1f} s (goal <= 20 s)")
     out["model"] = {"name": args.model, "sha256": model.sha256, "parameters": model.card.get("parameters")}
-    print("->", save(result_name("samplers", args.model, prec), out))   # per precision: CPUs with and without bf16
+    print("->", save(result_name("samplers", args.model, precision_tag()), out))   # per CPU: with and without bf16
 
 
 if __name__ == "__main__":

@@ -64,6 +64,8 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
                      "hardware": "2 CPU cores",
                      "command": f"python -m diffusion_core.train --model {cfg.name}",
                      "config": json.loads(json.dumps(asdict(cfg)))},     # the recipe the command runs, with its notes
+        **({"guide": guide_entry(cfg.name, cfg.self_guide)} if cfg.self_guide else {}),
+        "cpu_precision": cfg.cpu_precision,
         "created": dt.date.today().isoformat(),
         "sha256": pretrained.sha256_of(weights),
         "size_bytes": weights.stat().st_size,
@@ -76,8 +78,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     served = cfg.name                              # the model the app loads: an expert or a guide is served inside its base
     if cfg.guide is not None:
         served = cfg.data
-        weight, lo, hi = cfg.guide
-        add_to_card(assets / f"{served}.json", "guide", {"name": cfg.name, "weight": weight, "steps": [lo, hi]})
+        add_to_card(assets / f"{served}.json", "guide", guide_entry(cfg.name, cfg.guide))
     elif cfg.steps is not None and cfg.data and cfg.data != cfg.name:
         served = cfg.data
         add_to_card(assets / f"{served}.json", "experts", {"name": cfg.name, "steps": [int(cfg.steps[0]), int(cfg.steps[1])]})
@@ -96,6 +97,12 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
         write_card(assets / f"{served}.json", served_card)
     print(json.dumps({k: card[k] for k in ("name", "parameters", "size_bytes", "training")}, indent=1)[:2000])
     return card
+
+
+def guide_entry(name: str, guide: tuple[float, int, int]) -> dict[str, Any]:
+    """A card's "guide" entry: net ``name`` guides with (weight, first step, last step)."""
+    weight, lo, hi = guide
+    return {"name": name, "weight": float(weight), "steps": [int(lo), int(hi)]}
 
 
 def add_to_card(base_card: Path, key: str, entry: dict[str, Any]) -> None:

@@ -52,7 +52,8 @@ class Expert:
 @dataclass(frozen=True)
 class Guide:
     """A weaker net the served guess is pushed away from on network timesteps first..last (autoguidance, Karras et
-    al. 2024, eq. 2): eps = eps_guide + weight (eps - eps_guide); weight 1 is no guidance."""
+    al. 2024, eq. 2): eps = eps_guide + weight (eps - eps_guide); weight 1 is no guidance. The guide may be the base
+    net itself: its experts, fine-tuned from it, are then pushed away from it (where the base answers, eps stays)."""
 
     first: float
     last: float
@@ -125,6 +126,13 @@ class Pretrained:
             out[rows] = nets[i](x[rows], t[rows]).to(out.dtype)
         return out
 
+    def _expert_rows(self, t: Tensor) -> Tensor:
+        """[B] True for the images whose t an expert takes."""
+        rows = torch.zeros(t.shape, dtype=torch.bool, device=t.device)
+        for e in self.experts:
+            rows |= (t >= e.first) & (t <= e.last)
+        return rows
+
     def _guided(self, x: Tensor, t: Tensor, eps: Tensor) -> Tensor:
         """eps pushed away from the guide's guess, for the images whose t is in the guide's range."""
         g = self.guide
@@ -132,6 +140,8 @@ class Pretrained:
             return eps
         t = t.expand(len(x)) if t.ndim == 0 else t
         rows = (t >= g.first) & (t <= g.last)                                 # [B]
+        if g.net is self.net:                   # guided by the base itself: only the rows an expert answered change
+            rows &= self._expert_rows(t)
         if not rows.any():
             return eps
         if rows.all():
@@ -170,6 +180,14 @@ class Pretrained:
     __call__ = eps
 
 
+def served_dtype(card: dict[str, Any], device: torch.device) -> torch.dtype | None:
+    """The autocast dtype of precision "auto": the device's (device.autocast_dtype), except fp32 on a CPU for a model
+    whose card says "cpu_precision": "fp32"."""
+    if device.type == "cpu" and card.get("cpu_precision") == "fp32":
+        return None
+    return autocast_dtype(device)
+
+
 def rebuild_hint(name: str) -> str:
     return f"python -m diffusion_core.train --model {name}"
 
@@ -201,7 +219,7 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
     except Exception as e:
         raise ModelUnavailable(f"{weights.name} could not be loaded ({e}); rebuild it with `{rebuild_hint(name)}`") from e
     net = net.to(dev).eval().requires_grad_(False)
-    amp = {"auto": autocast_dtype(dev), "fp32": None, "bf16": torch.bfloat16}[precision]
+    amp = {"auto": served_dtype(card, dev), "fp32": None, "bf16": torch.bfloat16}[precision]
     if channels_last is None:
         channels_last = amp is None or card["image"]["height"] >= 64
     if channels_last:
@@ -217,23 +235,26 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
         m = load(e["name"], dev, assets, precision, channels_last)
         experts.append(Expert(lo - 1, hi - 1, m.net, m.card["sha256"]))
     return Pretrained(name, net, schedule, card, dev, amp, channels_last, tuple(experts),
-                      _load_guide(card, card_path.name, dev, assets, precision, channels_last))
+                      _load_guide(card, name, net, card_path.name, dev, assets, precision, channels_last))
 
 
-def _load_guide(card: dict, card_file: str, dev: torch.device, assets: Path, precision: str,
+def _load_guide(card: dict, name: str, base: TinyUNet, card_file: str, dev: torch.device, assets: Path, precision: str,
                 channels_last: bool) -> Guide | None:
-    """The card's "guide": {"name": ..., "weight": w, "steps": [lo, hi]} (step counts k = 1..T), loaded; or None."""
+    """The card's "guide": {"name": ..., "weight": w, "steps": [lo, hi]} (step counts k = 1..T), loaded; or None.
+    A guide named like the card itself is the base net ``base``."""
     if "guide" not in card:
         return None
     try:
         g = card["guide"]
         lo, hi = (int(k) for k in g["steps"])
         weight = float(g["weight"])
-        name = str(g["name"])
+        guide_name = str(g["name"])
         if not math.isfinite(weight):
             raise ValueError(f"weight {weight}")
     except (KeyError, TypeError, ValueError) as err:
         raise ModelUnavailable(f"{card_file} has a malformed guide {card.get('guide')!r}; rebuild with "
                                f"`{rebuild_hint(card.get('name', '?'))}`") from err
-    m = load(name, dev, assets, precision, channels_last)
+    if guide_name == name:
+        return Guide(lo - 1, hi - 1, weight, base, card["sha256"])
+    m = load(guide_name, dev, assets, precision, channels_last)
     return Guide(lo - 1, hi - 1, weight, m.net, m.card["sha256"])

@@ -30,6 +30,12 @@ class TrainConfig:
     # eps_theta(x_t, t) (its experts and guide included) instead of the noise; None: plain DDPM training
     teacher: str | None = None
     teacher_reuse: int = 1                   # a student learns from each teacher answer this many steps in a row
+    # this net guides its own time experts (autoguidance by the net they were fine-tuned from): (weight, first step,
+    # last step) on its card; None: not
+    self_guide: tuple[float, int, int] | None = None
+    # the precision the app serves it in on a CPU: "auto" (bf16 autocast where the CPU has bf16) or "fp32" (for a
+    # net so small that per-op overhead bounds it, where autocast's casts cost more than bf16 saves)
+    cpu_precision: str = "auto"
     # weight the eps MSE by min(1 / alpha_bar, cap): as an error in v (Salimans & Ho 2022), capped; None: not
     v_weight_cap: float | None = None
     seed: int = 0
@@ -54,7 +60,7 @@ def time_expert(base: TrainConfig, name: str, steps: tuple[int, int], images: in
     more in one cosine cycle at 1e-3."""
     start = start or base
     return replace(base, name=name, data=base.name, images=start.images + images, restarts=((start.images, 1e-3),),
-                   steps=steps, init_from=start.name, notes={})
+                   steps=steps, init_from=start.name, self_guide=None, notes={})
 
 
 DIGITS = TrainConfig(
@@ -81,13 +87,16 @@ PHOTOS = TrainConfig(
                       "which trained only the 64 x 64 layers, the third eager, continued from them with "
                       "--init-from, training every layer"},
 )
-# the served digits model (base net, its expert and its guide: 466 MFLOP a call) distilled into one small net
-# on a 7 x 7 grid of 4 x 4 patches (68 MFLOP a call), trained on the teacher's guesses, not on the noise.
+# the served digits model (base net, its expert and its guide: 466 MFLOP a call) distilled into a small net
+# on a 7 x 7 grid of 4 x 4 patches (68 MFLOP a call), trained on the teacher's guesses, not on the noise; its time
+# experts below are fine-tuned from it, and it guides them (self_guide). Served in fp32 on a CPU: bench/samplers.py,
+# dpmpp2m 20 steps, 16 digits, bf16 CPU: fp32 channels_last 0.121 s, bf16 autocast 0.130 s (session 23).
 # DDIM 50, 256 digits, seed 1 (the export's card), confident share / Frechet: 0.52 / 320 at 256k images, 0.66 / 118
 # at 660k, 0.79 / 64 at 1.06M, 0.85 / 36.0 at its end (2M: 50 min in bf16 autocast, 294 min in fp32 on AVX2);
 # the goal is 0.95 / 30.5 (3x real). Plain eps MSE instead: 0.56 at 407k. Sessions 16-17 and 22's notes.
 DIGITS_STUDENT = TrainConfig(name="digits_student", unet=DIGITS_STUDENT_UNET, data="digits", images=2_000_000,
-                             min_snr_gamma=None, teacher="digits", teacher_reuse=2, v_weight_cap=30.0)
+                             min_snr_gamma=None, teacher="digits", teacher_reuse=2, v_weight_cap=30.0,
+                             self_guide=(4.0, 151, 650), cpu_precision="fp32")
 DIGITS_STUDENT_MID = time_expert(DIGITS_STUDENT, "digits_student_mid", (151, 650), images=1_000_000)
 MODELS: dict[str, TrainConfig] = {
     "digits": DIGITS,
@@ -113,8 +122,11 @@ MODELS: dict[str, TrainConfig] = {
     # elsewhere, confident 0.945 / 0.949 (student + the mid expert alone: 0.914). Served: the base and two halves
     # fine-tuned from the mid expert (which 256k images instead of 1M left at 0.859 / 33.8, and the card drops
     # once the halves cover it): + low 0.922 / 17.2, + high 0.945 / 16.2 (1.6x real), balance 0.990, near-copies
-    # 0.8%. Guided by digits_guide instead (3x the time): weight 2 0.898 / 37.5, 3 0.910 / 45.5. One net runs
-    # per call, so the FLOPs a call stay 68 M
+    # 0.8%. Guided by digits_guide instead (3x the time): weight 2 0.898 / 37.5, 3 0.910 / 45.5. Guided by the
+    # base student itself on 151-650 (session 23: autoguidance whose weaker net is the one the experts were
+    # fine-tuned from, two 68 MFLOP calls on those steps), weight 1.5 / 2 / 3 / 4 / 5: seed 1, 256 digits 0.949 /
+    # 0.957 / 0.957 / 0.969 / 0.961; seed 2, 1,024 digits 0.924 / 0.938 / 0.947 / 0.955 / 0.966 (unguided 0.913,
+    # the teacher 0.955); weight 5 worsens Frechet for DDPM, Euler and Heun, so 4 ships
     "digits_student_mid": DIGITS_STUDENT_MID,
     "digits_student_low": time_expert(DIGITS_STUDENT, "digits_student_low", (151, 400), 500_000, DIGITS_STUDENT_MID),
     "digits_student_high": time_expert(DIGITS_STUDENT, "digits_student_high", (401, 650), 500_000, DIGITS_STUDENT_MID),

@@ -98,7 +98,8 @@ def test_sample_cli(tmp_path):
     assert np.abs(np.load(out).astype(int) - want).mean() > 3, "without --no-guide the guide steers the walk"
 
 
-@pytest.mark.parametrize("name", ["digits", "digits_mid", "digits_guide", "photos"])
+@pytest.mark.parametrize("name", ["digits", "digits_mid", "digits_guide", "photos", "digits_student",
+                                  "digits_student_low", "digits_student_high"])
 def test_shipped_model_is_what_the_train_command_builds(name):
     """`python -m diffusion_core.train --model NAME` reproduces the shipped card's configuration."""
     from dataclasses import asdict
@@ -110,7 +111,8 @@ def test_shipped_model_is_what_the_train_command_builds(name):
         pytest.skip("photos model not trained yet")
     shipped = json.loads(card_path.read_text())["training"]["config"]
     defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None, "init_from": None,
-                "guide": None, "teacher": None, "teacher_reuse": 1, "v_weight_cap": None}     # fields added since
+                "guide": None, "teacher": None, "teacher_reuse": 1, "v_weight_cap": None,
+                "self_guide": None, "cpu_precision": "auto"}                                                          # fields added since
     shipped = {**defaults, **shipped, "unet": {"patch": 1, **shipped["unet"]}}
     assert json.loads(json.dumps(asdict(MODELS[name]))) == shipped
 
@@ -179,6 +181,44 @@ def test_a_guide_pushes_eps_away_from_the_weaker_net(tmp_path):
         _write_model(tmp_path, "base", 0, guide=bad)
         with pytest.raises(ModelUnavailable, match="malformed guide"):
             pretrained.load("base", device="cpu", assets=tmp_path)
+
+
+def test_a_card_can_keep_its_model_in_fp32_on_a_cpu(tmp_path):
+    """Precision "auto" follows the device (bf16 autocast on a CPU with bf16) unless the card says "cpu_precision":
+    "fp32"; such a model then runs fp32 in channels_last, and an explicit precision still wins."""
+    import torch
+
+    from diffusion_core.device import autocast_dtype
+
+    _write_model(tmp_path, "plain", 0)
+    _write_model(tmp_path, "small", 0, cpu_precision="fp32")
+    assert pretrained.load("plain", device="cpu", assets=tmp_path).amp_dtype == autocast_dtype(torch.device("cpu"))
+    small = pretrained.load("small", device="cpu", assets=tmp_path)
+    assert small.amp_dtype is None and small.precision == "fp32" and small.channels_last
+    assert pretrained.load("small", device="cpu", assets=tmp_path, precision="bf16").precision == "bf16"
+    assert pretrained.served_dtype({"cpu_precision": "fp32"}, torch.device("cuda")) is not None
+
+
+def test_a_base_net_can_guide_its_own_experts(tmp_path):
+    """A guide entry naming the card's own model: on the guide's steps that an expert takes, eps = eps_base +
+    3 (eps_expert - eps_base); where the base answers, its eps unchanged; outside the guide's steps, the expert's."""
+    import torch
+
+    base = _write_model(tmp_path, "base", 0, experts=[{"name": "mid", "steps": [101, 400]}],
+                        guide={"name": "base", "weight": 3.0, "steps": [201, 600]})
+    mid = _write_model(tmp_path, "mid", 1)
+    model = pretrained.load("base", device="cpu", assets=tmp_path, precision="fp32")
+    x = torch.randn(6, 1, 8, 8, generator=torch.Generator().manual_seed(4))
+    t = torch.tensor([150.0, 199.0, 200.0, 399.0, 400.0, 599.0])
+    with torch.no_grad():
+        e, m = base(x, t), mid(x, t)
+        want = torch.stack([m[0], m[1], e[2] + 3 * (m[2] - e[2]), e[3] + 3 * (m[3] - e[3]), e[4], e[5]])
+        assert torch.allclose(model(x, t), want, atol=1e-5)
+        tt = torch.full((6,), 300.0)                                        # a sampler's step: one t for all
+        assert torch.allclose(model(x, tt), 3 * mid(x, tt) - 2 * base(x, tt), atol=1e-5)
+        assert torch.allclose(model.unguided()(x, tt), mid(x, tt), atol=1e-5)
+    digest = pretrained.sha256_of(tmp_path / "base.safetensors")
+    assert model.sha256.startswith(digest) and model.sha256.endswith(f"+guide:{digest}")
 
 
 def test_routes_name_the_net_each_t_asks(tmp_path):

@@ -56,7 +56,12 @@ def student_stats(teacher: Any, student: Any, secs: list[float], lang: str) -> s
     experts, and the cards' confident shares where both cards have them."""
     tf, sf = (m.flops_per_call(batch=1) / 1e6 for m in (teacher, student))
     text = tr("student_stats", lang, tt=secs[0], ts=secs[1], tf=tf, sf=sf, x=tf / sf, y=secs[0] / max(secs[1], 1e-9))
-    text += "".join(tr("student_experts", lang, lo=lo, hi=hi) for lo, hi, _ in student.routes())
+    routes = student.routes()
+    if routes:
+        ranges = tr("student_range_sep", lang).join(f"{lo}–{hi}" for lo, hi, _ in routes)
+        text += tr("student_experts", lang, n=len(routes), ranges=ranges)
+    if student.guide is not None and student.guide.net is student.net:
+        text += tr("student_self_guide", lang, w=student.guide.weight)
     tq, sq = (m.card.get("quality", {}).get("ddim_50") for m in (teacher, student))
     if tq and sq:
         text += tr("student_quality", lang, n=sq["n"], tq=tq["confident"], sq=sq["confident"])

@@ -183,7 +183,7 @@ EN: dict[str, str] = {
         "sure (p ≥ 0.9) of {plain:.0%} of the big nets' digits alone and of {guided:.0%} of the guided ones."
     ),
     "net": "Model",
-    "net_info": "The teacher: the nets described above. The student: a much smaller net (with its own time expert, where it has one) that learned from the teacher's guesses, for a fraction of the arithmetic a step.",
+    "net_info": "The teacher: the nets described above. The student: a much smaller net (with its own time experts, where it has them) that learned from the teacher's guesses, for a fraction of the arithmetic a step.",
     "net_teacher": "Teacher: the big nets",
     "net_student": "Student: small and fast",
     "student_head": (
@@ -202,7 +202,16 @@ EN: dict[str, str] = {
         "Teacher {tt:.2f} s ({tf:.0f} million operations a network call); student {ts:.2f} s ({sf:.0f} million): "
         "{x:.1f}× less arithmetic, {y:.1f}× faster on this machine just now."
     ),
-    "student_experts": " Like the teacher, the student has a time expert: a second net of its size takes t = {lo} to {hi}, the noise levels where, alone, it lost the digits. Each step still asks one net.",
+    "student_experts": (
+        " Like the teacher, the student has time experts: {n} more nets of its size take t = {ranges}, the noise "
+        "levels where, alone, it lost the digits."
+    ),
+    "student_range_sep": " and ",
+    "student_self_guide": (
+        " There the base student also plays the part of the teacher's small guide: each expert's guess is pushed away "
+        "from the guess of the net it was fine-tuned from, with weight w = {w:g} (its mistakes are the ones the "
+        "expert has not yet unlearned), so those steps ask two nets."
+    ),
     "student_quality": " Over {n} digits (DDIM, 50 steps, seed 1) the digit classifier of bench/quality.py is sure (p ≥ 0.9) of {tq:.0%} of the teacher's digits and {sq:.0%} of the student's.",
     "eta_head": "### Why add noise again while sampling?\nDDPM (and DDIM with η = 1) adds fresh noise at every step, which corrects small errors of earlier steps. With η = 0 the path is deterministic: the same seed always gives the same digits.",
     "eta_go": "Same seed: η = 0 and η = 1",

@@ -216,34 +216,6 @@ def test_the_learner_picks_teacher_or_student(client, assets_dir):
 
 
 @needs_digits
-def test_the_student_caption_names_its_time_experts_and_self_guide_only_when_it_has_them(assets_dir):
-    """A student with time experts gets one sentence that gives their bands, and one with a guide by its own base
-    net a sentence with the weight, in both languages; one without them gets neither; the FLOPs a call are the
-    served student's (two nets where the guide asks its base)."""
-    from dataclasses import replace
-
-    from diffusion_core.pretrained import Expert, Guide
-    from ui.denoise_tab import student_stats
-
-    teacher = pretrained.load("digits", device="cpu", assets=assets_dir)
-    bare = replace(pretrained.load("digits_student", device="cpu", assets=assets_dir), experts=(), guide=None)
-    halves = (Expert(150.0, 399.0, bare.net, "e1"), Expert(400.0, 649.0, bare.net, "e2"))
-    with_experts = replace(bare, experts=halves)
-    guided = replace(with_experts, guide=Guide(150.0, 649.0, 4.0, bare.net, "g"))
-    for lang, bands, weight, flops in (
-            ("en", "2 more nets of its size take t = 150–399 and 400–649", "weight w = 4", "({:.0f} million)"),
-            ("zh-CN", "另外 2 个同样大小的网络负责 t = 150–399 和 400–649", "权重 w = 4", "（约 {:.0f} 百万次）")):
-        plain = student_stats(teacher, bare, [1.0, 0.5], lang)
-        assert bands not in plain and weight not in plain
-        text = student_stats(teacher, with_experts, [1.0, 0.5], lang)
-        assert bands in text and weight not in text and flops.format(bare.flops_per_call() / 1e6) in text
-        text = student_stats(teacher, guided, [1.0, 0.5], lang)
-        assert bands in text and weight in text
-        assert flops.format(guided.flops_per_call() / 1e6) in text
-    assert guided.flops_per_call() > 1.9 * bare.flops_per_call()
-
-
-@needs_digits
 @pytest.mark.parametrize("args,word", [(("nope", 5, 0, 0, 2), "Sampler"), (("ddim", 0, 0, 0, 2), "Steps"),
                                        (("ddim", 5, 2.0, 0, 2), "η"), (("ddim", 5, 0, 0, 17), "How many"),
                                        (("ddim", 5, 0, -1, 2), "Seed")])

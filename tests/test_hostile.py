@@ -33,7 +33,7 @@ BASE = {
     "revisit": ["0"],
     "one_jump": ['"ddim"', "3", "0", "0", "1", '"student"'],
     "eta_pair": ['"ddim"', "3", "0", "0", "1", '"student"'],
-    "guide_pair": ['"ddim"', "3", "0", "0", "1"],
+    "guide_pair": ['"ddim"', "3", "0", "0", "1", '"student"'],
     "student_pair": ['"ddim"', "3", "0", "0", "1"],
     "nearest_training": ['"ddim"', "3", "0", "0", "1", '"student"'],
     "reform_digit": ["7", "100", "0", '"student"'],

@@ -122,7 +122,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
 
     jump_go, (jump_one, jump_full) = question("jump_go", "jump_head", ("jump_one", "jump_full"))
     eta_go, (eta0, eta1) = question("eta_go", "eta_head", ("eta_0", "eta_1"))
-    if model.guide:
+    any_guide = any(m.guide for m in nets.values())
+    if any_guide:
         guide_go, (guide_off, guide_on) = question("guide_go", "guide_head", ("guide_off", "guide_on"))
         guide_md = gr.Markdown()
     if "student" in nets:
@@ -195,13 +196,16 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         pics = [final_frame("ddim", min(n_steps, 100), e, s, n, m).x0 for e in (0.0, 1.0)]
         return pics[0], pics[1]
 
-    def guide_pair(sampler_v, steps_v, eta_v, seed_v, count_v, request: gr.Request):
+    def guide_pair(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
         lang = lang_of(request)
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
-        pics = [final_frame(name, n_steps, eta_val, s, n, net=net).arrived for net in (model.unguided(), model)]
-        q = model.card.get("quality", {})
+        m = pick(nets, net_v, lang)
+        if m.guide is None:
+            raise gr.Error(tr("no_guide", lang))
+        pics = [final_frame(name, n_steps, eta_val, s, n, net=net).arrived for net in (m.unguided(), m)]
+        q = m.card.get("quality", {})
         plain, guided = q.get("ddim_50_without_guide"), q.get("ddim_50")
-        g = model.guide
+        g = m.guide
         stats = tr("guide_stats", lang, w=g.weight, lo=int(g.first), hi=int(g.last), n=guided["n"],
                    plain=plain["confident"], guided=guided["confident"]) if plain and guided else ""
         return pics[0], pics[1], stats
@@ -249,8 +253,9 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                  trigger_mode="always_last", **LIGHT)
     jump_go.click(gated(ctx.gate, jump), args + [net], [jump_one, jump_full], api_name="one_jump", **MODEL)
     eta_go.click(gated(ctx.gate, eta_pair), args + [net], [eta0, eta1], api_name="eta_pair", **MODEL)
-    if model.guide:
-        guide_go.click(gated(ctx.gate, guide_pair), args, [guide_off, guide_on, guide_md], api_name="guide_pair", **MODEL)
+    if any_guide:
+        guide_go.click(gated(ctx.gate, guide_pair), args + [net], [guide_off, guide_on, guide_md], api_name="guide_pair",
+                       **MODEL)
     if "student" in nets:
         student_go.click(gated(ctx.gate, student_pair), args, [student_t, student_s, student_md], api_name="student_pair",
                          **MODEL)

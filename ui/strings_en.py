@@ -168,19 +168,21 @@ EN: dict[str, str] = {
         "training. On the steps it guides, the big nets' guess of the noise is pushed further from the small net's: "
         "ε̂ = ε̂_small + w (ε̂_big − ε̂_small), with w > 1. Where the two disagree the small net is usually the one "
         "that is wrong, so stepping away from it steps away from the mistakes a weak model makes (*autoguidance*, "
-        "Karras et al. 2024). A guided step takes about a quarter longer."
+        "Karras et al. 2024). A guided step takes about a quarter longer. The student needs no extra net for this: its "
+        "first net, the one its experts were fine-tuned from, is their weaker guide."
     ),
     "guide_head": (
-        "### Why ask a worse net?\nThe same seed, sampler and steps twice: with the big nets alone, and with the "
-        "guided steps pushed away from the small net's guess. Guidance changes the walk back from noise, not the noise: "
+        "### Why ask a worse net?\nThe same seed, sampler and steps twice, on the model you picked: without the guide, "
+        "and with the guided steps pushed away from the weaker net's guess. Guidance changes the walk back from noise, not the noise: "
         "both start from the same x_T."
     ),
     "guide_go": "Same seed: without and with the guide",
-    "guide_off": "the big nets alone",
-    "guide_on": "pushed away from the small net",
+    "guide_off": "without the guide",
+    "guide_on": "pushed away from the weaker net",
+    "no_guide": "This model has no guide: pick another one under Model.",
     "guide_stats": (
         "Guide weight w = {w:g}, on t = {lo} to {hi}. Over {n} digits (DDIM, 50 steps, seed 1) the digit classifier of bench/quality.py is "
-        "sure (p ≥ 0.9) of {plain:.0%} of the big nets' digits alone and of {guided:.0%} of the guided ones."
+        "sure (p ≥ 0.9) of {plain:.0%} of the digits without the guide and of {guided:.0%} of the guided ones."
     ),
     "net": "Model",
     "net_info": "The teacher: the nets described above. The student: a much smaller net (with its own time experts, where it has them) that learned from the teacher's guesses, for a fraction of the arithmetic a step.",

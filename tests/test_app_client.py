@@ -181,8 +181,6 @@ def test_guide_pair_is_the_same_seed_without_and_with_the_guide(client, assets_d
     alone and guided (sampled here independently), and its caption gives the card's confident shares of both."""
     name = {"teacher": "digits", "student": "digits_student"}[key]
     model = pretrained.load(name, device="cpu", assets=assets_dir)
-    if model.guide is None:
-        pytest.skip(f"{name}'s card has no guide")
     off, on, text = client.predict("ddim", 10, 0, 3, 4, key, api_name="/guide_pair")
     for got, net in ((off, model.unguided()), (on, model)):
         assert same_picture(got, run_of(net, "ddim", 10, 3, 4)), "the picture is this seed's digits from that model"

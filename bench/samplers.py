@@ -77,7 +77,7 @@ def compiled_lever(name: str, repeats: int) -> dict:
     import torch._inductor.config as inductor_config
 
     inductor_config.freezing = True
-    m = pretrained.load(name, device="cpu")
+    m = pretrained.load(name, device="cpu", frozen=False)
     m.net = torch.compile(m.net)
     t0 = time.perf_counter()
     sample(m, m.schedule, sampler="dpmpp2m", num_steps=2, shape=(16, 1, 28, 28), seed=0)
@@ -92,12 +92,13 @@ def levers(name: str, repeats: int, peaks: dict[str, dict], with_compile: bool =
     with the share of its precision's GEMM peak (``peaks``: "fp32", "bf16"), and each model of ``against`` at the
     app's settings (another model as a lever: the student against the teacher)."""
     rows = []
-    options = [("fp32 eager", "fp32", False), ("fp32 channels_last", "fp32", True)]
+    options = [("fp32 eager", "fp32", False, False), ("fp32 channels_last", "fp32", True, False),
+               ("fp32 channels_last, TorchScript freeze", "fp32", True, True)]
     if cpu_has_bf16():
-        options += [("bf16 autocast", "bf16", False), ("bf16 + channels_last", "bf16", True)]
+        options += [("bf16 autocast", "bf16", False, False), ("bf16 + channels_last", "bf16", True, False)]
     flops = run_flops(pretrained.load(name, device="cpu"), "dpmpp2m", 20, 16)
-    for label, precision, cl in options:
-        m = pretrained.load(name, device="cpu", precision=precision, channels_last=cl)
+    for label, precision, cl, frozen in options:
+        m = pretrained.load(name, device="cpu", precision=precision, channels_last=cl, frozen=frozen)
         secs = timed_run(m, "dpmpp2m", 20, 16, repeats)
         rows.append({"lever": label, "dpmpp2m_20_b16_s": secs,
                      "% of peak": 100 * flops / secs / 1e9 / peaks[precision]["best"]})

@@ -89,8 +89,9 @@ PHOTOS = TrainConfig(
 )
 # the served digits model (base net, its expert and its guide: 466 MFLOP a call) distilled into a small net
 # on a 7 x 7 grid of 4 x 4 patches (68 MFLOP a call), trained on the teacher's guesses, not on the noise; its time
-# experts below are fine-tuned from it, and it guides them (self_guide). Served in fp32 on a CPU: bench/samplers.py,
-# dpmpp2m 20 steps, 16 digits, bf16 CPU: fp32 channels_last 0.121 s, bf16 autocast 0.130 s (session 23).
+# experts below are fine-tuned from it, and it guides them (self_guide). Served in fp32 on a CPU, frozen by
+# TorchScript (pretrained.load): bench/samplers.py, dpmpp2m 20 steps, 16 digits, bf16 CPU: fp32 channels_last 0.123 s,
+# frozen 0.109 s (64% of the fp32 GEMM peak), bf16 autocast 0.131 s (session 23).
 # DDIM 50, 256 digits, seed 1 (the export's card), confident share / Frechet: 0.52 / 320 at 256k images, 0.66 / 118
 # at 660k, 0.79 / 64 at 1.06M, 0.85 / 36.0 at its end (2M: 50 min in bf16 autocast, 294 min in fp32 on AVX2);
 # the goal is 0.95 / 30.5 (3x real). Plain eps MSE instead: 0.56 at 407k. Sessions 16-17 and 22's notes.

@@ -199,6 +199,33 @@ def test_a_card_can_keep_its_model_in_fp32_on_a_cpu(tmp_path):
     assert pretrained.served_dtype({"cpu_precision": "fp32"}, torch.device("cuda")) is not None
 
 
+def test_a_small_fp32_model_is_served_frozen_and_answers_as_the_net_does(tmp_path):
+    """A card with "cpu_precision": "fp32" is served as a TorchScript freeze of its nets (experts and a guide by
+    its base included) that answers as the plain nets do, at any batch size and t; frozen=False keeps the plain
+    nets, and a net that does not trace stays plain."""
+    import torch
+
+    nets = {name: _write_model(tmp_path, name, seed, cpu_precision="fp32", **extra) for seed, (name, extra) in
+            enumerate((("mid", {}), ("base", {"experts": [{"name": "mid", "steps": [101, 400]}],
+                                                "guide": {"name": "base", "weight": 2.0, "steps": [1, 600]}})))}
+    model = pretrained.load("base", device="cpu", assets=tmp_path)
+    plain = pretrained.load("base", device="cpu", assets=tmp_path, frozen=False)
+    assert isinstance(model.net, torch.jit.ScriptModule) and isinstance(model.experts[0].net, torch.jit.ScriptModule)
+    assert model.guide.net is model.net and isinstance(plain.net, type(nets["base"]))
+    for b in (1, 4, 7):
+        x = torch.randn(b, 1, 8, 8, generator=torch.Generator().manual_seed(b))
+        t = torch.linspace(0, 999, b) if b > 1 else torch.tensor([250.5])
+        assert torch.allclose(model(x, t), plain(x, t), atol=1e-5)
+    assert not isinstance(pretrained.load("base", device="cpu", assets=tmp_path, precision="bf16").net,
+                          torch.jit.ScriptModule), "only fp32 is frozen"
+
+    class Untraceable(torch.nn.Module):
+        def forward(self, x, t):
+            return x if float(t[0]) > 100 else -x                # data-dependent: tracing would bake one branch
+    weird = Untraceable()
+    assert pretrained.freeze(weird, (1, 8, 8), channels_last=False) is weird
+
+
 def test_a_base_net_can_guide_its_own_experts(tmp_path):
     """A guide entry naming the card's own model: on the guide's steps that an expert takes, eps = eps_base +
     3 (eps_expert - eps_base); where the base answers, its eps unchanged; outside the guide's steps, the expert's."""

@@ -109,14 +109,24 @@ class Pretrained:
             t = t.to(self.device)
             return self._guided(x, t, self._routed(x, t)).float().contiguous()
 
-    def _routed(self, x: Tensor, t: Tensor) -> Tensor:
-        """Each image's eps from the expert whose range holds its t (of overlapping ranges the card's later entry
-        wins), else from the base net."""
-        if not self.experts:
-            return self.net(x, t)
-        which = torch.zeros(t.shape, dtype=torch.long, device=t.device)     # [B] 0 = base, i = experts[i - 1]
+    @property
+    def self_guided(self) -> bool:
+        """True when the guide is the base net itself (its experts pushed away from the net they came from)."""
+        return self.guide is not None and self.guide.net is self.net
+
+    def _owners(self, t: Tensor) -> Tensor:
+        """[B] the net that takes each image's t: 0 the base, i experts[i - 1] (of overlapping ranges the card's later
+        entry wins)."""
+        which = torch.zeros(t.shape, dtype=torch.long, device=t.device)
         for i, e in enumerate(self.experts, start=1):
             which[(t >= e.first) & (t <= e.last)] = i
+        return which
+
+    def _routed(self, x: Tensor, t: Tensor) -> Tensor:
+        """Each image's eps from the expert whose range holds its t, else from the base net."""
+        if not self.experts:
+            return self.net(x, t)
+        which = self._owners(t)                                             # [B]
         nets = (self.net, *(e.net for e in self.experts))
         groups = which.unique().tolist()
         if len(groups) == 1:                     # a sampler's step: one t for the whole batch
@@ -127,13 +137,6 @@ class Pretrained:
             out[rows] = nets[i](x[rows], t[rows]).to(out.dtype)
         return out
 
-    def _expert_rows(self, t: Tensor) -> Tensor:
-        """[B] True for the images whose t an expert takes."""
-        rows = torch.zeros(t.shape, dtype=torch.bool, device=t.device)
-        for e in self.experts:
-            rows |= (t >= e.first) & (t <= e.last)
-        return rows
-
     def _guided(self, x: Tensor, t: Tensor, eps: Tensor) -> Tensor:
         """eps pushed away from the guide's guess, for the images whose t is in the guide's range."""
         g = self.guide
@@ -141,8 +144,8 @@ class Pretrained:
             return eps
         t = t.expand(len(x)) if t.ndim == 0 else t
         rows = (t >= g.first) & (t <= g.last)                                 # [B]
-        if g.net is self.net:                   # guided by the base itself: only the rows an expert answered change
-            rows &= self._expert_rows(t)
+        if self.self_guided:                    # guided by the base itself: only the rows an expert answered change
+            rows &= self._owners(t) != 0
         if not rows.any():
             return eps
         if rows.all():
@@ -181,10 +184,15 @@ class Pretrained:
     __call__ = eps
 
 
+def small_net(card: dict[str, Any]) -> bool:
+    """The card says "cpu_precision": "fp32": a net so small that per-op overhead bounds it on a CPU."""
+    return card.get("cpu_precision") == "fp32"
+
+
 def served_dtype(card: dict[str, Any], device: torch.device) -> torch.dtype | None:
-    """The autocast dtype of precision "auto": the device's (device.autocast_dtype), except fp32 on a CPU for a model
-    whose card says "cpu_precision": "fp32"."""
-    if device.type == "cpu" and card.get("cpu_precision") == "fp32":
+    """The autocast dtype of precision "auto": the device's (device.autocast_dtype), except fp32 on a CPU for a
+    ``small_net``."""
+    if device.type == "cpu" and small_net(card):
         return None
     return autocast_dtype(device)
 
@@ -228,7 +236,7 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
     if channels_last:
         net = net.to(memory_format=torch.channels_last)
     if frozen is None:
-        frozen = card.get("cpu_precision") == "fp32"
+        frozen = small_net(card)
     if frozen and amp is None and dev.type == "cpu":
         net = freeze(net, (card["image"]["channels"], card["image"]["height"], card["image"]["width"]), channels_last)
     schedule = NoiseSchedule(card.get("schedule", "linear"), card.get("num_train_timesteps", 1000))

@@ -112,7 +112,7 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     shipped = json.loads(card_path.read_text())["training"]["config"]
     defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None, "init_from": None,
                 "guide": None, "teacher": None, "teacher_reuse": 1, "v_weight_cap": None,
-                "self_guide": None, "cpu_precision": "auto"}                                                          # fields added since
+                "self_guide": None, "cpu_precision": "auto"}                                 # fields added since
     shipped = {**defaults, **shipped, "unet": {"patch": 1, **shipped["unet"]}}
     assert json.loads(json.dumps(asdict(MODELS[name]))) == shipped
 

@@ -60,7 +60,7 @@ def student_stats(teacher: Any, student: Any, secs: list[float], lang: str) -> s
     if routes:
         ranges = tr("student_range_sep", lang).join(f"{lo}–{hi}" for lo, hi, _ in routes)
         text += tr("student_experts", lang, n=len(routes), ranges=ranges)
-    if student.guide is not None and student.guide.net is student.net:
+    if student.self_guided:
         text += tr("student_self_guide", lang, w=student.guide.weight)
     tq, sq = (m.card.get("quality", {}).get("ddim_50") for m in (teacher, student))
     if tq and sq:

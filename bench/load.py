@@ -16,9 +16,10 @@ from collections import defaultdict
 
 from common import ROOT, pct, running_app, save, table
 
+NET = "student"          # the digits model a learner starts on (ui.nets.default_key, where the student ships)
 ACTIONS = [(0.70, "/noisy_view", lambda r: (r.randint(0, 1000), "linear", 0)),
-           (0.20, "/generate", lambda r: ("dpmpp2m", 20, 0, r.randint(0, 999), 4)),
-           (0.04, "/compare", lambda r: (["dpmpp2m:5", "ddim:10"], r.randint(0, 999), 2)),
+           (0.20, "/generate", lambda r: ("dpmpp2m", 20, 0, r.randint(0, 999), 4, NET)),
+           (0.04, "/compare", lambda r: (["dpmpp2m:5", "ddim:10"], r.randint(0, 999), 2, NET)),
            (0.03, "/reform_photo", lambda r: (r.randint(50, 400), "linear", 0, 10)),
            (0.03, "/record_film", lambda r: (r.randint(50, 300), "linear", 0))]
 
@@ -48,7 +49,7 @@ def open_and_close(url: str, photo: str, seed: int) -> None:
         client.predict(60, 3000, 0, api_name="/dye_initial_view")
         client.predict(api_name="/compare_charts")
         client.predict(handle_file(photo), api_name="/load_photo")
-        client.predict("dpmpp2m", 10, 0, seed, 4, api_name="/generate")
+        client.predict("dpmpp2m", 10, 0, seed, 4, NET, api_name="/generate")
     client.close()
 
 

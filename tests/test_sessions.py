@@ -1,5 +1,6 @@
 """The model gate (one job at a time, a clear busy answer past the line) and per-learner memory release."""
 import inspect
+import json
 import re
 import threading
 import time
@@ -124,3 +125,21 @@ def test_every_output_picture_is_encoded_fast(live_app):
     assert len(pictures) >= 10
     slow = [b.label for b in pictures if not isinstance(b, FastImage)]
     assert not slow, f"pictures still encoded as PNG: {slow}"
+
+
+def test_the_load_bench_calls_every_endpoint_with_its_inputs(client, monkeypatch):
+    """bench/load.py posts raw REST calls, where Gradio fills in no defaults: each action must send one value per
+    input of its endpoint (a Model choice added to /generate and /compare once made the class bench stale)."""
+    import random
+
+    from conftest import ROOT
+
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import load
+
+    api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    for _, name, args in load.ACTIONS:
+        sent = args(random.Random(0))
+        params = api[name]["parameters"]
+        assert len(sent) == len(params), f"{name}: the bench sends {len(sent)} values for {len(params)} inputs"
+    assert load.NET in json.dumps(api["/generate"]["parameters"]), "the bench's model is not one a learner can pick"

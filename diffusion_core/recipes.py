@@ -107,7 +107,7 @@ MODELS: dict[str, TrainConfig] = {
     # floor): the gain comes early, so the shorter recipe ships. Tried and not shipped (session 14): a third net
     # on 251-550 from these weights (128k images): `bench/quality.py --samplers ddim --n 1024 --seed 2`,
     # confident 0.897 -> 0.898 (+- 0.01), Frechet 12.3 -> 10.2;
-    # a photos expert on 1-300 (35k crops): reform gain at t = 250 +1.39 -> +1.41 dB
+    # a photos expert on 1-300 (35k crops) of the base-16 photos net: reform gain at t = 250 +1.39 -> +1.41 dB
     "digits_mid": time_expert(DIGITS, "digits_mid", (151, 650), images=128_000),
     "photos": PHOTOS,
     # autoguidance (Karras et al. 2024): a deliberately weaker digits net, a quarter of the FLOPs and a sixth of

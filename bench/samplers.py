@@ -51,6 +51,11 @@ def peak(dtype: torch.dtype) -> dict[str, float]:
     return {"mkl": mkl, "onednn": onednn, "best": max(mkl, onednn)}
 
 
+def share(flops: int, secs: float, peak_gflops: float) -> float:
+    """Percent of a GEMM peak (GFLOP/s) that ``flops`` in ``secs`` reach."""
+    return 100 * flops / secs / 1e9 / peak_gflops
+
+
 def run_flops(model, name: str, steps: int, batch: int) -> int:
     """FLOPs of the network calls of one whole run (torch.utils.flop_counter: a multiply-add counts 2), which for
     a model with experts and a guide differ from step to step."""
@@ -101,7 +106,7 @@ def levers(name: str, repeats: int, peaks: dict[str, dict], with_compile: bool =
         m = pretrained.load(name, device="cpu", precision=precision, channels_last=cl, frozen=frozen)
         secs = timed_run(m, "dpmpp2m", 20, 16, repeats)
         rows.append({"lever": label, "dpmpp2m_20_b16_s": secs,
-                     "% of peak": 100 * flops / secs / 1e9 / peaks[precision]["best"]})
+                     "% of peak": share(flops, secs, peaks[precision]["best"])})
     if with_compile:
         rows.append(compiled_lever(name, repeats))
     for other in against:
@@ -111,7 +116,6 @@ def levers(name: str, repeats: int, peaks: dict[str, dict], with_compile: bool =
     base = rows[0]["dpmpp2m_20_b16_s"]
     for r in rows:
         r.setdefault("% of peak", float("nan"))
-    for r in rows:
         r["speed-up"] = base / r["dpmpp2m_20_b16_s"]
     return rows
 
@@ -157,8 +161,8 @@ def main() -> None:
         flops = run_flops(model, name, n, 16)
         rows.append({"sampler": name, "steps": n, "nfe": calls, "MFLOP/call/image": flops / calls / 16 / 1e6,
                      "ms/step b1": 1000 * t1, "ms/step b16": 1000 * t16 / n, "total b16 s": t16,
-                     "GFLOP/s": flops / t16 / 1e9, "% of MKL peak": 100 * flops / t16 / 1e9 / peaks[prec]["mkl"],
-                     "% of peak": 100 * flops / t16 / 1e9 / peaks[prec]["best"]})
+                     "GFLOP/s": flops / t16 / 1e9, "% of MKL peak": share(flops, t16, peaks[prec]["mkl"]),
+                     "% of peak": share(flops, t16, peaks[prec]["best"])})
     print(f"{args.model} ({model.sha256[:12]}), precision {prec}; GEMM peaks (GFLOP/s), MKL / oneDNN: " +
           ", ".join(f"{p} {v['mkl']:.0f} / {v['onednn']:.0f}" for p, v in peaks.items()) + "\n")
     print(table(rows, list(rows[0])))

@@ -93,6 +93,28 @@ def test_photos_model_reform_improves_on_x_t():
         assert psnr(image, r.guess) > psnr(image, r.noised) + 1.0, k
 
 
+
+@pytest.mark.skipif(not HAS_PHOTOS, reason="photos model not trained yet (python -m diffusion_core.train --model photos)")
+def test_one_model_step_is_the_guess_and_more_steps_add_detail():
+    """The Reform caption's claims: one DDIM step from t lands on the one-jump guess (x0_pred); more steps give a
+    different picture with more detail (mean absolute difference of neighbouring pixels) than the guess."""
+    from diffusion_core import pretrained
+    from diffusion_core.images import load_image
+    from diffusion_core.photo_data import HELD_OUT, photo_path
+
+    def detail(p: np.ndarray) -> float:
+        a = p.astype(float)
+        return float(np.abs(np.diff(a, axis=0)).mean() + np.abs(np.diff(a, axis=1)).mean())
+
+    model = pretrained.load("photos", device="cpu")
+    image = load_image(photo_path(*HELD_OUT[1]), size=96)
+    for k in (100, 400):
+        one = reform_image(model, model.schedule, image, k, 1, seed=0)
+        assert np.array_equal(one.reformed, one.guess), k
+        ten = reform_image(model, model.schedule, image, k, 10, seed=0)
+        assert np.array_equal(ten.guess, one.guess), k
+        assert detail(ten.reformed) > detail(ten.guess) + 0.5, k
+
 def odd_inputs(tmp: Path) -> dict[str, Path]:
     rng = np.random.default_rng(0)
     pics = {"one_pixel.png": Image.new("RGB", (1, 1), (200, 10, 10)),

@@ -115,7 +115,9 @@ EN: dict[str, str] = {
         "model cannot know which photo lies underneath, so its one-jump guess is the *average* of all the "
         "photos that could: blurry, but never far wrong, and PSNR rewards exactly that. The reform commits to "
         "*one* sharp photo, and every invented detail that differs from yours costs it. Sharp and plausible, "
-        "or close on average: a sampler chooses sharp, which is why it takes many steps."
+        "or close on average: a sampler chooses sharp, which is why it takes many steps. "
+        "Set **Model steps** to 1 to see it: one DDIM step from t lands exactly on the one-jump guess, and "
+        "each step more commits to more detail."
     ),
     "rf_cosine": "(The photo was noised with the cosine schedule; the model, trained on the linear one, starts from the step with the same noise level, t = {km}.)",
     "rf_unavailable": "The photos model is not available, so the model reform is switched off: {why}",

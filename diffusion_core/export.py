@@ -43,7 +43,8 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     ck = torch.load(run_dir / "ckpt.pt", map_location="cpu", weights_only=True)
     state = ck["state"]
     weights = assets / f"{cfg.name}.safetensors"
-    save_file({k: v.float().contiguous() for k, v in ck["ema"].items()}, str(weights))
+    dtype = {"float32": torch.float32, "float16": torch.float16}[cfg.weights_dtype]
+    save_file({k: v.to(dtype).contiguous() for k, v in ck["ema"].items()}, str(weights))
     dataset = dataset_of(cfg)                      # "digits" or "photos"
     data = DATA_CARDS.get(dataset, {})
     card: dict[str, Any] = {

@@ -127,9 +127,14 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     shipped = json.loads(card_path.read_text())["training"]["config"]
     defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None, "init_from": None,
                 "guide": None, "teacher": None, "teacher_reuse": 1, "v_weight_cap": None,
-                "self_guide": None, "cpu_precision": "auto"}                                 # fields added since
+                "self_guide": None, "cpu_precision": "auto", "weights_dtype": "float32"}     # fields added since
     shipped = {**defaults, **shipped, "unet": {"patch": 1, **shipped["unet"]}}
     assert json.loads(json.dumps(asdict(MODELS[name]))) == shipped
+    from safetensors import safe_open
+
+    with safe_open(str(ASSETS / f"{name}.safetensors"), "pt") as f:                 # stored as the recipe says
+        stored = {f.get_slice(k).get_dtype() for k in f.keys()}
+    assert stored == {{"float32": "F32", "float16": "F16"}[shipped["weights_dtype"]]}
 
 
 def _write_model(assets, name: str, seed: int, **extra) -> "torch.nn.Module":

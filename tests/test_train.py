@@ -204,3 +204,36 @@ def test_an_expert_without_its_starting_weights_names_the_command_that_makes_the
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "digits_student_mid.safetensors is missing" in err and "--model digits_student_mid" in err
+
+
+def test_float16_weights_halve_the_file_and_load_as_the_same_net(tmp_path, monkeypatch):
+    """A recipe's weights_dtype "float16" ships half-precision safetensors; the app loads them into its float32 net,
+    which then answers as the float32 export does, up to float16 rounding of the weights."""
+    from dataclasses import replace
+
+    import torch
+    from safetensors.torch import load_file
+
+    from diffusion_core import pretrained
+    from diffusion_core import train as tr
+    from diffusion_core.export import export_assets
+    from diffusion_core.unet import UNetConfig
+
+    monkeypatch.setattr(tr, "RUNS", tmp_path / "runs")
+    cfg = tr.TrainConfig(name="digits", unet=UNetConfig(base_channels=8, channel_mults=(1, 2), num_res_blocks=1,
+                                                        attention=False), images=2 * 16, batch_size=16)
+    run_dir = tr.train(cfg, checkpoint_every_s=1e9)
+    nets = {}
+    for dtype in ("float32", "float16"):
+        (tmp_path / dtype).mkdir()
+        export_assets(replace(cfg, weights_dtype=dtype), run_dir, tmp_path / dtype, quality_n=0)
+        weights = tmp_path / dtype / "digits.safetensors"
+        assert {v.dtype for v in load_file(str(weights)).values()} == {getattr(torch, dtype)}
+        nets[dtype] = pretrained.load("digits", device="cpu", assets=tmp_path / dtype, precision="fp32", frozen=False)
+    size = {d: (tmp_path / d / "digits.safetensors").stat().st_size for d in nets}
+    assert 0.45 < size["float16"] / size["float32"] < 0.55
+    x, t = torch.randn(4, 1, 28, 28, generator=torch.Generator().manual_seed(0)), torch.tensor([0, 300, 600, 999])
+    with torch.no_grad():
+        a, b = nets["float32"](x, t), nets["float16"](x, t)
+    assert all(p.dtype == torch.float32 for p in nets["float16"].net.parameters())
+    assert 0 < (a - b).abs().max() < 1e-2 * a.abs().max()

@@ -31,7 +31,6 @@ def test_card_and_weights_agree(digits):
     assert digits.image_shape == (1, 28, 28)
 
 
-
 def test_every_shipped_model_is_under_10_mb_and_matches_its_card():
     """The data rule: committed weights < 10 MB each (decimal megabytes, the stricter reading), each with a card;
     a recipe's card names its weights' sha256 and size (the digit classifier, a bench instrument, is named by its
@@ -45,6 +44,7 @@ def test_every_shipped_model_is_under_10_mb_and_matches_its_card():
         assert w.stat().st_size < 10_000_000, w.name
         if w.stem in MODELS:
             assert card["sha256"] == pretrained.sha256_of(w) and card["size_bytes"] == w.stat().st_size, w.name
+
 
 def test_corrupt_and_missing_files_say_how_to_rebuild(tmp_path):
     for name in ("digits.safetensors", "digits.json"):

@@ -93,7 +93,6 @@ def test_photos_model_reform_improves_on_x_t():
         assert psnr(image, r.guess) > psnr(image, r.noised) + 1.0, k
 
 
-
 @pytest.mark.skipif(not HAS_PHOTOS, reason="photos model not trained yet (python -m diffusion_core.train --model photos)")
 def test_one_model_step_is_the_guess_and_more_steps_add_detail():
     """The Reform caption's claims: one DDIM step from t lands on the one-jump guess (x0_pred); more steps give a
@@ -114,6 +113,7 @@ def test_one_model_step_is_the_guess_and_more_steps_add_detail():
         ten = reform_image(model, model.schedule, image, k, 10, seed=0)
         assert np.array_equal(ten.guess, one.guess), k
         assert detail(ten.reformed) > detail(ten.guess) + 0.5, k
+
 
 def odd_inputs(tmp: Path) -> dict[str, Path]:
     rng = np.random.default_rng(0)

@@ -7,7 +7,7 @@ import gradio as gr
 
 from ui import compare_tab, denoise_tab, dye_tab, noise_tab
 from ui.context import AppContext
-from ui.i18n import I18N, T
+from ui.i18n import I18N, LOCALE_HEAD, T
 from ui.pools import THREADS
 from ui.sessions import release_on_close
 
@@ -38,8 +38,8 @@ def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
 def launch(demo: gr.Blocks, **kw) -> None:
     """Queue and launch with the app's limits; keyword arguments override launch() options."""
     demo.queue(max_size=256, default_concurrency_limit=1)       # the model's own gate refuses first, in words
-    opts = dict(i18n=I18N, max_file_size=MAX_FILE_SIZE, css=CSS, theme=gr.themes.Soft(), show_error=True,
-                max_threads=THREADS, state_session_capacity=MAX_SESSIONS)
+    opts = dict(i18n=I18N, head=LOCALE_HEAD, max_file_size=MAX_FILE_SIZE, css=CSS, theme=gr.themes.Soft(),
+                show_error=True, max_threads=THREADS, state_session_capacity=MAX_SESSIONS)
     demo.launch(**{**opts, **kw})
 
 

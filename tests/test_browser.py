@@ -94,6 +94,22 @@ def test_chinese_locale(app_url):
         d.quit()
 
 
+def test_a_browser_that_reports_only_zh_gets_the_chinese_page(app_url):
+    """navigator.language "zh" (no region): Gradio alone would show English beside the server's Chinese charts."""
+    from ui.i18n import ZH
+
+    d = browser.chrome("zh")
+    try:
+        d.get(app_url)
+        tabs = [ZH[k] for k in ("tab_dye", "tab_noise", "tab_denoise", "tab_compare")]
+        browser.wait_for(lambda: all(t in d.find_element("tag name", "body").text for t in tabs), timeout=60)
+        labels = [b.text for b in d.find_elements("css selector", "button[role=tab]")]
+        assert labels == tabs and "扩散课堂" in d.find_element("tag name", "body").text, labels
+        browser.wait_for(lambda: "像素值分布" in d.find_element("css selector", "#hist").get_attribute("innerHTML"),
+                         timeout=30)
+    finally:
+        d.quit()
+
 def test_every_chart_line_is_drawn(driver, app_url):
     """The browser draws every line of every chart on every tab: a bad point (NaN) makes it drop a whole line."""
     import time

@@ -5,7 +5,9 @@ Components get ``T("key")`` (a gr.I18n key the browser translates); text made on
 """
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import gradio as gr
 
@@ -15,9 +17,15 @@ from .strings_zh import GRADIO_ZH, ZH
 LANGS = ("en", "zh-CN")
 STRINGS: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH}
 
-# "zh" too: some browsers report just the language. Gradio's own strings it has no Chinese for go along.
+# "zh" too: a zh-TW page (Gradio's own strings in Traditional Chinese) looks our keys up there. Gradio's own strings
+# it has no Chinese for go along.
 _ZH_ALL = {**ZH, **GRADIO_ZH}
 I18N = gr.I18n(en=EN, **{"zh-CN": _ZH_ALL, "zh": _ZH_ALL})
+
+# launch(head=...): a browser that reports "zh", "zh-Hans" or "zh-HK" gets the Chinese page (see the script)
+_TAB_LABELS = json.dumps({EN[k]: ZH[k] for k in EN if k.startswith("tab_")}, ensure_ascii=False)
+LOCALE_HEAD = f"<script>\n{Path(__file__).with_name('locale.js').read_text(encoding='utf-8')}</script>".replace(
+    "__TAB_LABELS__", _TAB_LABELS)
 
 
 def T(key: str) -> gr.I18nData:  # noqa: N802 - reads like the gettext _()

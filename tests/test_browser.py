@@ -110,6 +110,7 @@ def test_a_browser_that_reports_only_zh_gets_the_chinese_page(app_url):
     finally:
         d.quit()
 
+
 def test_every_chart_line_is_drawn(driver, app_url):
     """The browser draws every line of every chart on every tab: a bad point (NaN) makes it drop a whole line."""
     import time

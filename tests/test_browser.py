@@ -82,6 +82,9 @@ def test_chinese_locale(app_url):
         # server-made chart labels follow the browser's language (read from the rendered chart, not the page config)
         browser.wait_for(lambda: "像素值分布" in d.find_element("css selector", "#hist").get_attribute("innerHTML"),
                          timeout=30)
+        # after a run, Gradio's footer links to the runs saved in the browser: its Chinese lacks that label
+        [b for b in d.find_elements("tag name", "button") if b.text == "走 t 小步并比较"][0].click()
+        browser.wait_for(lambda: "运行记录" in d.find_element("tag name", "footer").text, timeout=30)
         ARTIFACTS.mkdir(exist_ok=True)
         d.save_screenshot(str(ARTIFACTS / "noise_tab_zh.png"))
         # the sketchpad's tool buttons, Gradio's own strings with no Chinese in Gradio, speak Chinese too

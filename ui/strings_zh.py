@@ -320,13 +320,23 @@ ZH: dict[str, str] = {
     "dye_drop_btn": "在这里滴入颜料",
 }
 
-# Gradio's own strings that its Simplified Chinese lacks (6.31 has no "image_editor" section): the sketchpad's
-# tool buttons and menus. Flat "namespace.key" entries join Gradio's built-in translations in the browser.
-GRADIO_ZH: dict[str, str] = {f"image_editor.{k}": v for k, v in {
-    "add_layer": "添加图层", "brush": "画笔", "brush_size": "画笔大小", "clear_canvas": "清空画布", "color": "颜色",
-    "confirm_crop": "确认裁剪", "crop": "裁剪", "erase": "橡皮擦", "eraser_size": "橡皮擦大小",
-    "fit_to_screen": "适应画面", "layer": "图层", "layers": "图层", "pan": "平移", "paste": "粘贴", "redo": "重做",
-    "resize": "调整大小", "save_changes": "保存更改", "select_draw_tool": "选择画笔工具开始绘画",
-    "show_layers": "显示图层", "upload": "上传", "upload_image": "上传图像", "webcam": "摄像头",
-    "zoom_in": "放大", "zoom_out": "缩小",
-}.items()}
+# Gradio's own strings that its Simplified Chinese lacks (6.31 has no "image_editor" section, and its "common" one
+# predates the footer's Runs page): the sketchpad's tool buttons and menus, the footer and settings panel.
+# Flat "namespace.key" entries join Gradio's built-in translations in the browser.
+_GRADIO_ZH: dict[str, dict[str, str]] = {
+    "image_editor": {
+        "add_layer": "添加图层", "brush": "画笔", "brush_size": "画笔大小", "clear_canvas": "清空画布", "color": "颜色",
+        "confirm_crop": "确认裁剪", "crop": "裁剪", "erase": "橡皮擦", "eraser_size": "橡皮擦大小",
+        "fit_to_screen": "适应画面", "layer": "图层", "layers": "图层", "pan": "平移", "paste": "粘贴", "redo": "重做",
+        "resize": "调整大小", "save_changes": "保存更改", "select_draw_tool": "选择画笔工具开始绘画",
+        "show_layers": "显示图层", "upload": "上传", "upload_image": "上传图像", "webcam": "摄像头",
+        "zoom_in": "放大", "zoom_out": "缩小",
+    },
+    "common": {
+        "runs": "运行记录", "runs_description": "查看这个浏览器里保存的运行记录", "back_to_app": "应用",
+        "back_to_app_description": "回到应用", "download_all": "全部下载", "progress": "进度", "record": "录制",
+        "stop_recording": "停止录制", "screen_studio": "录屏工作室", "share_gradio_tab": "[分享] Gradio 标签页",
+        "run": "运行",
+    },
+}
+GRADIO_ZH: dict[str, str] = {f"{ns}.{k}": v for ns, table in _GRADIO_ZH.items() for k, v in table.items()}

@@ -38,8 +38,10 @@ def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
 def launch(demo: gr.Blocks, **kw) -> None:
     """Queue and launch with the app's limits; keyword arguments override launch() options."""
     demo.queue(max_size=256, default_concurrency_limit=1)       # the model's own gate refuses first, in words
+    # ssr_mode=False: Spaces run Gradio apps with server-side rendering by default (GRADIO_SSR_MODE: a Node 24+
+    # server in front of Python); the app keeps the rendering in the browser that its tests and benches check
     opts = dict(i18n=I18N, head=LOCALE_HEAD, max_file_size=MAX_FILE_SIZE, css=CSS, theme=gr.themes.Soft(),
-                show_error=True, max_threads=THREADS, state_session_capacity=MAX_SESSIONS)
+                show_error=True, max_threads=THREADS, state_session_capacity=MAX_SESSIONS, ssr_mode=False)
     demo.launch(**{**opts, **kw})
 
 

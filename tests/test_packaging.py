@@ -52,3 +52,18 @@ def test_ci_installs_browser_and_cjk_font():
     ci = (ROOT / ".ci" / "run").read_text()
     for pkg in ("chromium", "chromium-driver", "fonts-noto-cjk", "apt-get update"):
         assert pkg in ci, pkg
+
+
+def test_the_app_renders_in_the_browser_even_where_the_host_asks_for_ssr(monkeypatch):
+    """Spaces turn SSR on (GRADIO_SSR_MODE); app.launch keeps the rendering in the browser that the tests check."""
+    import gradio as gr
+
+    import app
+
+    monkeypatch.setenv("GRADIO_SSR_MODE", "true")
+    seen = {}
+    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kw: seen.update(kw))
+    with gr.Blocks() as demo:
+        gr.Markdown("x")
+    app.launch(demo)
+    assert seen and demo._resolve_ssr_mode(seen.get("ssr_mode"), disable_when_multi_page=False) is False

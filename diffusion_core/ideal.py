@@ -46,25 +46,29 @@ def ideal_denoiser(data: Tensor, schedule: NoiseSchedule) -> Model:
 def gaussian_denoiser(mean: Tensor, power: Tensor, schedule: NoiseSchedule) -> Model:
     """eps*(x_t, t) when x_0 is Gaussian: ``mean`` [C, 1, 1] plus independent Fourier coefficients (fft2, ortho)
     of variances ``power`` [C, H, W]. Its E[x_0 | x_t] is the Wiener filter, a P / (a^2 P + s^2) per coefficient
-    (a = sqrt(ab_t), s^2 = 1 - ab_t), and DDIM with it integrates the probability-flow ODE, whose map from x_t to
-    x_0 is sqrt(P) / sqrt(a^2 P + s^2) per coefficient (``gaussian_flow_map``)."""
+    (a = sqrt(ab_t), s^2 = 1 - ab_t), and DDIM with it integrates the probability-flow ODE (DDIM is its Euler
+    method: Song, Meng & Ermon 2021, section 4.3), whose map from x_t to x_0 is sqrt(P) / sqrt(a^2 P + s^2) per
+    coefficient (``gaussian_flow_map``)."""
     def eps(x: Tensor, t: Tensor) -> Tensor:
         ab = alpha_bar_at(schedule, float(t[0]))
         a, s2 = ab**0.5, 1.0 - ab
-        m, p = mean.to(x.device, torch.float64), power.to(x.device, torch.float64)
-        xd = x.double()                                                            # [B, C, H, W]
-        gain = a * p / (a * a * p + s2)                                            # Wiener, [C, H, W]
-        x0 = m + torch.fft.ifft2(gain * torch.fft.fft2(xd - a * m, norm="ortho"), norm="ortho").real
-        return ((xd - a * x0) / s2**0.5).to(x.dtype)
+        p = power.to(x.device, torch.float64)
+        x0 = _fourier_map(x, a, mean, a * p / (a * a * p + s2))                    # Wiener: E[x_0 | x_t]
+        return ((x.double() - a * x0) / s2**0.5).to(x.dtype)
 
     return eps
 
 
 def gaussian_flow_map(x_t: Tensor, ab: float, mean: Tensor, power: Tensor) -> Tensor:
     """Where the probability-flow ODE of that Gaussian takes x_t [..., C, H, W] (at alpha_bar ``ab``) at t = 0."""
-    a, s2 = ab**0.5, 1.0 - ab
-    gain = power.sqrt() / (a * a * power + s2).sqrt()
-    return mean + torch.fft.ifft2(gain * torch.fft.fft2(x_t.double() - a * mean, norm="ortho"), norm="ortho").real
+    a, p = ab**0.5, power.to(x_t.device, torch.float64)
+    return _fourier_map(x_t, a, mean, p.sqrt() / (a * a * p + 1.0 - ab).sqrt())
+
+
+def _fourier_map(x_t: Tensor, a: float, mean: Tensor, gain: Tensor) -> Tensor:
+    """mean + the coefficients of x_t - a mean [..., C, H, W], each scaled by its ``gain`` [C, H, W] -> float64."""
+    m = mean.to(x_t.device, torch.float64)
+    return m + torch.fft.ifft2(gain * torch.fft.fft2(x_t.double() - a * m, norm="ortho"), norm="ortho").real
 
 
 def spectrum_of(x0: Tensor) -> tuple[Tensor, Tensor]:

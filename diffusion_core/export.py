@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from safetensors.torch import save_file
 
 from . import pretrained
 from .data import DIGITS_SOURCE, to_uint8
@@ -19,6 +18,7 @@ from .photo_data import HELD_OUT, TRAIN_PHOTOS
 from .photo_data import SOURCE as PHOTOS_SOURCE
 from .recipes import dataset_of
 from .samplers import sample
+from .weights import save_weights
 
 DATA_CARDS = {
     "digits": {"source": DIGITS_SOURCE, "images": 5000, "license": "CC BY-SA 3.0 (MNIST)",
@@ -43,8 +43,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     ck = torch.load(run_dir / "ckpt.pt", map_location="cpu", weights_only=True)
     state = ck["state"]
     weights = assets / f"{cfg.name}.safetensors"
-    dtype = {"float32": torch.float32, "float16": torch.float16}[cfg.weights_dtype]
-    save_file({k: v.to(dtype).contiguous() for k, v in ck["ema"].items()}, str(weights))
+    save_weights(ck["ema"], weights, cfg.weights_dtype)
     dataset = dataset_of(cfg)                      # "digits" or "photos"
     data = DATA_CARDS.get(dataset, {})
     card: dict[str, Any] = {

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors.torch import load_file
 from torch import Tensor, nn
 
 from .device import autocast_dtype, pick_device, use_shared_cores
 from .schedule import NoiseSchedule
 from .unet import TinyUNet, UNetConfig
+from .weights import load_weights
 
 # DIFFUSION_ASSETS points at another assets folder (a model being trained, a test copy).
 ASSETS = Path(os.environ.get("DIFFUSION_ASSETS") or Path(__file__).resolve().parent.parent / "assets")
@@ -226,7 +226,7 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
     dev = torch.device(device) if device is not None else pick_device()
     try:
         net = TinyUNet(UNetConfig.from_dict(card["unet"]))
-        net.load_state_dict(load_file(str(weights)))
+        net.load_state_dict(load_weights(weights))
     except Exception as e:
         raise ModelUnavailable(f"{weights.name} could not be loaded ({e}); rebuild it with `{rebuild_hint(name)}`") from e
     net = net.to(dev).eval().requires_grad_(False)

@@ -28,6 +28,7 @@ from .device import autocast_dtype, pick_device
 from .recipes import MODELS, TrainConfig, dataset_of, with_overrides
 from .schedule import NoiseSchedule
 from .unet import TinyUNet
+from .weights import load_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
@@ -144,9 +145,7 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         gen.set_state(ck["gen"])
         print(f"resumed {cfg.name} at step {state['step']} ({state['seconds'] / 60:.1f} min so far)")
     elif init_from is not None:
-        from safetensors.torch import load_file
-
-        weights = load_file(str(init_from))
+        weights = load_weights(Path(init_from))
         model.load_state_dict(weights), ema.load_state_dict(weights)
         card_path = Path(init_from).with_suffix(".json")
         before = json.loads(card_path.read_text())["training"] if card_path.is_file() else {}

@@ -87,7 +87,9 @@ DIGITS = TrainConfig(
 # +1.85 / +1.39 / +0.68 / -0.50. Width, not length: base 24 after 95k crops had +1.68 at t = 250, base 32 +1.80.
 # Tried and not shipped: base 24 fine-tuned on 128 x 128 crops (24k), +2.42 / +1.84 / +1.01 / -0.26; a second
 # cosine cycle of 150k crops at 1e-3 from these weights (56 min, session 26): reform +2.49 / +1.88 / +1.26 / +0.04
-# (guess +2.61 / +2.11 / +1.51 / +0.79): the guess gained 0.02 dB, the reform lost 0.08-0.16 dB at t >= 250
+# (guess +2.61 / +2.11 / +1.51 / +0.79): the guess gained 0.02 dB, the reform lost 0.08-0.16 dB at t >= 250;
+# base 40 with mults (1, 2, 3, 3) (4.0 M, wider at full and half scale, narrower below): +1.75 at t = 250 after 96k
+# crops, behind base 32's +1.80 there, so stopped (session 27)
 PHOTOS = TrainConfig(
     name="photos",
     unet=PHOTOS_UNET,

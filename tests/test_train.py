@@ -228,7 +228,7 @@ def test_float16_and_int8_weights_shrink_the_file_and_load_as_the_same_net(tmp_p
         (tmp_path / dtype).mkdir()
         export_assets(replace(cfg, weights_dtype=dtype), run_dir, tmp_path / dtype, quality_n=0)
         weights = tmp_path / dtype / "digits.safetensors"
-        stored = {v.dtype for k, v in load_file(str(weights)).items() if v.dim() >= 2}     # the convolutions' weights
+        stored = {v.dtype for v in load_file(str(weights)).values() if v.dim() >= 2}       # the layers' weights
         assert stored == {getattr(torch, dtype)}
         nets[dtype] = pretrained.load("digits", device="cpu", assets=tmp_path / dtype, precision="fp32", frozen=False)
     size = {d: (tmp_path / d / "digits.safetensors").stat().st_size for d in nets}

@@ -68,16 +68,17 @@ def main() -> None:
     rows = []
     for pkg, name in HELD_OUT:
         image = load_image(photo_path(pkg, name))
+        x0 = forward.to_x0(image)
+        gauss = gaussian_denoiser(*spectrum_of(x0), sched)                  # the photo's own Gaussian, made once
         for k in map(int, args.ts.split(",")):
             for seed in map(int, args.seeds.split(",")):
-                x0 = forward.to_x0(image)
                 x_k = sched.add_noise(x0, k, forward.seeded_noise(tuple(x0.shape), seed, 0))
                 r = reform_image(model, sched, image, k, args.steps, seed, model.device)
                 ab = float(sched.alpha_bar[k])
                 blur_db, sigma = best_blur(image, x_k, ab)
                 model_db, guess_db = psnr(image, r.reformed), psnr(image, r.guess)
                 bm3d_db = bm3d_denoise(image, x_k, ab)
-                g = reform_image(gaussian_denoiser(*spectrum_of(x0), sched), sched, image, k, args.steps, seed)
+                g = reform_image(gauss, sched, image, k, args.steps, seed)
                 rows.append({"photo": name, "t": k, "seed": seed, "psnr_xt": round(psnr(image, r.noised), 2),
                              "psnr_blur": round(blur_db, 2), "blur_sigma": sigma, "psnr_model": round(model_db, 2),
                              "gain_db": round(model_db - blur_db, 2), "psnr_guess": round(guess_db, 2),

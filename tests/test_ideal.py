@@ -2,7 +2,8 @@
 import torch
 
 from diffusion_core.ideal import alpha_bar_at, gaussian_denoiser, gaussian_flow_map, hybrid, ideal_denoiser, spectrum_of
-from diffusion_core.samplers import run, sample
+from diffusion_core.reform import model_reform
+from diffusion_core.samplers import sample
 from diffusion_core.samplers.base import x0_from_eps
 from diffusion_core.schedule import NoiseSchedule
 
@@ -68,7 +69,7 @@ def _gaussian(n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.
 def _ddim(model, k: int, x_k: torch.Tensor, n: int) -> tuple[torch.Tensor, torch.Tensor]:
     """(the first step's x0_pred, the end) of DDIM with n steps from step count k."""
     guess, x = None, x_k.float()
-    for st in run(model, SCHED, x, sampler="ddim", num_steps=n, t_start=k - 1):
+    for st in model_reform(model, SCHED, x, k, n):
         guess, x = st.x0_pred if guess is None else guess, st.x_next
     return guess.double(), x.double()
 

@@ -44,13 +44,22 @@ def precision_tag() -> str:
     return "bf16" if cpu_has_bf16() else "fp32"
 
 
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo, or "" (the same bench has run 2x faster on another x86 CPU)."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return ""
+    return next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), "")
+
+
 def save(name: str, payload: dict) -> Path:
     """Write bench/results/NAME.json with the machine's description."""
     import torch
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     machine = {"python": platform.python_version(), "torch": torch.__version__, "threads": torch.get_num_threads(),
-               "cpu": platform.processor() or platform.machine(),
+               "cpu": platform.processor() or platform.machine(), "cpu_model": cpu_model(),
                "cpu_capability": torch.backends.cpu.get_cpu_capability(), "native_bf16": precision_tag() == "bf16"}
     payload = {"when": time.strftime("%Y-%m-%d %H:%M"), "machine": machine, **payload}
     path = RESULTS / f"{name}.json"

@@ -1,7 +1,8 @@
 """Reform with the photos model vs the best Gaussian-blur denoise, on the photos held out of its training.
 
-python bench/reform.py [--ts 100,250,400,600] [--steps 25] [--seeds 0,1] [--assets DIR]
-For each held-out photo and t: x_t from one jump with the seed's noise; the model's DDIM reform; and
+python bench/reform.py [--ts 100,250,400,600] [--steps 25] [--seeds 0,1] [--assets DIR] [--no-mirrors]
+For each held-out photo and t: x_t from one jump with the seed's noise; the model's DDIM reform (a mirror image
+at three steps of four, reform.MirrorCycle, as the app and the CLI run it; --no-mirrors: never); and
 the baseline x0 = blur_sigma(x_t) / sqrt(alpha_bar_t) with sigma picked by oracle (best PSNR per image);
 and the model's one-jump guess of x_0 at t (its estimate of E[x_0 | x_t], the best guess in mean squared error);
 and, for scale, BM3D (Dabov et al. 2007; the `bm3d` package, in requirements-dev) told the true noise level;
@@ -61,7 +62,9 @@ def main() -> None:
     ap.add_argument("--seeds", default="0,1")
     ap.add_argument("--assets", type=Path, help="a candidate's model directory (printed, not saved); default: assets/")
     ap.add_argument("--no-timing", action="store_true", help="skip the 256 x 256 timing")
+    ap.add_argument("--no-mirrors", action="store_true", help="the plain DDIM reform (printed, not saved)")
     args = ap.parse_args()
+    mirrors = not args.no_mirrors
     model = pretrained.load("photos", assets=args.assets or pretrained.ASSETS)
     print("served photos model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes())
     sched = model.schedule
@@ -73,7 +76,7 @@ def main() -> None:
         for k in map(int, args.ts.split(",")):
             for seed in map(int, args.seeds.split(",")):
                 x_k = sched.add_noise(x0, k, forward.seeded_noise(tuple(x0.shape), seed, 0))
-                r = reform_image(model, sched, image, k, args.steps, seed, model.device)
+                r = reform_image(model, sched, image, k, args.steps, seed, model.device, mirrors=mirrors)
                 ab = float(sched.alpha_bar[k])
                 blur_db, sigma = best_blur(image, x_k, ab)
                 model_db, guess_db = psnr(image, r.reformed), psnr(image, r.guess)
@@ -101,16 +104,16 @@ def main() -> None:
     if args.no_timing:
         return
     image = np.asarray(np.random.default_rng(0).integers(0, 256, (256, 256, 3)), np.uint8)
-    reform_image(model, sched, image, 250, 5, 0, model.device)                       # warm-up
+    reform_image(model, sched, image, 250, 5, 0, model.device, mirrors=mirrors)        # warm-up
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
-        reform_image(model, sched, image, 600, 25, 0, model.device)
+        reform_image(model, sched, image, 600, 25, 0, model.device, mirrors=mirrors)
         times.append(time.perf_counter() - t0)
     print(f"256 x 256, 25 steps: best of 3 {min(times):.2f} s, median {float(np.median(times)):.2f} s (goal <= 5 s)")
-    if args.assets:
+    if args.assets or not mirrors:
         return
-    save("reform", {"model": model.sha256, "steps": args.steps, "rows": rows, "mean_gain_by_t": gains["gain_db"], "mean_guess_gain_by_t": gains["guess_gain_db"],
+    save("reform", {"model": model.sha256, "steps": args.steps, "mirrors": mirrors, "rows": rows, "mean_gain_by_t": gains["gain_db"], "mean_guess_gain_by_t": gains["guess_gain_db"],
                     "mean_bm3d_gain_by_t": gains.get("bm3d_gain_db"), "mean_gauss_gain_by_t": gains["gauss_gain_db"],
                     "mean_gauss_guess_gain_by_t": gains["gauss_guess_gain_db"], "seconds_256_25": times})
 

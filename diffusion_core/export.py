@@ -153,7 +153,7 @@ def reform_strip(model: Any, k: int = 250, steps: int = 25, size: int = 192) -> 
     for p in HELD_OUT:
         im = Image.fromarray(load_photo(*p)).resize((size, size), Image.Resampling.LANCZOS)
         image = np.asarray(im)
-        r = reform_image(model, model.schedule, image, k, steps, seed=0)
+        r = reform_image(model, model.schedule, image, k, steps, seed=0, mirrors=True)
         rows.append(np.concatenate([image, r.noised, r.reformed], 1))
     return np.concatenate(rows, 0)
 

@@ -89,7 +89,10 @@ DIGITS = TrainConfig(
 # cosine cycle of 150k crops at 1e-3 from these weights (56 min, session 26): reform +2.49 / +1.88 / +1.26 / +0.04
 # (guess +2.61 / +2.11 / +1.51 / +0.79): the guess gained 0.02 dB, the reform lost 0.08-0.16 dB at t >= 250;
 # base 40 with mults (1, 2, 3, 3) (4.0 M, wider at full and half scale, narrower below): +1.75 at t = 250 after 96k
-# crops, behind base 32's +1.80 there, so stopped (session 27)
+# crops, behind base 32's +1.80 there, so stopped (session 27); base 40 with mults (1, 2, 4, 4) in int8, +1.81 at
+# t = 250 after 131k crops, was lost with its machine at 194k (session 28). Served with reform.MirrorCycle (a mirror
+# image at three steps of four, no extra cost): +2.55 / +2.02 / +1.41 / +0.25 (guess unchanged; left-right mirrors
+# only: +2.51 / +1.99 / +1.40 / +0.23; all four averaged at every step, 4x the cost: +2.02 at t = 250; session 30)
 PHOTOS = TrainConfig(
     name="photos",
     unet=PHOTOS_UNET,

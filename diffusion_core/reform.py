@@ -2,7 +2,8 @@
 
 python -m diffusion_core.reform --model photos --t T --steps N --seed S IN.png OUT.png [--size 256]
 dissolves IN to step t in one jump with the seed's noise (the same x_t as the step-by-step walk, in
-distribution) and runs DDIM (eta 0) with N steps from t down to 0; OUT is written at the working size.
+distribution) and runs DDIM (eta 0) with N steps from t down to 0, asking the model about a mirror image of x_t
+at three steps of four (MirrorCycle); OUT is written at the working size.
 """
 from __future__ import annotations
 
@@ -18,21 +19,50 @@ from torch import Tensor
 
 from . import forward
 from .metrics import psnr, ssim
-from .samplers import Model, Step, run
+from .samplers import Model, Step, run, trailing_timesteps
 from .schedule import NoiseSchedule
 
 MAX_REFORM_STEPS = 100
 
 
-def model_reform(model: Model, schedule: NoiseSchedule, x_k: Tensor, k: int, num_steps: int) -> Iterator[Step]:
+# The mirror images of a picture [..., H, W], as the dims torch.flip turns: as is, left-right, upside down, both.
+MIRRORS: tuple[tuple[int, ...], ...] = ((), (-1,), (-2,), (-2, -1))
+
+
+@dataclass(frozen=True)
+class MirrorCycle:
+    """A Model that asks ``model`` about step i's mirror image of x (MIRRORS[i mod 4]) and mirrors its eps back.
+
+    A geometric self-ensemble (Timofte et al. 2016; Lim et al. 2017, EDSR: average a net's answers over flips of
+    its input) spread over a sampler's steps, so it costs no extra network call: what one step gets wrong in a
+    picture the next step, seeing it another way round, partly undoes. For models of pictures whose mirror images
+    are as plausible as they are (the photos net learned from left-right flipped crops). Step i is the one at
+    network timestep ``timesteps[i]``; any other timestep is an error (ValueError).
+    """
+
+    model: Model
+    timesteps: tuple[int, ...]
+
+    def __call__(self, x: Tensor, t: Tensor) -> Tensor:                 # x [B, C, H, W], t [B] -> eps [B, C, H, W]
+        i = self.timesteps.index(int(round(float(t[0]))))
+        dims = MIRRORS[i % len(MIRRORS)]
+        return self.model(x.flip(dims), t).flip(dims) if dims else self.model(x, t)
+
+
+def model_reform(model: Model, schedule: NoiseSchedule, x_k: Tensor, k: int, num_steps: int,
+                 mirrors: bool = False) -> Iterator[Step]:
     """DDIM from step count k (network timestep k - 1) down to the clean end: x_k [B, C, H, W] -> Steps.
 
-    Yields nothing when k = 0 (nothing to reform)."""
+    With ``mirrors`` the model sees a mirror image at three steps of four (MirrorCycle). Yields nothing when k = 0
+    (nothing to reform)."""
     if not 0 <= k <= schedule.num_steps:
         raise ValueError(f"k must be in [0, {schedule.num_steps}], got {k}")
     if k == 0:
         return
-    yield from run(model, schedule, x_k, sampler="ddim", num_steps=min(num_steps, k), t_start=k - 1)
+    n = min(num_steps, k)
+    if mirrors:
+        model = MirrorCycle(model, tuple(trailing_timesteps(schedule.num_steps, n, k - 1)))
+    yield from run(model, schedule, x_k, sampler="ddim", num_steps=n, t_start=k - 1)
 
 
 @dataclass(frozen=True)
@@ -58,7 +88,7 @@ class Reformed(NamedTuple):
 
 
 def reform_image(model: Model, schedule: NoiseSchedule, image_u8: np.ndarray, k: int, num_steps: int, seed: int,
-                 device: torch.device | str = "cpu") -> Reformed:
+                 device: torch.device | str = "cpu", mirrors: bool = False) -> Reformed:
     """x_k, the model's reform and its one-jump guess, as uint8 [H, W, 3] pictures of a uint8 [H, W, 3] image.
 
     The guess estimates E[x_0 | x_k]: the average of every picture that could lie under this noise, blurry
@@ -66,7 +96,7 @@ def reform_image(model: Model, schedule: NoiseSchedule, image_u8: np.ndarray, k:
     x0 = forward.to_x0(image_u8)                                                  # [3, H, W] float64
     x_k = schedule.add_noise(x0, k, forward.seeded_noise(tuple(x0.shape), seed, 0))
     x, guess = x_k[None].float().to(device), None
-    for st in model_reform(model, schedule, x, k, num_steps):
+    for st in model_reform(model, schedule, x, k, num_steps, mirrors):
         if guess is None:
             guess = st.x0_pred
         x = st.x_next
@@ -93,9 +123,11 @@ class PairFrame:
 
 
 def reform_pair(model: Model, model_schedule: NoiseSchedule, image_u8: np.ndarray, k: int, noising: NoiseSchedule,
-                seed: int, num_steps: int = 25, device: torch.device | str = "cpu") -> Iterator[PairFrame]:
+                seed: int, num_steps: int = 25, device: torch.device | str = "cpu",
+                mirrors: bool = False) -> Iterator[PairFrame]:
     """Dissolve the image step by step to k (the record of the Add-noise tab), then reform the same x_k twice,
-    side by side: exactly with the record, and with the model (DDIM, ``num_steps``) that has no record."""
+    side by side: exactly with the record, and with the model (DDIM, ``num_steps``, ``mirrors`` as in
+    model_reform) that has no record."""
     x0 = forward.to_x0(image_u8)                                                   # [3, H, W] float64
     x_k = forward.dissolve_to(x0, noising, seed, k)
     k_model = matching_step(noising, k, model_schedule)
@@ -104,7 +136,7 @@ def reform_pair(model: Model, model_schedule: NoiseSchedule, image_u8: np.ndarra
     rec = mod = guess = forward.to_picture(x_k)
     yield PairFrame(0.0, rec, mod, guess)
     n = max(min(num_steps, k_model), 1)                                            # model steps to come
-    for i, st in enumerate(model_reform(model, model_schedule, x_mod, k_model, num_steps)):
+    for i, st in enumerate(model_reform(model, model_schedule, x_mod, k_model, num_steps, mirrors)):
         if i == 0:
             guess = _picture(st.x0_pred)
         goal = round(k * (1 - (i + 1) / n))                                        # record's step count to match
@@ -148,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     if image.ndim != 3 or image.shape[2] != model.image_shape[0]:
         print(f"error: the {args.model} model reforms {model.image_shape[0]}-channel pictures", file=sys.stderr)
         return 2
-    r = reform_image(model, model.schedule, image, args.t, args.steps, args.seed, model.device)
+    r = reform_image(model, model.schedule, image, args.t, args.steps, args.seed, model.device, mirrors=True)
     from PIL import Image
 
     Image.fromarray(r.reformed).save(args.output)

@@ -12,7 +12,7 @@ from skimage.metrics import structural_similarity
 
 from diffusion_core import forward
 from diffusion_core.metrics import psnr, ssim
-from diffusion_core.reform import matching_step, reform_image, reform_pair
+from diffusion_core.reform import MIRRORS, MirrorCycle, matching_step, model_reform, reform_image, reform_pair
 from diffusion_core.schedule import NoiseSchedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,8 +79,43 @@ def test_reform_at_zero_returns_the_input():
     assert all(np.array_equal(p, image) for p in r)
 
 
+def blur_model(kernel: torch.Tensor):
+    """eps = a 3 x 3 filter of each channel of x, scaled by t: mirror-equivariant when the kernel is symmetric."""
+    def eps(x, t):
+        w = kernel.to(x.dtype).expand(x.shape[1], 1, 3, 3)
+        return torch.nn.functional.conv2d(x, w, padding=1, groups=x.shape[1]) * (0.5 + t.view(-1, 1, 1, 1) / 1000)
+    return eps
+
+
+def x_at(k: int) -> torch.Tensor:
+    x0 = forward.to_x0(photo(24, 40))[None].float()
+    return LIN.add_noise(x0, k, torch.randn(x0.shape, generator=torch.Generator().manual_seed(5)))
+
+
+def test_mirrors_change_nothing_for_a_mirror_symmetric_model():
+    model = blur_model(torch.tensor([[1.0, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16)
+    plain = list(model_reform(model, LIN, x_at(400), 400, 9))
+    mirrored = list(model_reform(model, LIN, x_at(400), 400, 9, mirrors=True))
+    assert len(plain) == len(mirrored) == 9
+    for a, b in zip(plain, mirrored):
+        assert torch.allclose(a.eps_pred, b.eps_pred, atol=1e-5) and torch.allclose(a.x_next, b.x_next, atol=1e-5)
+
+
+def test_mirrors_ask_step_i_about_its_mirror_image_and_turn_the_answer_back():
+    model = blur_model(torch.randn(3, 3, generator=torch.Generator().manual_seed(0)))
+    steps = list(model_reform(model, LIN, x_at(300), 300, 6, mirrors=True))
+    for st in steps:
+        dims, t = MIRRORS[st.index % 4], torch.full((1,), st.t)
+        turned = model(st.x_t.flip(dims), t).flip(dims) if dims else model(st.x_t, t)
+        assert torch.allclose(st.eps_pred, turned, atol=1e-6), st.index
+        assert (st.index % 4 == 0) == torch.allclose(st.eps_pred, model(st.x_t, t), atol=1e-4), st.index
+    with pytest.raises(ValueError):                              # a timestep the sampler's grid does not visit
+        MirrorCycle(model, (299, 249))(x_at(300), torch.full((1,), 123.0))
+
+
 @pytest.mark.skipif(not HAS_PHOTOS, reason="photos model not trained yet (python -m diffusion_core.train --model photos)")
-def test_photos_model_reform_improves_on_x_t():
+@pytest.mark.parametrize("mirrors", [False, True])
+def test_photos_model_reform_improves_on_x_t(mirrors):
     from diffusion_core import pretrained
     from diffusion_core.images import load_image
     from diffusion_core.photo_data import HELD_OUT, photo_path
@@ -88,7 +123,7 @@ def test_photos_model_reform_improves_on_x_t():
     model = pretrained.load("photos", device="cpu")
     image = load_image(photo_path(*HELD_OUT[0]), size=96)
     for k in (30, 150):
-        r = reform_image(model, model.schedule, image, k, 10, seed=0)
+        r = reform_image(model, model.schedule, image, k, 10, seed=0, mirrors=mirrors)
         assert psnr(image, r.reformed) > psnr(image, r.noised) + 1.0, k
         assert psnr(image, r.guess) > psnr(image, r.noised) + 1.0, k
 

@@ -40,7 +40,8 @@ def build(ctx: AppContext, image_state: gr.State, t: gr.Slider, kind: gr.Radio, 
         note = ""
         if schedule.kind != model.schedule.kind:
             note = " " + tr("rf_cosine", lang, km=matching_step(schedule, k, model.schedule))
-        for f in reform_pair(model, model.schedule, check_image_state(image, ctx), k, schedule, s, n, model.device):
+        for f in reform_pair(model, model.schedule, check_image_state(image, ctx), k, schedule, s, n, model.device,
+                             mirrors=True):
             if f.model_scores is None:
                 yield f.record, f.model, f.guess, tr("rf_progress", lang, pct=100 * f.done)
             else:

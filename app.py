@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import gradio as gr
 
-from ui import compare_tab, denoise_tab, dye_tab, noise_tab
+from ui import compare_tab, denoise_tab, drain, dye_tab, noise_tab, steer_tab
 from ui.context import AppContext
 from ui.i18n import I18N, LOCALE_HEAD, T
+from ui.learner_errors import quiet_learner_errors
 from ui.pools import THREADS
+from ui.replica import Replica
 from ui.sessions import release_on_close
 
 MAX_FILE_SIZE = "20mb"
 MAX_SESSIONS = 400          # learners whose state is kept (oldest dropped first); a class is ~40
-CSS = ".dc-footer {font-size: 0.8em; opacity: 0.75} .pixelated img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}"
+CSS = ".dc-footer {font-size: 0.8em; opacity: 0.75} .pixelated img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}\n" \
+      + (Path(__file__).resolve().parent / "ui" / "layout.css").read_text(encoding="utf-8")    # titles above pictures
 
 
 def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
@@ -28,23 +32,30 @@ def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
                 noise_tab.build(ctx, demo)
             with gr.Tab(T("tab_denoise"), id="denoise"):
                 denoise_tab.build(ctx, demo)
+            with gr.Tab(T("tab_steer"), id="steer"):
+                steer_tab.build(ctx, demo)
             with gr.Tab(T("tab_compare"), id="compare"):
                 compare_tab.build(ctx, demo)
         gr.Markdown(T("footer"), elem_classes="dc-footer")
         release_on_close(demo)
-    return demo
+    return quiet_learner_errors(demo)      # a learner's mistake logs one line, a fault its traceback
 
 
-def launch(demo: gr.Blocks, **kw) -> None:
-    """Queue and launch with the app's limits; keyword arguments override launch() options."""
+def launch(demo: gr.Blocks, sigterm_drains: bool = False, **kw) -> None:
+    """Queue and launch with the app's limits; keyword arguments override launch() options. sigterm_drains (python
+    app.py): SIGTERM lets the runs in hand finish, then returns (ui/drain.py)."""
     demo.queue(max_size=256, default_concurrency_limit=1)       # the model's own gate refuses first, in words
+    replica = Replica.from_env()        # GET /healthz, X-Replica; behind deploy/nginx.conf, only its own learners
+    if sigterm_drains:
+        drain.on_sigterm(demo, replica)
     # ssr_mode=False: Spaces run Gradio apps with server-side rendering by default (GRADIO_SSR_MODE: a Node 24+
     # server in front of Python); the app keeps the rendering in the browser that its tests and benches check
     opts = dict(i18n=I18N, head=LOCALE_HEAD, max_file_size=MAX_FILE_SIZE, css=CSS, theme=gr.themes.Soft(),
-                show_error=True, max_threads=THREADS, state_session_capacity=MAX_SESSIONS, ssr_mode=False)
+                show_error=True, max_threads=THREADS, state_session_capacity=MAX_SESSIONS, ssr_mode=False,
+                app_kwargs=replica.app_kwargs())
     demo.launch(**{**opts, **kw})
 
 
 if __name__ == "__main__":
     sys.setswitchinterval(0.0005)    # hand the GIL round every 0.5 ms (Python's default: 5): sliders stay quick beside model work
-    launch(build_demo())
+    launch(build_demo(), sigterm_drains=True)

@@ -46,7 +46,7 @@ def open_and_close(url: str, photo: str, seed: int) -> None:
     client = Client(url, verbose=False)
     with httpx.Client(timeout=30) as h, h.stream("GET", f"{url}gradio_api/heartbeat/{client.session_hash}") as beat:
         next(beat.iter_lines())
-        client.predict(250, "linear", 0, api_name="/noise_initial_view")
+        client.predict("linear", 0, api_name="/noise_initial_view")
         client.predict(60, 3000, 0, api_name="/dye_initial_view")
         client.predict(api_name="/compare_charts")
         client.predict(handle_file(photo), api_name="/load_photo")

@@ -41,6 +41,7 @@ class Frame:
     x_t: np.ndarray         # uint8 grid of the samples entering the step
     x0: np.ndarray          # uint8 grid of the predicted clean digits
     eps: np.ndarray         # uint8 grid of the predicted noise (shown from -3 to 3)
+    speckle: float          # ``speckle`` of the predicted clean digits (1: a real digit's; above SPECKLE: speckle)
     final: np.ndarray | None = None   # uint8 [N, 28, 28] results, on the last frame only
     arrived: np.ndarray | None = None  # uint8 grid of the results (x after the last step), on the last frame only
 
@@ -66,7 +67,7 @@ def run_frames(model: Model, schedule: NoiseSchedule, *, sampler: str, num_steps
         last = st.index == st.num_steps - 1
         if st.index in keep_set or last:
             yield Frame(st.index, st.num_steps, st.t, st.t_next, st.nfe, digit_grid(st.x_t), digit_grid(st.x0_pred),
-                        digit_grid(st.eps_pred, -3, 3), to_uint8(st.x_next) if last else None,
+                        digit_grid(st.eps_pred, -3, 3), speckle(st.x0_pred), to_uint8(st.x_next) if last else None,
                         digit_grid(st.x_next) if last else None)
 
 
@@ -109,13 +110,48 @@ class RunCache:
         return last
 
 
+def detail(x: Tensor) -> float:
+    """Neighbour-pixel contrast of pictures [N, C, H, W] in [-1, 1] (clipped as shown): the mean squared difference of
+    horizontally and vertically adjacent pixels. A blur has little, speckle much, a real digit's strokes in between."""
+    x = x.double().clamp(-1, 1)
+    return float(((x[..., 1:, :] - x[..., :-1, :]) ** 2).mean() + ((x[..., :, 1:] - x[..., :, :-1]) ** 2).mean()) / 2
+
+
+@lru_cache(maxsize=1)
+def digit_detail() -> float:
+    """``detail`` of the 5,000 training digits: how much neighbour-pixel contrast a real digit has."""
+    return detail(to_model_range(mnist_digits()[0]))
+
+
+SPECKLE = 2.0      # a guess with more than twice a real digit's neighbour-pixel contrast is speckle (clean ones: ~1)
+
+
+def speckle(x0_pred: Tensor) -> float:
+    """How many times a real digit's neighbour-pixel contrast the shown guess x0_pred has: above SPECKLE, speckle.
+    An eps-predicting net's x0 = (x_t - sqrt(1 - ab) eps) / sqrt(ab) multiplies its noise error by 1 / sqrt(ab),
+    about 150 at t = 999, so at the noisiest steps its guess is speckle, not the blur the ideal guess is."""
+    return detail(x0_pred) / digit_detail()
+
+
+@dataclass(frozen=True)
+class OneJump:
+    ideal: np.ndarray       # uint8 grid: E[x_0 | x_T] over the training digits, exact (the ideal denoiser): a blur
+    net: np.ndarray         # uint8 grid: the network's x0 from its eps at t = T - 1, clipped to [-1, 1]
+    sqrt_ab: float          # sqrt(alpha_bar) at t = T - 1: what the network's noise error is divided by
+    ideal_speckle: float    # ``speckle`` of each guess (1: a real digit's neighbour-pixel contrast)
+    net_speckle: float
+
+
 def one_jump(model: Model, schedule: NoiseSchedule, seed: int, n: int, shape: tuple[int, int, int] = (1, 28, 28),
-             device: torch.device | str = "cpu") -> np.ndarray:
-    """x0 predicted in a single step from pure noise x_T (t = T-1): the blurry average, not a digit."""
+             device: torch.device | str = "cpu") -> OneJump:
+    """x_0 guessed in a single step from pure noise x_T (t = T - 1), two ways: exactly, by the ideal denoiser of the
+    training digits (the average of every digit x_T could hide: a blur), and by the network through its eps."""
     x_T, _ = start_noise((n, *shape), seed, device)
     t = schedule.num_steps - 1
-    eps = model(x_T, torch.full((n,), float(t), device=x_T.device))
-    return digit_grid(x0_from_eps(x_T, eps, float(schedule.alphas_cumprod[t])).clamp(-1, 1))
+    ab = float(schedule.alphas_cumprod[t])
+    tt = torch.full((n,), float(t), device=x_T.device)
+    guesses = [x0_from_eps(x_T, m(x_T, tt).float(), ab).clamp(-1, 1) for m in (ideal_digits(schedule), model)]
+    return OneJump(*(digit_grid(g) for g in guesses), ab ** 0.5, *(speckle(g) for g in guesses))
 
 
 @lru_cache(maxsize=2)

@@ -17,6 +17,7 @@ from .media import grid
 from .photo_data import HELD_OUT, TRAIN_PHOTOS
 from .photo_data import SOURCE as PHOTOS_SOURCE
 from .recipes import dataset_of
+from .flow import flow_sample
 from .samplers import sample
 from .weights import save_weights
 
@@ -48,7 +49,13 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     data = DATA_CARDS.get(dataset, {})
     card: dict[str, Any] = {
         "name": cfg.name,
-        "task": "noise prediction eps_theta(x_t, t) for DDPM, T = 1000",
+        "objective": cfg.objective,
+        "task": ("velocity prediction v_theta(x_s, s) = eps - x_0 on the straight path x_s = (1 - s) x_0 + s eps "
+                 "(flow matching), s on the 0..999 scale" if cfg.objective == "flow" else
+                 "class-conditional noise prediction eps_theta(x_t, t, c), c = 0-9 or the null label "
+                 f"{cfg.unet.num_classes} (\"no condition\"; labels dropped for {cfg.label_dropout:.0%} of the "
+                 "training images), for classifier-free guidance; DDPM, T = 1000" if cfg.unet.num_classes else
+                 "noise prediction eps_theta(x_t, t) for DDPM, T = 1000"),
         "schedule": cfg.schedule, "num_train_timesteps": 1000,
         "unet": cfg.unet.to_dict(),
         "parameters": sum(v.numel() for v in ck["ema"].values()),
@@ -88,6 +95,15 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
 
     if served == "photos":                         # what it is for: reforming photos it never saw
         Image.fromarray(reform_strip(model)).save(assets / f"{cfg.name}_samples.png")
+    elif model.objective == "flow":
+        x = flow_sample(model, sampler="euler", num_steps=50, shape=(64, *shape), seed=0)
+        Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
+    elif model.num_classes:                        # a row per label, guided at w = 3
+        from .guidance import LabelGuided
+
+        rows = [to_uint8(sample(LabelGuided(model.eps, model.num_classes, c, 3.0), model.schedule, sampler="ddim",
+                                num_steps=50, shape=(8, *shape), seed=0)) for c in range(model.num_classes)]
+        Image.fromarray(grid(np.concatenate(rows), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
     else:
         x = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(64, *shape), seed=0)
         Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
@@ -131,15 +147,18 @@ def card_quality(model: Any, n: int = 256, digits: np.ndarray | None = None) -> 
     model the same seed's figures without its guide."""
     from .quality import as_dict, evaluate
 
-    def ddim_50(m: Any) -> np.ndarray:
+    def ddim_50(m: Any) -> np.ndarray:               # a flow model: Euler 50, the same method on its own path
+        if m.objective == "flow":
+            return to_uint8(flow_sample(m, sampler="euler", num_steps=50, shape=(n, *m.image_shape), seed=1))
         return to_uint8(sample(m, m.schedule, sampler="ddim", num_steps=50, shape=(n, *m.image_shape), seed=1))
 
     n = n if digits is None else len(digits)
     digits = ddim_50(model) if digits is None else digits
     precision = "bf16 autocast" if model.precision == "bf16" else "fp32"
     plain = {"ddim_50_without_guide": as_dict(evaluate(ddim_50(model.unguided())))} if model.guide else {}
+    method = "Euler 50 steps on its straight paths" if model.objective == "flow" else "DDIM 50 steps"
     return {"ddim_50": as_dict(evaluate(digits)), **plain,
-            "how": f"{len(digits)} digits, DDIM 50 steps, seed 1, {precision}; see bench/quality.py (--card rewrites this)"}
+            "how": f"{len(digits)} digits, {method}, seed 1, {precision}; see bench/quality.py (--card rewrites this)"}
 
 
 def reform_strip(model: Any, k: int = 250, steps: int = 25, size: int = 192) -> np.ndarray:

@@ -52,10 +52,11 @@ class NoisyView:
 def noisy_view(image_u8: np.ndarray, k: int, schedule: NoiseSchedule, seed: int = 0, bins: int = 48) -> NoisyView:
     """x_k of the image in one jump, q(x_k | x_0), with the noise that made it and its value histogram.
 
-    Display precision (float32, [H, W, C] throughout): about 3 ms for 256 x 256, so a slider keeps up.
+    Display precision (float32, [H, W, C] throughout): about 3 ms for 256 x 256, so a slider keeps up. The
+    browser draws the same view from the same x_0 and noise codes (``display_noise``) by the same float32 steps.
     """
     x0 = image_u8.astype(np.float32) * np.float32(1 / 127.5) - np.float32(1.0)       # [H, W, 3]
-    eps, noise_picture = _display_noise(tuple(image_u8.shape), int(seed))
+    _, eps, noise_picture = display_noise(tuple(image_u8.shape), int(seed))
     a, b = schedule.signal_weight(k), schedule.noise_weight(k)
     x_k = x0 * np.float32(a)
     x_k += np.float32(b) * eps                                                          # eq. 4
@@ -71,15 +72,28 @@ def _u8(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.clip(u, 0, 255, out=u).astype(np.uint8)
 
 
+EPS_SCALE = 4096     # the shown noise is int16 codes / 4096: steps of 0.00024, |eps| up to 8 (the page gets the codes)
+
+
 @functools.lru_cache(maxsize=16)
-def _display_noise(shape_hwc: tuple[int, int, int], seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """seeded_noise(.., seed, 0) as float32 [H, W, C] and as a picture (-3..3); read-only, memoized: a
-    learner moving the slider keeps their photo and seed, so the noise is drawn once."""
+def display_noise(shape_hwc: tuple[int, int, int], seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """seeded_noise(.., seed, 0) rounded to int16 codes / EPS_SCALE: (codes int16, eps float32, picture -3..3),
+    each [H, W, C], read-only, memoized (a learner moving the slider keeps their photo and seed). The codes are
+    what the browser gets, so the page and the server mix exactly the same noise."""
     h, w, c = shape_hwc
     eps = seeded_noise((c, h, w), seed, 0).float().permute(1, 2, 0).contiguous().numpy()
+    codes = np.clip(np.rint(eps * EPS_SCALE), -32767, 32767).astype(np.int16)
+    eps = codes.astype(np.float32) * np.float32(1 / EPS_SCALE)                       # exact: a power of two
     picture = _u8(eps, -3.0, 3.0)
-    eps.flags.writeable = picture.flags.writeable = False
-    return eps, picture
+    for a in (codes, eps, picture):
+        a.flags.writeable = False
+    return codes, eps, picture
+
+
+def weight_tables(schedule: NoiseSchedule) -> tuple[np.ndarray, np.ndarray]:
+    """sqrt(alpha_bar_k) and sqrt(1 - alpha_bar_k) for k = 0..T, float64: signal_weight / noise_weight at every k."""
+    ab = schedule.alpha_bar.numpy()
+    return np.sqrt(ab), np.sqrt(1.0 - ab)
 
 
 def density_histogram(vals: np.ndarray, bins: int, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Iterator
+from pathlib import Path
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -18,24 +19,44 @@ from .schedule import NoiseSchedule
 
 MASK = 128                     # raster of a shape's mask over [-1, 1]^2
 PRESETS = ("heart", "kuo", "spiral", "moons")
+TEXT_SHAPES = {"kuo": "扩"}    # presets drawn from a character: shipped as masks, so no font is needed at run time
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
-def _rasterize_text(text: str) -> np.ndarray | None:
-    from PIL import Image, ImageDraw, ImageFont
+def mask_file(name: str) -> Path:
+    """Where a preset drawn from a character is shipped as a mask (made once by ``--make-masks``)."""
+    return ASSETS / f"shape_{name}.png"
 
-    from .plots import cjk_font_path
 
-    path = cjk_font_path()
-    if path is None:
-        return None
+def rasterize_text(text: str, font) -> np.ndarray:
+    """``text`` in a PIL font, centred on the [MASK, MASK] raster: True = ink."""
+    from PIL import Image, ImageDraw
+
     im = Image.new("L", (MASK, MASK), 0)
-    font = ImageFont.truetype(path, int(MASK * 0.85))
     ImageDraw.Draw(im).text((MASK / 2, MASK / 2), text, fill=255, font=font, anchor="mm")
     return np.asarray(im) > 127
 
 
+def load_mask(name: str) -> np.ndarray:
+    """A shipped shape mask; FileNotFoundError when its file is missing, ValueError when it is not a mask.
+
+    Never a stand-in: the radio names the shape that is trained, or the learner sees why it cannot be."""
+    from PIL import Image
+
+    path = mask_file(name)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing; make it with python -m diffusion_core.points --make-masks")
+    with Image.open(path) as im:
+        m = np.asarray(im.convert("L")) > 127
+    if m.shape != (MASK, MASK) or m.sum() < 200:
+        raise ValueError(f"{path} is not a {MASK} x {MASK} shape mask")
+    return m
+
+
 def preset_mask(name: str) -> np.ndarray:
     """A boolean [MASK, MASK] mask (row 0 = top, y = +1) of a preset shape."""
+    if name in TEXT_SHAPES:
+        return load_mask(name)
     u = (np.arange(MASK) + 0.5) / MASK * 2 - 1
     x, y = np.meshgrid(u, -u)
     if name == "heart":
@@ -49,18 +70,34 @@ def preset_mask(name: str) -> np.ndarray:
         a = (np.abs(np.hypot(x + 0.25, y + 0.1) - 0.5) < 0.12) & (y > -0.1)
         b = (np.abs(np.hypot(x - 0.25, y - 0.1) - 0.5) < 0.12) & (y < 0.1)
         return a | b
-    if name == "kuo":
-        m = _rasterize_text("扩")
-        return m if m is not None and m.sum() > 200 else preset_mask("heart")
     raise ValueError(f"unknown preset {name!r}; choose from {PRESETS}")
 
 
-def mask_from_drawing(alpha_or_gray: np.ndarray, min_pixels: int = 30) -> np.ndarray:
-    """A learner's drawing (uint8 [H, W], ink > 0) as a [MASK, MASK] mask; ValueError if too little is drawn."""
+def sketch_ink(layers: list[np.ndarray], composite: np.ndarray | None) -> np.ndarray:
+    """The ink of a sketch (uint8 [H, W], 255 = stroke), whatever its background.
+
+    The strokes are the layers' opacity (a layer is transparent where nothing was drawn; the union over layers);
+    without layers that carry opacity, the composite's dark-on-light ink, flattened onto white paper first (a
+    sketchpad's background is an opaque white layer, so the composite's own opacity is full everywhere)."""
+    alphas = [a[..., -1] for a in layers if a.ndim == 3 and a.shape[2] in (2, 4)]
+    if alphas:
+        if len({a.shape for a in alphas}) > 1:
+            raise ValueError("the layers differ in size")
+        return np.max(alphas, axis=0).astype(np.uint8)
+    if composite is None or composite.ndim not in (2, 3):
+        raise ValueError("no drawing")
+    img = composite.astype(np.float32) if composite.ndim == 3 else composite.astype(np.float32)[..., None]
+    colour, alpha = (img[..., :-1], img[..., -1:] / 255) if img.shape[2] in (2, 4) else (img, 1.0)
+    paper = colour * alpha + 255 * (1 - alpha)                 # composite over white
+    return (255 - paper.mean(2)).round().astype(np.uint8)
+
+
+def mask_from_drawing(ink: np.ndarray, min_pixels: int = 30) -> np.ndarray:
+    """A learner's drawing (uint8 [H, W] ink, a stroke >= 128) as a [MASK, MASK] mask; ValueError if too little."""
     from PIL import Image
 
-    ink = Image.fromarray((alpha_or_gray > 0).astype(np.uint8) * 255).resize((MASK, MASK), Image.Resampling.BILINEAR)
-    m = np.asarray(ink) > 60
+    drawn = Image.fromarray((ink >= 128).astype(np.uint8) * 255).resize((MASK, MASK), Image.Resampling.BILINEAR)
+    m = np.asarray(drawn) > 60
     if m.sum() < min_pixels:
         raise ValueError("too few points drawn")
     return m
@@ -91,6 +128,14 @@ def inside_share(points: np.ndarray, mask: np.ndarray, tol: float = 0.06) -> flo
     return float((grown[rr, c] & ok).mean())
 
 
+def spread(points: np.ndarray, data: np.ndarray) -> float:
+    """How far the points sit from their own centre, as a share of how far the data's do (root mean square distance):
+    1 = as spread as the data, 0 = all piled in one spot (which inside_share alone would score as perfect)."""
+    def rms(p: np.ndarray) -> float:
+        return float(np.sqrt(((p - p.mean(0)) ** 2).sum(1).mean()))
+    return rms(points) / max(rms(data), 1e-12)
+
+
 def forward_points(x0: np.ndarray, k: int, schedule: NoiseSchedule, seed: int) -> np.ndarray:
     """The diffusion model's forward process on points: x_k = sqrt(ab_k) x_0 + sqrt(1 - ab_k) eps."""
     eps = np.random.default_rng(seed).standard_normal(x0.shape)
@@ -101,25 +146,35 @@ class PointDenoiser(nn.Module):
     """eps_theta(x_t, t) for 2-D points: an MLP on (x, y), Fourier features of (x, y) and of t.
 
     The Fourier features sin/cos(2^j pi x) (Tancik et al. 2020) let a small MLP bend its field around
-    thin strokes (a spiral arm, the character 扩) within seconds instead of minutes."""
+    thin strokes (a spiral arm, the character 扩) within seconds instead of minutes. The same MLP serves a
+    flow-matching model (it then predicts the velocity v) and, with ``labels`` > 0, a label-conditional one: a
+    learned embedding of the label (0 .. labels - 1, or ``labels`` itself, the null label "no condition") joins
+    its input. It computes in its parameters' dtype (``.double()`` makes it a float64 net)."""
 
-    def __init__(self, hidden: int = 128, t_features: int = 16, octaves: int = 8):
+    def __init__(self, hidden: int = 128, t_features: int = 16, octaves: int = 8, labels: int = 0,
+                 label_features: int = 16):
         super().__init__()
-        self.t_features, self.octaves = t_features, octaves
-        self.net = nn.Sequential(nn.Linear(2 + 4 * octaves + t_features, hidden), nn.SiLU(),
+        self.t_features, self.octaves, self.labels = t_features, octaves, labels
+        self.embed = nn.Embedding(labels + 1, label_features) if labels else None
+        width = 2 + 4 * octaves + t_features + (label_features if labels else 0)
+        self.net = nn.Sequential(nn.Linear(width, hidden), nn.SiLU(),
                                  nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(),
                                  nn.Linear(hidden, 2))
 
-    def forward(self, x: Tensor, t: Tensor) -> Tensor:      # x [N, 2, 1, 1] or [N, 2], t [N] -> same shape as x
-        shape = x.shape
-        xy = x.reshape(len(x), 2).float()
+    def forward(self, x: Tensor, t: Tensor, label: Tensor | None = None) -> Tensor:
+        """x [N, 2, 1, 1] or [N, 2], t [N], label [N] (None: the null label) -> same shape as x."""
+        shape, dtype = x.shape, self.net[0].weight.dtype
+        xy = x.reshape(len(x), 2).to(dtype)
         half = self.t_features // 2
-        freqs = torch.exp(-math.log(1000.0) * torch.arange(half, dtype=torch.float32) / half)
-        ang = t.float()[:, None] * freqs[None] / 1000 * 2 * math.pi * 8                    # [N, half]
-        octave = (2.0 ** torch.arange(self.octaves, dtype=torch.float32)) * math.pi          # [octaves]
+        freqs = torch.exp(-math.log(1000.0) * torch.arange(half, dtype=dtype) / half)
+        ang = t.to(dtype)[:, None] * freqs[None] / 1000 * 2 * math.pi * 8                    # [N, half]
+        octave = (2.0 ** torch.arange(self.octaves, dtype=dtype)) * math.pi                  # [octaves]
         xf = (xy[:, :, None] * octave).reshape(len(x), -1)                                   # [N, 2 * octaves]
-        h = torch.cat([xy, torch.sin(xf), torch.cos(xf), torch.sin(ang), torch.cos(ang)], 1)
-        return self.net(h).reshape(shape)
+        h = [xy, torch.sin(xf), torch.cos(xf), torch.sin(ang), torch.cos(ang)]
+        if self.embed is not None:
+            label = torch.full((len(x),), self.labels) if label is None else label
+            h.append(self.embed(label.long()))
+        return self.net(torch.cat(h, 1)).reshape(shape)
 
 
 @dataclass(frozen=True)
@@ -129,24 +184,20 @@ class TrainTick:
     loss: float
 
 
-def train_points(model: PointDenoiser, data: np.ndarray, schedule: NoiseSchedule, *, seconds: float, seed: int = 0,
-                 batch: int = 512, lr: float = 1e-2, report_every: float = 0.5) -> Iterator[TrainTick]:
-    """Train for ``seconds`` of wall time (batches with a random t per point); yield the loss now and then.
-
-    The learning rate follows a cosine over the time budget, so the last seconds polish the details."""
+def fit(model: nn.Module, batch_loss: Callable[[torch.Generator], Tensor], *, seconds: float, seed: int = 0,
+        lr: float = 1e-2, report_every: float = 0.5, steps: int | None = None) -> Iterator[TrainTick]:
+    """Adam on ``batch_loss(generator)`` (one batch's loss, its draws from the seeded generator) for ``seconds`` of
+    wall time (or ``steps`` batches, whichever ends first: a fixed count gives the same net on any machine); yield the
+    loss now and then. The learning rate follows a cosine over the budget, so the last seconds polish the details."""
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
-    x_all = torch.from_numpy(data).float()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     t0 = last = time.perf_counter()
     step, window, mean = 0, [], float("nan")
     model.train()
-    while time.perf_counter() - t0 < seconds:
-        x0 = x_all[torch.randint(0, len(x_all), (batch,), generator=gen)]
-        k = torch.randint(1, schedule.num_steps + 1, (batch,), generator=gen)          # a random t per point
-        eps = torch.randn(x0.shape, generator=gen)
-        loss = nn.functional.mse_loss(model(schedule.add_noise(x0, k, eps), (k - 1).float()), eps)
-        frac = min(1.0, (time.perf_counter() - t0) / seconds)
+    while time.perf_counter() - t0 < seconds and (steps is None or step < steps):
+        loss = batch_loss(gen)
+        frac = min(1.0, max((time.perf_counter() - t0) / seconds, step / steps if steps else 0.0))
         for g in opt.param_groups:
             g["lr"] = lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         opt.zero_grad()
@@ -160,6 +211,21 @@ def train_points(model: PointDenoiser, data: np.ndarray, schedule: NoiseSchedule
             window = []
     model.eval()
     yield TrainTick(step, time.perf_counter() - t0, float(np.mean(window)) if window else mean)
+
+
+def train_points(model: PointDenoiser, data: np.ndarray, schedule: NoiseSchedule, *, seconds: float, seed: int = 0,
+                 batch: int = 512, lr: float = 1e-2, report_every: float = 0.5,
+                 steps: int | None = None) -> Iterator[TrainTick]:
+    """Train the noise guess for ``seconds`` of wall time (batches with a random t per point): see ``fit``."""
+    x_all = torch.from_numpy(data).float()
+
+    def batch_loss(gen: torch.Generator) -> Tensor:
+        x0 = x_all[torch.randint(0, len(x_all), (batch,), generator=gen)]
+        k = torch.randint(1, schedule.num_steps + 1, (batch,), generator=gen)          # a random t per point
+        eps = torch.randn(x0.shape, generator=gen)
+        return nn.functional.mse_loss(model(schedule.add_noise(x0, k, eps), (k - 1).float()), eps)
+
+    return fit(model, batch_loss, seconds=seconds, seed=seed, lr=lr, report_every=report_every, steps=steps)
 
 
 def field(model: PointDenoiser, t: float, n: int = 15, extent: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
@@ -188,3 +254,47 @@ def reverse_film(model: PointDenoiser, schedule: NoiseSchedule, n: int, steps: i
     # the shapes live in [-1, 1]^2, so the predicted x_0 is clipped there, as DDPM clips images
     for st in run(eps, schedule, x_T, sampler=sampler, num_steps=steps, generator=gen, clip_x0=True):
         yield st.index + 1, max(st.t_next, 0.0), st.x_next.reshape(n, 2).numpy()
+
+
+def _cjk_font(size: int):
+    """The installed CJK font matplotlib would pick, as a PIL font of that face; RuntimeError when there is none."""
+    from PIL import ImageFont
+
+    from .plots import cjk_font, cjk_font_path
+
+    name, path = cjk_font(), cjk_font_path()
+    if name is None or path is None:
+        raise RuntimeError("no CJK font is installed (Debian: apt-get install fonts-noto-cjk); the masks need one")
+    for index in range(32):                     # a .ttc file holds several faces: take the one named (SC first)
+        try:
+            font = ImageFont.truetype(path, size, index=index)
+        except OSError:
+            break
+        if font.getname()[0] == name:
+            return font
+    return ImageFont.truetype(path, size)
+
+
+def make_masks() -> list[Path]:
+    """Draw each character preset in a CJK font and save it as a 1-bit PNG in assets/ (run once, shipped)."""
+    from PIL import Image
+
+    font = _cjk_font(int(MASK * 0.85))
+    paths = []
+    for name, text in TEXT_SHAPES.items():
+        Image.fromarray(rasterize_text(text, font)).convert("1").save(mask_file(name), optimize=True)
+        paths.append(mask_file(name))
+    return paths
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Make the shipped masks of the character presets (needs a CJK font).")
+    ap.add_argument("--make-masks", action="store_true", required=True)
+    ap.parse_args()
+    try:
+        for p in make_masks():
+            print(f"wrote {p} ({p.stat().st_size} bytes)")
+    except RuntimeError as e:
+        raise SystemExit(f"error: {e}") from None

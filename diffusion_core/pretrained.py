@@ -98,16 +98,28 @@ class Pretrained:
         c = self.card["image"]
         return (c["channels"], c["height"], c["width"])
 
-    def eps(self, x: Tensor, t: Tensor) -> Tensor:
+    def eps(self, x: Tensor, t: Tensor, label: Tensor | None = None) -> Tensor:
         """eps_theta(x_t, t) -> float32 (routed to its expert, then guided), no autograd; bf16 autocast where the
-        hardware has it."""
+        hardware has it. A class-conditional net takes ``label`` [B] (its null label, "no condition", where None)."""
         ctx = torch.autocast(self.device.type, dtype=self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
         use_shared_cores()
         with torch.inference_mode(), ctx:
             fmt = torch.channels_last if self.channels_last else torch.contiguous_format
             x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)
             t = t.to(self.device)
+            if label is not None:                           # a conditional net is served alone (no experts, guide)
+                return self.net(x, t, label.to(self.device)).float().contiguous()
             return self._guided(x, t, self._routed(x, t)).float().contiguous()
+
+    @property
+    def objective(self) -> str:
+        """What the net answers: "eps" (the noise; samplers.SAMPLERS) or "flow" (the velocity; flow.FLOW_SAMPLERS)."""
+        return str(self.card.get("objective", "eps"))
+
+    @property
+    def num_classes(self) -> int:
+        """Labels a class-conditional net takes (its null label is this number); 0 for an unconditional net."""
+        return int(self.card["unet"].get("num_classes", 0))
 
     @property
     def self_guided(self) -> bool:

@@ -237,6 +237,36 @@ def evaluate(images_u8: np.ndarray, seed: int = 0) -> Quality:
                    float((dist < copy_threshold()).mean()), counts.tolist(), classifier_id())
 
 
+def label_figures(images_u8: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """How well digits drawn for given labels [N] (0-9) follow them, and how varied each class is: ``accuracy`` (the
+    classifier reads the label), ``confident`` (it reads the label with p >= 0.9), ``diversity`` (mean pairwise
+    distance of classifier features within a class, over the classes; ``diversity_real`` the same for as many real
+    digits a class: guidance that makes look-alikes drives it down), ``frechet`` (per class, against the real digits
+    of that class, averaged; ``frechet_real`` the same for as many real digits: the floor at this N)."""
+    feats, probs = _features_and_probs(images_u8)
+    real_feats, real_labels = _real_features(), mnist_digits()[1]
+    rng = np.random.default_rng(0)
+    div, div_real, fd, fd_real = [], [], [], []
+    for c in np.unique(labels):
+        mine, real = feats[labels == c], real_feats[real_labels == c]
+        pick = real[rng.choice(len(real), size=min(len(mine), len(real)), replace=False)]
+        div.append(_mean_pairwise(mine))
+        div_real.append(_mean_pairwise(pick))
+        fd.append(frechet_distance(mine, real))
+        fd_real.append(frechet_distance(pick, real))
+    read = probs.argmax(1) == labels
+    return {"accuracy": float(read.mean()), "confident": float((read & (probs.max(1) >= 0.9)).mean()),
+            "diversity": float(np.mean(div)), "diversity_real": float(np.mean(div_real)),
+            "frechet": float(np.mean(fd)), "frechet_real": float(np.mean(fd_real))}
+
+
+def _mean_pairwise(f: np.ndarray) -> float:
+    """Mean Euclidean distance between the rows of f [N, D] (N >= 2), each pair once."""
+    d2 = (f**2).sum(1)[:, None] + (f**2).sum(1)[None] - 2 * f @ f.T
+    iu = np.triu_indices(len(f), 1)
+    return float(np.sqrt(np.clip(d2[iu], 0, None)).mean())
+
+
 def as_dict(q: Quality) -> dict:
     return asdict(q)
 

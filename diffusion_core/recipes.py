@@ -42,6 +42,12 @@ class TrainConfig:
     # copies it into the net's float32 parameters; the photos reform moved by < 0.01 dB PSNR, at most 2 of 255 levels
     # a pixel); "int8" quarters it (per output channel; the base-32 photos net's reform gains moved by <= 0.04 dB)
     weights_dtype: str = "float32"
+    # a class-conditional net (unet.num_classes > 0): the share of each batch whose label is replaced by the null
+    # label, so the one net also learns the unconditional answer classifier-free guidance needs
+    label_dropout: float = 0.0
+    # what the net learns: "eps", the noise of the DDPM forward process (Ho et al. 2020), or "flow", the velocity
+    # eps - x_0 along the straight path x_s = (1 - s) x_0 + s eps (flow matching, diffusion_core.flow)
+    objective: str = "eps"
     seed: int = 0
     notes: dict = field(default_factory=dict)
 
@@ -113,6 +119,17 @@ DIGITS_STUDENT = TrainConfig(name="digits_student", unet=DIGITS_STUDENT_UNET, da
                              min_snr_gamma=None, teacher="digits", teacher_reuse=2, v_weight_cap=30.0,
                              self_guide=(4.0, 151, 650), cpu_precision="fp32")
 DIGITS_STUDENT_MID = time_expert(DIGITS_STUDENT, "digits_student_mid", (151, 650), images=1_000_000)
+# class-conditional digits for classifier-free guidance (Ho & Salimans 2022): the shipped digits net warm-started
+# with a zero label embedding (so it starts as that net), then one cosine cycle at 1e-3 with 15% of labels dropped.
+# The embedding is scaled by 10 (for Adam, ten times its learning rate) and the EMA is short (0.995): at scale 1 and
+# EMA 0.999, 96k images left the label all but unheard (one row of digits for every label; docs/experiments.md)
+DIGITS_COND = replace(DIGITS, name="digits_cond", unet=replace(DIGITS_UNET, num_classes=10, label_scale=10.0),
+                      data="digits", images=DIGITS.images + 160_000, restarts=((DIGITS.images, 1e-3),),
+                      init_from="digits", label_dropout=0.15, ema_decay=0.995, notes={})
+# flow matching on the same digits with the same UNet, warm-started from the digits net's weights (its features;
+# what it predicts and the path it sees differ), one cosine cycle at 1e-3
+DIGITS_FLOW = replace(DIGITS, name="digits_flow", data="digits", objective="flow", init_from="digits",
+                      images=DIGITS.images + 96_000, restarts=((DIGITS.images, 1e-3),), notes={})
 MODELS: dict[str, TrainConfig] = {
     "digits": DIGITS,
     # the digits net fine-tuned on the middle steps only, where bench/ideal.py shows the digits are lost;
@@ -132,6 +149,8 @@ MODELS: dict[str, TrainConfig] = {
     "digits_guide": TrainConfig(name="digits_guide", unet=replace(DIGITS_UNET, base_channels=16), data="digits",
                                 images=320_000, min_snr_gamma=None, guide=(3.0, 151, 1000)),
     "digits_student": DIGITS_STUDENT,
+    "digits_cond": DIGITS_COND,
+    "digits_flow": DIGITS_FLOW,
     # the student's own time experts on the steps where, served alone, it loses the digits (session 22; DDIM 50,
     # 256 digits, seed 1, the card's figures): with the teacher's eps at t 150-400 or 400-650 and the student's
     # elsewhere, confident 0.945 / 0.949 (student + the mid expert alone: 0.914). Served: the base and two halves

@@ -36,17 +36,24 @@ MAX_STEP_SECONDS = 120.0            # longer steps were paused; the card's minut
 RUNS = Path(os.environ.get("DIFFUSION_RUNS") or ROOT / "runs")     # checkpoints (not shipped)
 
 
-def make_batches(name: str, batch_size: int, generator: torch.Generator) -> Callable[[], Tensor]:
-    """A function that returns one training batch [B, C, H, W] in [-1, 1] for the named model."""
+def make_batches(name: str, batch_size: int, generator: torch.Generator) -> Callable[[], tuple[Tensor, Tensor | None]]:
+    """A function that returns one training batch: images [B, C, H, W] in [-1, 1] for the named model, and their
+    class labels [B] (None for a set without labels)."""
     if name == "digits":
         from .data import mnist_digits, to_model_range
 
-        data = to_model_range(mnist_digits()[0])                       # [5000, 1, 28, 28]
-        return lambda: data[torch.randint(0, len(data), (batch_size,), generator=generator)]
+        images, labels = mnist_digits()
+        data, labels = to_model_range(images), torch.from_numpy(labels)     # [5000, 1, 28, 28], [5000]
+
+        def batch() -> tuple[Tensor, Tensor]:
+            rows = torch.randint(0, len(data), (batch_size,), generator=generator)
+            return data[rows], labels[rows]
+        return batch
     if name == "photos":
         from .photo_data import photo_crop_batches
 
-        return photo_crop_batches(batch_size, generator)
+        crops = photo_crop_batches(batch_size, generator)
+        return lambda: (crops(), None)
     raise ValueError(f"unknown model {name!r}; choose from {sorted(MODELS)}")
 
 
@@ -72,6 +79,31 @@ def distillation_batch(teacher: Any, bank: list, x_k: Tensor, k: Tensor,
     bank.append((x_k, k, teacher.eps(x_k, k - 1)))
     del bank[:-reuse]
     return tuple(torch.cat(parts) for parts in zip(*bank))
+
+
+def flow_batch(x0: Tensor, generator: torch.Generator) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """A flow-matching batch (Lipman et al. 2023): s ~ U[0, 1] per image, x_s = (1 - s) x_0 + s eps, target the
+    velocity eps - x_0; the net sees s on the 0..999 scale; every image weighs the same."""
+    from .flow import T_SCALE, interpolate, velocity_target
+
+    s = torch.rand(len(x0), generator=generator)                                         # [B]
+    eps = torch.randn(x0.shape, generator=generator).to(x0.device)
+    return interpolate(x0, eps, s.to(x0.device)), s * T_SCALE, velocity_target(x0, eps), torch.ones(len(x0))
+
+
+def drop_labels(labels: Tensor, num_classes: int, p: float, generator: torch.Generator) -> Tensor:
+    """Classifier-free guidance's training (Ho & Salimans 2022, algorithm 1): each label replaced by the null label
+    (``num_classes``) with probability p, so one net learns both eps(x_t, c) and eps(x_t, no condition)."""
+    drop = torch.rand(labels.shape, generator=generator) < p
+    return torch.where(drop, torch.full_like(labels, num_classes), labels)
+
+
+def load_warm_start(model: torch.nn.Module, weights: dict[str, Tensor]) -> None:
+    """Load shipped weights into ``model``; a class-conditional net may start from an unconditional one, its label
+    embedding left at zero (so it begins as that net for every label)."""
+    missing, unexpected = model.load_state_dict(weights, strict=False)
+    if unexpected or set(missing) - {"label_emb.weight"}:
+        raise ValueError(f"the weights do not fit this net: missing {missing}, unexpected {unexpected}")
 
 
 def check_same_schedule(cfg: TrainConfig, taught: NoiseSchedule, own: NoiseSchedule) -> None:
@@ -146,7 +178,7 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         print(f"resumed {cfg.name} at step {state['step']} ({state['seconds'] / 60:.1f} min so far)")
     elif init_from is not None:
         weights = load_weights(Path(init_from))
-        model.load_state_dict(weights), ema.load_state_dict(weights)
+        load_warm_start(model, weights), ema.load_state_dict(model.state_dict())
         card_path = Path(init_from).with_suffix(".json")
         before = json.loads(card_path.read_text())["training"] if card_path.is_file() else {}
         # the step count (and so the learning-rate schedule) carries on where the earlier run stopped
@@ -187,19 +219,28 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
             opt = warm_restart(model, ema, cfg)
             state["restarted_at"] = state["step"]
             print(f"warm restart at step {state['step']}: from the EMA weights, fresh optimizer")
-        x0 = next_batch().to(device)                                                 # [B, C, H, W]
-        lo, hi = cfg.steps or (1, schedule.num_steps)
-        k = torch.randint(lo, hi + 1, (len(x0),), generator=gen)                     # steps, lo..hi
-        eps = torch.randn(x0.shape, generator=gen).to(device)
-        x_k = schedule.add_noise(x0, k, eps)
+        x0, labels = next_batch()
+        x0 = x0.to(device)                                                           # [B, C, H, W]
         for g in opt.param_groups:
             g["lr"] = lr_at(state["step"], total_steps, cfg)
-        if teacher is not None:                                  # the target: the teacher's guess, not the noise
-            x_k, k, eps = distillation_batch(teacher, bank, x_k, k, cfg.teacher_reuse)
+        if cfg.objective == "flow":
+            x_in, t_net, target, weights = flow_batch(x0, gen)
+        else:
+            lo, hi = cfg.steps or (1, schedule.num_steps)
+            k = torch.randint(lo, hi + 1, (len(x0),), generator=gen)                 # steps, lo..hi
+            eps = torch.randn(x0.shape, generator=gen).to(device)
+            x_in = schedule.add_noise(x0, k, eps)
+            if teacher is not None:                              # the target: the teacher's guess, not the noise
+                x_in, k, eps = distillation_batch(teacher, bank, x_in, k, cfg.teacher_reuse)
+            t_net, target = k - 1, eps                                               # network timestep n = k - 1
+            weights = loss_weights(schedule, k, cfg.min_snr_gamma, cfg.v_weight_cap)
+        cond = ()
+        if cfg.unet.num_classes:                                  # [B] labels, a share of them the null label
+            cond = (drop_labels(labels, cfg.unet.num_classes, cfg.label_dropout, gen).to(device),)
         with autocast():
-            eps_pred = model(x_k, (k - 1).to(device))                                # network timestep n = k - 1
-        per_image = (eps_pred.float() - eps).pow(2).mean(dim=(1, 2, 3))                # [B]
-        loss = (loss_weights(schedule, k, cfg.min_snr_gamma, cfg.v_weight_cap).to(device) * per_image).mean()
+            pred = model(x_in, t_net.to(device), *cond)
+        per_image = (pred.float() - target).pow(2).mean(dim=(1, 2, 3))                 # [B]
+        loss = (weights.to(device) * per_image).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -26,6 +26,8 @@ class UNetConfig:
     groups: int = 8                              # GroupNorm groups
     dropout: float = 0.0
     patch: int = 1                               # 2: the net runs on 2 x 2 patches (pixel unshuffle), 1/4 the pixels
+    num_classes: int = 0                         # > 0: class-conditional; label num_classes is the null label
+    label_scale: float = 1.0                     # the label embedding's multiplier: its learning rate, for Adam
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -79,7 +81,8 @@ class SelfAttention(nn.Module):
 
 
 class TinyUNet(nn.Module):
-    """eps_theta(x_t, t): x [B, C, H, W], t [B] network timesteps -> predicted noise [B, C, H, W]."""
+    """eps_theta(x_t, t[, label]): x [B, C, H, W], t [B] network timesteps, label [B] (class-conditional nets; the
+    null label ``num_classes``, "no condition", where it is None) -> predicted noise [B, C, H, W]."""
 
     def __init__(self, config: UNetConfig):
         super().__init__()
@@ -87,6 +90,11 @@ class TinyUNet(nn.Module):
         ch = cfg.base_channels
         t_dim = 4 * ch
         self.time_mlp = nn.Sequential(nn.Linear(ch, t_dim), nn.SiLU(), nn.Linear(t_dim, t_dim))
+        if cfg.num_classes:
+            # the label's embedding is added to the time embedding (classifier-free guidance, Ho & Salimans 2022);
+            # zeros at first, so a net warm-started from an unconditional one begins as that net for every label
+            self.label_emb = nn.Embedding(cfg.num_classes + 1, t_dim)
+            nn.init.zeros_(self.label_emb.weight)
         self.conv_in = nn.Conv2d(cfg.in_channels * cfg.patch ** 2, ch, 3, padding=1)
 
         self.down = nn.ModuleList()
@@ -116,8 +124,12 @@ class TinyUNet(nn.Module):
         self.norm_out = nn.GroupNorm(cfg.groups, c)
         self.conv_out = nn.Conv2d(c, cfg.in_channels * cfg.patch ** 2, 3, padding=1)
 
-    def forward(self, x: Tensor, t: Tensor) -> Tensor:
+    def forward(self, x: Tensor, t: Tensor, label: Tensor | None = None) -> Tensor:
         temb = self.time_mlp(timestep_embedding(t, self.config.base_channels))  # [B, 4ch]
+        if self.config.num_classes:
+            if label is None:
+                label = torch.full((len(x),), self.config.num_classes, dtype=torch.long, device=x.device)
+            temb = temb + self.config.label_scale * self.label_emb(label.to(x.device, torch.long))   # [B, 4ch]
         h = self.conv_in(F.pixel_unshuffle(x, self.config.patch))             # [B, ch, H/p, W/p]
         skips = [h]
         for layer in self.down:

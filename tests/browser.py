@@ -1,7 +1,9 @@
 """Headless Chromium (Debian's chromium + chromium-driver) driven by selenium, for tests and bench/."""
+import os
 import shutil
 import tempfile
 import time
+from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -16,7 +18,13 @@ def available() -> bool:
     return bool(shutil.which("chromium") and shutil.which("chromedriver"))
 
 
+# screenshots the browser tests take of what they checked, kept by CI as artefacts (TEST_ARTIFACTS overrides)
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or Path(__file__).resolve().parent / "artifacts")
+PHONE = (390, 844)
+
+
 def chrome(lang: str = "en", width: int = 1400, height: int = 2000) -> webdriver.Chrome:
+    """Headless Chromium in ``lang``; a width under 500 px emulates a phone (headless windows are at least 500 wide)."""
     o = Options()
     o.binary_location = CHROMIUM
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -24,7 +32,22 @@ def chrome(lang: str = "en", width: int = 1400, height: int = 2000) -> webdriver
               f"--window-size={width},{height}", f"--lang={lang}", f"--user-data-dir={tempfile.mkdtemp()}"):
         o.add_argument(a)
     o.add_experimental_option("prefs", {"intl.accept_languages": lang})
+    if width < 500:
+        o.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height,
+                                                                        "pixelRatio": 2.0, "touch": True}})
     return webdriver.Chrome(service=Service(DRIVER), options=o)
+
+
+def screenshot(driver, name: str, elem=None) -> Path:
+    """Save what the browser shows (the whole window, or one element scrolled into view) as ARTIFACTS/NAME.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    if elem is not None:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", elem)
+        elem.screenshot(str(path))
+    else:
+        driver.save_screenshot(str(path))
+    return path
 
 
 def wait_for(fn, timeout: float = 30.0, every: float = 0.02):
@@ -42,9 +65,25 @@ def wait_for(fn, timeout: float = 30.0, every: float = 0.02):
 
 
 def image_src(driver, elem_id: str) -> str:
+    """What the element's picture shows: its img's src, or the pixels of a canvas the page has drawn (data-t set,
+    as the Add-noise tab's x_t) as a data URL; "" before either."""
     imgs = driver.find_elements(By.CSS_SELECTOR, f"#{elem_id} img")
-    return imgs[0].get_attribute("src") if imgs else ""
+    if imgs:
+        return imgs[0].get_attribute("src")
+    return driver.execute_script("const c = document.querySelector(`#${arguments[0]} canvas[data-t]`);"
+                                 "return c ? c.toDataURL() : '';", elem_id)
 
 
 def slider_input(driver, elem_id: str):
     return driver.find_element(By.CSS_SELECTOR, f"#{elem_id} input[type=range]")
+
+
+def open_tab(driver, *names: str) -> None:
+    """Show the tab whose label is one of ``names``: from the tab bar or, on a phone, from its overflow menu."""
+    tabs = [b for b in driver.find_elements(By.CSS_SELECTOR, "button[role=tab]") if b.text in names]
+    if tabs:
+        tabs[0].click()
+        return
+    driver.find_element(By.CSS_SELECTOR, ".overflow-menu > button").click()
+    wait_for(lambda: [b for b in driver.find_elements(By.CSS_SELECTOR, ".overflow-dropdown button")
+                      if b.text in names][0]).click()

@@ -16,7 +16,9 @@ EXPECTED = {"/load_photo", "/noisy_view", "/noise_initial_view", "/jump_vs_walk"
             "/generate", "/revisit", "/one_jump", "/eta_pair", "/guide_pair", "/student_pair", "/nearest_training",
             "/reform_digit",
             "/compare", "/compare_charts", "/drop_dye", "/model_dye", "/train_points", "/unmix_film",
-            "/dye_initial_view", "/reform_photo"}
+            "/flow_lab_train", "/flow_lab_reflow", "/flow_lab_steps",
+            "/dye_initial_view", "/reform_photo", "/expected_time", "/compare_expected", "/steer", "/steer_strip",
+            "/steer_chart"}
 
 
 def test_every_endpoint_is_named_on_purpose(client):
@@ -152,8 +154,9 @@ def test_denoise_endpoints(client):
     assert "After the last step" in arrived and "x₀" in arrived and "-1" not in arrived
     step4 = client.predict(3, api_name="/revisit")
     assert "step 4" in step4[3] and not np.array_equal(np.asarray(Image.open(step4[0])), np.asarray(Image.open(xt)))
-    one, full = client.predict("ddim", 5, 0, 3, 2, api_name="/one_jump")
-    assert np.asarray(Image.open(one)).shape == np.asarray(Image.open(full)).shape
+    ideal, net_guess, full, why = client.predict("ddim", 5, 0, 3, 2, api_name="/one_jump")
+    assert {np.asarray(Image.open(p)).shape for p in (ideal, net_guess, full)} == {np.asarray(Image.open(full)).shape}
+    assert "speckle, not blur" in why and "√ᾱ = 0.0064" in why
     pic, ideal, text = client.predict("ddim", 5, 0, 3, 2, api_name="/nearest_training")
     assert "nearest training digit" in text
     model_d, ideal_d = (re.findall(r"\d+\.\d", part) for part in text.split("ideal denoiser")[:2])
@@ -206,7 +209,7 @@ def test_the_learner_picks_teacher_or_student(client, assets_dir):
     assert np.abs(wants["teacher"].astype(float) - wants["student"]).mean() > 3, "two different models"
     for key, want in wants.items():
         assert same_picture(client.predict("ddim", 6, 0, 5, 3, key, api_name="/generate")[0], want), key
-        assert same_picture(client.predict("ddim", 6, 0, 5, 3, key, api_name="/one_jump")[1], want), key
+        assert same_picture(client.predict("ddim", 6, 0, 5, 3, key, api_name="/one_jump")[2], want), key
         assert same_picture(client.predict("ddim", 6, 0, 5, 3, key, api_name="/eta_pair")[0], want), key
         reformed = denoise.reform_digit(nets[key], nets[key].schedule, 7, 300, 2).by_model
         assert same_picture(client.predict(7, 300, 2, key, api_name="/reform_digit")[2], reformed), key
@@ -238,7 +241,8 @@ def test_compare_streams_and_stop_cancels(client):
         time.sleep(0.05)
     first = [o for o in job.outputs() if isinstance(o[0], list) and o[0]]
     assert first, "the fast cell shows up before the slow one finishes"
-    assert "5 network calls" in str(first[0][0][0])
+    assert "DPM-Solver++(2M) · 5" in str(first[0][0][0]), "a thumbnail's caption names its cell"
+    assert "| DPM-Solver++(2M) | 5 | 5 |" in first[0][3], "the table under the grid: steps, network calls, seconds"
     job.cancel()
     t0 = time.monotonic()
     client.predict(40, "linear", 0, api_name="/noisy_view")
@@ -295,7 +299,7 @@ def test_unmix_needs_training_first(app_url):
 
 @pytest.mark.skipif(not (ASSETS / "photos.safetensors").exists(), reason="photos model not built")
 def test_reform_photo_shows_record_model_and_one_jump_guess(client):
-    record, model, guess, text = client.predict(150, "linear", 0, 4, api_name="/reform_photo")
+    record, model, guess, *zooms, text = client.predict(150, "linear", 0, 4, api_name="/reform_photo")
     pics = [np.asarray(Image.open(p).convert("RGB")) for p in (record, model, guess)]
     assert pics[0].shape == pics[1].shape == pics[2].shape
     assert not np.array_equal(pics[1], pics[2]), "the one-jump guess is not the 4-step reform"

@@ -48,27 +48,100 @@ def test_slider_mouse_keyboard_and_upload(driver, app_url, tmp_path):
     assert (ARTIFACTS / "noise_tab_en.png").stat().st_size > 10_000
 
 
-def test_a_drawn_shape_trains(driver, app_url):
-    """Pick the brush, draw a stroke on the sketchpad, choose "my drawing" and train: the server reads the drawing
-    (with nothing drawn it answers "draw a bigger shape" and shows no shape)."""
-    from selenium.webdriver.common.action_chains import ActionChains
+def shown_picture(driver, elem_id: str):
+    """The picture an image element shows, as the server sent it (lossless): uint8 [H, W, 3]."""
+    import io
+    import urllib.request
+
+    import numpy as np
+    from PIL import Image
+
+    with urllib.request.urlopen(browser.image_src(driver, elem_id), timeout=30) as r:
+        return np.asarray(Image.open(io.BytesIO(r.read())).convert("RGB"))
+
+
+def shape_grid(pic, n: int = 32):
+    """Where the un-mix shape picture shows the shape (its tint or its dots, not bare water) on an n x n grid over
+    the mask's square (the glass is GLASS px; the mask fills GLASS / 1.2 px in its middle): bool [n, n]."""
+    import numpy as np
+
+    from ui.dye_tab import GLASS
+
+    side = int(GLASS / 1.2)
+    at = ((np.arange(n) + 0.5) / n * side + (GLASS - side) // 2).astype(int)
+    patch = pic[at[:, None, None, None] + np.arange(-2, 3)[:, None], at[None, :, None, None] + np.arange(-2, 3)]
+    return (np.abs(patch.astype(int) - (235, 244, 255)).sum(-1) > 30).mean((2, 3)) > 0.5
+
+
+def unmix_train(driver, shape: str, lang: str):
+    """Choose a shape, 2 training seconds, train; wait for this training's result (a new shape picture)."""
+    import re
+
     from selenium.webdriver.common.keys import Keys
 
-    driver.get(app_url)
-    tab = browser.wait_for(lambda: [b for b in driver.find_elements("css selector", "button[role=tab]")
-                                    if b.text.startswith("1 ·")][0], timeout=60)
-    tab.click()
-    browser.wait_for(lambda: driver.find_element("css selector", "#sketch button[aria-label=Brush]")).click()
-    canvas = driver.find_elements("css selector", "#sketch canvas")[-1]
-    ActionChains(driver).move_to_element_with_offset(canvas, -50, -60).click_and_hold() \
-        .move_by_offset(30, 40).move_by_offset(30, 40).move_by_offset(30, -40).move_by_offset(20, -40).release().perform()
-    driver.find_element("css selector", "label:has(input[value=drawn])").click()
+    from ui.i18n import tr
+
+    driver.find_element("css selector", f"label:has(input[value={shape}])").click()
     secs = driver.find_element("css selector", "#unmix_seconds input[type=number]")
     secs.send_keys(Keys.CONTROL, "a")
     secs.send_keys("2", Keys.TAB)
-    [b for b in driver.find_elements("tag name", "button") if b.text == "Train the denoiser"][0].click()
-    assert browser.wait_for(lambda: browser.image_src(driver, "unmix_shape_img"), timeout=60), "the drawing was not read"
-    assert "bigger shape" not in driver.find_element("tag name", "body").text
+    before = browser.image_src(driver, "unmix_shape_img")
+    [b for b in driver.find_elements("tag name", "button") if b.text == tr("unmix_train", lang)][0].click()
+    browser.wait_for(lambda: (s := browser.image_src(driver, "unmix_shape_img")) and s != before, timeout=60)
+    done = re.compile(r"in (\d+\.\d) s;" if lang == "en" else r"用 (\d+\.\d) 秒训练")      # the status's seconds
+    browser.wait_for(lambda: (m := done.search(driver.find_element("tag name", "body").text)) and float(m[1]) >= 2,
+                     timeout=30)                                             # the last tick: training has finished
+    return shown_picture(driver, "unmix_shape_img")
+
+
+@pytest.mark.parametrize("lang, size", [("en", None), ("zh-CN", None), ("en", "phone"), ("zh-CN", "phone")])
+def test_a_drawn_shape_trains(app_url, lang, size):
+    """Draw a "U" on the sketchpad, choose "my drawing" and train: the shape shown (and trained) is the U, not the
+    whole canvas (the sketch's opaque white background is no ink); then 扩 trains 扩."""
+    import numpy as np
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    from diffusion_core import points
+    from ui.i18n import tr
+
+    d = browser.chrome(lang, *((browser.PHONE[0], 2400) if size else (1400, 2000)))
+    tag = f"{'en' if lang == 'en' else 'zh'}{'_phone' if size else ''}"
+    try:
+        d.get(app_url)
+        browser.wait_for(lambda: [b for b in d.find_elements("css selector", "button[role=tab]")
+                                  if b.text.startswith("1 ·")][0], timeout=60).click()
+        brush = "Brush" if lang == "en" else "画笔"
+        browser.wait_for(lambda: d.find_element("css selector", f"#sketch button[aria-label={brush}]"),
+                         timeout=30).click()
+        canvas = d.find_elements("css selector", "#sketch canvas")[-1]
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+        side = min(canvas.size["width"], canvas.size["height"]) * 0.9    # the drawing square sits in the middle
+        u = [(0.3, 0.2), (0.3, 0.8), (0.7, 0.8), (0.7, 0.2)]              # a "U": fractions of that square
+        steps = [(a[0] + (b[0] - a[0]) * k / 4, a[1] + (b[1] - a[1]) * k / 4)             # 4 moves a stroke
+                 for a, b in zip(u, u[1:]) for k in range(5)]
+        px = [(round((x - 0.5) * side), round((y - 0.5) * side)) for x, y in steps]       # offsets from the middle
+        hand = ActionChains(d).move_to_element_with_offset(canvas, *px[0]).click_and_hold()
+        for a, b in zip(px, px[1:]):
+            hand = hand.move_by_offset(b[0] - a[0], b[1] - a[1])
+        hand.release().perform()
+        grid = shape_grid(unmix_train(d, "drawn", lang))
+        assert tr("err_too_few_points", lang) not in d.find_element("tag name", "body").text
+        section = d.execute_script("let e = arguments[0]; while (!e.contains(arguments[1])) e = e.parentElement; "
+                                   "return e", d.find_element("css selector", "#sketch"),       # the un-mix row
+                                   d.find_element("css selector", "#unmix_shape_img"))
+        browser.screenshot(d, f"40_1_drawn_{tag}", section)
+        n = len(grid)
+        assert 0.15 < grid.mean() < 0.6, f"the shape covers {grid.mean():.0%} of the canvas: not the U alone"
+        assert not grid[n // 3:n // 2, 2 * n // 5:3 * n // 5].any(), "the inside of the U is empty"
+        assert not grid[:n // 10, 2 * n // 5:3 * n // 5].any(), "above the U is empty"
+        assert grid[n // 2, :n // 2].any() and grid[n // 2, n // 2:].any() and grid[n // 2:, n // 2].any(), "arms, bar"
+        kuo = shape_grid(unmix_train(d, "kuo", lang))
+        browser.screenshot(d, f"40_3_kuo_{tag}", section)
+        at = (np.arange(n) * 2 + 1) * points.MASK // (2 * n)                # the grid's points on the mask
+        want = points.preset_mask("kuo")[at][:, at]
+        assert (kuo == want).mean() > 0.9, "the picture shows the shipped 扩"
+    finally:
+        d.quit()
 
 
 def test_chinese_locale(app_url):
@@ -104,7 +177,7 @@ def test_a_browser_that_reports_only_zh_gets_the_chinese_page(app_url):
     d = browser.chrome("zh")
     try:
         d.get(app_url)
-        tabs = [ZH[k] for k in ("tab_dye", "tab_noise", "tab_denoise", "tab_compare")]
+        tabs = [ZH[k] for k in ("tab_dye", "tab_noise", "tab_denoise", "tab_steer", "tab_compare")]
         browser.wait_for(lambda: all(t in d.find_element("tag name", "body").text for t in tabs), timeout=60)
         labels = [b.text for b in d.find_elements("css selector", "button[role=tab]")]
         assert labels == tabs and "扩散课堂" in d.find_element("tag name", "body").text, labels

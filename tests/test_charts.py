@@ -108,3 +108,44 @@ def test_a_band_shades_its_y_range_under_the_lines():
         assert math.isclose(float(r["height"]), (hi - lo) / 1000 * plot_h, abs_tol=0.11)
     assert svg.index("second net") < svg.index("<polyline")
     assert "second net" in svg and "past the top" in svg
+
+
+def test_a_point_past_the_top_is_marked_with_its_value_not_cut_off_silently():
+    """The quality chart once capped Heun's 736 at 50 with no sign: a value past the axis' end is drawn at the end
+    with a triangle pointing up and its own number written beside it; values inside the range get no marker."""
+    svg = charts.line_chart("t", [0.0, 1.0, 2.0], [("a", [10.0, 736.0, 20.0]), ("b", [5.0, 58.3, 6.0])],
+                            y_range=(0.0, 50.0))
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="9" fill="(#\w+)"[^>]*>([^<]*)</text>', svg)
+    assert sorted(t for *_, t in labels) == ["58.3", "736"]
+    assert {c for _, _, c, t in labels} == {charts.COLORS[0], charts.COLORS[1]}
+    mid = charts.PAD_L + (charts.W - charts.PAD_L - charts.PAD_R) / 2
+    tips = [[tuple(map(float, p.split(","))) for p in pts.split()] for pts in re.findall(r'<polygon points="([^"]*)"', svg)]
+    assert len(tips) == 2
+    for tri in tips:
+        tip = min(tri, key=lambda p: p[1])
+        assert math.isclose(tip[0], mid, abs_tol=0.05) and tip[1] == charts.PAD_T       # at the top, at its x
+    rows = sorted(float(y) for _, y, *_ in labels)
+    assert rows[1] - rows[0] >= 9, "two labels at one x are stacked, not drawn over each other"
+    assert "<polygon" not in charts.line_chart("t", [0.0, 1.0], [("a", [10.0, 50.0])], y_range=(0.0, 50.0))
+
+
+def test_the_quality_chart_shows_every_measured_point_at_its_own_height():
+    """Every measured Frechet distance is inside the plot, and a larger distance is always drawn higher (the old
+    chart drew 58, 98, 226 and 736 all at its top, 50)."""
+    import json
+
+    from ui import compare_tab
+    from diffusion_core.samplers import SAMPLERS
+
+    for key, name in (("teacher", "quality_vs_steps.json"), ("student", "quality_vs_steps_digits_student.json")):
+        path = compare_tab.ASSETS / name
+        if not path.is_file():
+            continue
+        rows = json.loads(path.read_text())["rows"]
+        values = [[r["frechet"] for r in sorted(rows, key=lambda r: r["nfe"]) if r["sampler"] == s] for s in SAMPLERS]
+        lines = polylines(compare_tab.quality_chart("en", key))
+        pairs = [(v, y) for vs, line in zip([v for v in values if v], lines) for v, (_, y) in zip(vs, line)]
+        assert len(pairs) == len(rows)
+        assert all(charts.PAD_T <= y <= charts.H - charts.PAD_B for _, y in pairs)
+        pairs.sort()
+        assert all(y1 > y2 for (v1, y1), (v2, y2) in zip(pairs, pairs[1:]) if v2 > v1 * 1.02), key

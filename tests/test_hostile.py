@@ -26,7 +26,7 @@ def inline_png() -> str:
 BASE = {
     "load_photo": [inline_png()],
     "noisy_view": ["250", '"linear"', "0"],
-    "noise_initial_view": ["250", '"linear"', "0"],
+    "noise_initial_view": ['"linear"', "0"],
     "jump_vs_walk": ["250", '"linear"', "0"],
     "record_film": ["20", '"linear"', "0"],
     "generate": ['"ddim"', "3", "0", "0", "1", '"student"'],
@@ -43,10 +43,19 @@ BASE = {
     "model_dye": ["100", "0"],
     "train_points": ['"heart"', "null", "1", "0"],
     "unmix_film": ["0"],
+    "flow_lab_train": ['"heart"', "null", "1", "0", "4"],
+    "flow_lab_reflow": ["4"],
+    "flow_lab_steps": ["4"],
     "dye_initial_view": ["10", "500", "0"],
+    "expected_time": ['"ddim"', "3", "1", '"student"'],
+    "compare_expected": ['["dpmpp2m:5"]', "1", '"student"'],
+    "steer": ['"3"', '"none"', "3", '"ddim"', "3", "0", "1"],
+    "steer_strip": ['"3"', '"none"', "3", "0"],
+    "steer_chart": ["3"],
 }
 HOSTILE = ["NaN", "Infinity", "1e308", "-1e9", '"abc"', "null", '{"a": [1, 2]}']
 ALLOWED = {("train_points", 1): HOSTILE,   # the drawing is only read when the shape is "drawn"
+           ("flow_lab_train", 1): HOSTILE,
            ("load_photo", 0): ["null"]}      # no photo: back to the example photo
 BOUND_S = 60
 

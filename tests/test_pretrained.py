@@ -113,8 +113,36 @@ def test_sample_cli(tmp_path):
     assert np.abs(np.load(out).astype(int) - want).mean() > 3, "without --no-guide the guide steers the walk"
 
 
+def test_sample_cli_serves_the_conditional_and_the_flow_models(tmp_path):
+    from diffusion_core.data import to_uint8
+    from diffusion_core.flow import flow_sample
+    from diffusion_core.guidance import LabelGuided
+    from diffusion_core.sample import main
+    from diffusion_core.samplers import sample
+
+    out = tmp_path / "d.npy"
+    assert main(["--model", "digits_cond", "--label", "3", "--guidance", "3.0", "--negative", "8", "--sampler",
+                 "dpmpp2m", "--steps", "5", "--n", "4", "--seed", "2", "--out", str(out)]) == 0
+    m = pretrained.load("digits_cond")
+    want = to_uint8(sample(LabelGuided(m.eps, 10, 3, 3.0, 8), m.schedule, sampler="dpmpp2m", num_steps=5,
+                           shape=(4, 1, 28, 28), seed=2))
+    assert np.abs(np.load(out).astype(int) - want).max() <= 1
+    for bad in (["--label", "10"], ["--label", "-1"], ["--guidance", "nan"], ["--guidance", "1e9"], ["--negative", "12"]):
+        with pytest.raises(SystemExit):
+            main(["--model", "digits_cond", *bad, "--steps", "2", "--n", "1", "--out", str(out)])
+    with pytest.raises(SystemExit):                      # an unconditional model takes no label
+        main(["--model", "digits", "--label", "3", "--steps", "2", "--n", "1", "--out", str(out)])
+    assert main(["--model", "digits_flow", "--sampler", "heun", "--steps", "3", "--n", "4", "--seed", "1",
+                 "--out", str(out)]) == 0
+    f = pretrained.load("digits_flow")
+    want = to_uint8(flow_sample(f, sampler="heun", num_steps=3, shape=(4, 1, 28, 28), seed=1))
+    assert np.abs(np.load(out).astype(int) - want).max() <= 1
+    with pytest.raises(SystemExit):                      # a flow model is not sampled by a diffusion sampler
+        main(["--model", "digits_flow", "--sampler", "ddim", "--steps", "2", "--n", "1", "--out", str(out)])
+
+
 @pytest.mark.parametrize("name", ["digits", "digits_mid", "digits_guide", "photos", "digits_student",
-                                  "digits_student_low", "digits_student_high"])
+                                  "digits_student_low", "digits_student_high", "digits_cond", "digits_flow"])
 def test_shipped_model_is_what_the_train_command_builds(name):
     """`python -m diffusion_core.train --model NAME` reproduces the shipped card's configuration."""
     from dataclasses import asdict
@@ -127,8 +155,9 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     shipped = json.loads(card_path.read_text())["training"]["config"]
     defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None, "init_from": None,
                 "guide": None, "teacher": None, "teacher_reuse": 1, "v_weight_cap": None,
-                "self_guide": None, "cpu_precision": "auto", "weights_dtype": "float32"}     # fields added since
-    shipped = {**defaults, **shipped, "unet": {"patch": 1, **shipped["unet"]}}
+                "self_guide": None, "cpu_precision": "auto", "weights_dtype": "float32", "label_dropout": 0.0,
+                "objective": "eps"}                                                  # fields added since
+    shipped = {**defaults, **shipped, "unet": {"patch": 1, "num_classes": 0, "label_scale": 1.0, **shipped["unet"]}}
     assert json.loads(json.dumps(asdict(MODELS[name]))) == shipped
     from safetensors import safe_open
 

@@ -55,11 +55,13 @@ def _num(v: float) -> str:
 
 
 def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float], x_label: str = "",
-           x_ticks: Sequence[tuple[float, str]] = (), left: float = PAD_L) -> list[str]:
-    """Title, axes and tick labels; ``x_ticks`` (value, label) replace the default three x ticks;
-    ``left``: the room left of the plot for labels."""
+           x_ticks: Sequence[tuple[float, str]] = (), left: float = PAD_L,
+           y_ticks: Sequence[tuple[float, str]] = ()) -> list[str]:
+    """Title, axes and tick labels; ``x_ticks`` / ``y_ticks`` (value, label) replace the default x and y ticks
+    (e.g. for a log axis: value log10(v), label v); ``left``: the room left of the plot for labels."""
     (x0, x1), (y0, y1) = x_range, y_range
     x_ticks = x_ticks or [(v, _num(v)) for v in (x0, (x0 + x1) / 2, x1)]
+    y_ticks = y_ticks or [(v, _num(v)) for v in nice_ticks(y0, y1)]
     parts = [f'<svg viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg" role="img" '
              f'aria-label="{html.escape(title)}" style="width:100%;max-width:{W * 1.4:.0f}px;font-family:sans-serif">',
              f'<text x="{W / 2}" y="16" text-anchor="middle" font-size="13" fill="currentColor">{html.escape(title)}</text>',
@@ -68,9 +70,9 @@ def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float
     for v, label in x_ticks:
         parts.append(f'<text x="{_x(v, x0, x1, left):.1f}" y="{H - PAD_B + 14}" text-anchor="middle" font-size="10" '
                      f'fill="currentColor">{html.escape(label)}</text>')
-    for v in nice_ticks(y0, y1):
+    for v, label in y_ticks:
         parts.append(f'<text x="{left - 4}" y="{_y(v, y0, y1) + 3:.1f}" text-anchor="end" font-size="10" '
-                     f'fill="currentColor">{_num(v)}</text>')
+                     f'fill="currentColor">{html.escape(label)}</text>')
     if x_label:
         parts.append(f'<text x="{W - PAD_R}" y="{H - 4}" text-anchor="end" font-size="11" '
                      f'fill="currentColor">{html.escape(x_label)}</text>')
@@ -105,20 +107,28 @@ def _legend(labels: Sequence[str], colors: Sequence[str],
     return out, y + height
 
 
+def legend(labels: Sequence[str], colors: Sequence[str] = COLORS) -> str:
+    """A chart's legend as SVG at its usual place, top right (for charts the page draws, e.g. forward_view.js)."""
+    return "".join(_legend(labels, colors)[0])
+
+
 def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequence[float]]],
                y_range: tuple[float, float] = (0.0, 1.0), cursor: float | None = None, x_label: str = "",
                markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = (), dots: bool = False,
-               y_bands: Sequence[tuple[float, float, str, str]] = ()) -> str:
+               y_bands: Sequence[tuple[float, float, str, str]] = (), y_ticks: Sequence[tuple[float, str]] = ()) -> str:
     """Lines over a shared x axis (a series' NaN values are skipped: it joins the points it has), an optional
-    vertical cursor, optional tick marks on the x axis, optional labelled x ticks (value, label), with
-    ``dots`` a dot on every measured point, and shaded horizontal bands (y from, y to, label, colour) under the lines."""
+    vertical cursor, optional tick marks on the x axis, optional labelled x and y ticks (value, label), with
+    ``dots`` a dot on every measured point, and shaded horizontal bands (y from, y to, label, colour) under the lines.
+    A point past the y range is drawn at the axis' end with a marker and its value (never cut off silently)."""
     x_range, y_range = _span(float(xs[0]), float(xs[-1])), _span(*y_range)
-    parts, drawn = _frame(title, x_range, y_range, x_label, x_ticks), []
+    parts, drawn = _frame(title, x_range, y_range, x_label, x_ticks, y_ticks=y_ticks), []
     for lo, hi, label, color in y_bands:
         top, bottom = (_y(_clamp(v, *y_range), *y_range) for v in (hi, lo))
         parts.append(f'<rect x="{PAD_L}" y="{top:.1f}" width="{W - PAD_L - PAD_R}" height="{bottom - top:.1f}" '
                      f'fill="{color}" fill-opacity="0.15"/><text x="{PAD_L + 4}" y="{top + 11:.1f}" font-size="10" '
                      f'fill="currentColor">{html.escape(label)}</text>')
+    beyond = [(_x(x, *x_range), y, color) for (_, ys), color in zip(series, COLORS)
+              for x, y in zip(xs, ys) if math.isfinite(y) and not y_range[0] <= y <= y_range[1]]
     for (label, ys), color in zip(series, COLORS):
         pts = [(_x(x, *x_range), _y(_clamp(y, *y_range), *y_range))
                for x, y in zip(xs, ys) if math.isfinite(y)]
@@ -131,8 +141,30 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
     for m in markers:
         mx = _x(m, *x_range)
         parts.append(f'<line x1="{mx:.1f}" y1="{H - PAD_B - 6}" x2="{mx:.1f}" y2="{H - PAD_B}" stroke="#111" stroke-width="1.5"/>')
-    svg = _with_legend(parts, _legend([s[0] for s in series], COLORS, drawn))
+    marks, marked = _off_scale_marks(beyond, y_range)
+    svg = _with_legend(parts + marks, _legend([s[0] for s in series], COLORS, drawn + marked))
     return svg if cursor is None else add_cursor(svg, cursor, x_range)
+
+
+def _off_scale_marks(points: Sequence[tuple[float, float, str]],
+                     y_range: tuple[float, float]) -> tuple[list[str], list[tuple[float, float]]]:
+    """Points (x pixel, value, colour) past the y axis' ends, whose lines stop at the end: a triangle on that end
+    pointing the way the value lies, with the value written beside it (in rows where labels would overlap), so no
+    value is cut off silently. Returns the SVG parts and the pixels they cover (for the legend to avoid)."""
+    parts, covered, rows = [], [], []                    # rows: per row, the right end of its last label
+    for px, v, color in sorted(points):
+        up = v > y_range[1]
+        edge, sign = (PAD_T, 1) if up else (H - PAD_B, -1)      # sign: from the edge into the plot
+        tip, base = edge, edge + sign * 7
+        parts.append(f'<polygon points="{px - 4:.1f},{base} {px + 4:.1f},{base} {px:.1f},{tip}" fill="{color}"/>')
+        text, left = _num(v), px + 5
+        row = next((i for i, end in enumerate(rows) if end < left), len(rows))
+        rows[row:row + 1] = [left + _text_width(text, 9)]
+        ty = edge + sign * (8 + 10 * row) + (3 if up else 0)
+        parts.append(f'<text x="{left:.1f}" y="{ty:.1f}" font-size="9" fill="{color}" paint-order="stroke" '
+                     f'stroke="#fff8" stroke-width="3">{html.escape(text)}</text>')
+        covered += [(px, edge), (rows[row], ty)]
+    return parts, covered
 
 
 def _with_legend(parts: list[str], legend: tuple[list[str], float]) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import gradio as gr
 
 from diffusion_core import compare
+from diffusion_core.costs import LONG_RUN_S
 from diffusion_core.forward import schedule_curves
 from diffusion_core.quality import steps_curve_file
 from diffusion_core.samplers import SAMPLERS, timesteps_of
@@ -19,15 +20,23 @@ from .components import RawCheckboxGroup, RawNumber, RawSlider
 from .context import AppContext
 from .nets import default_key, model_name, net_radio, nets_of, pick, picked_key
 from .pools import LIGHT, MODEL, gated
-from .i18n import T, lang_of, tr
+from .i18n import T, duration, lang_of, tr
 
 MAX_SEED = 2**31 - 1
 DEFAULT_COUNT = 4             # digits per cell, one row each; the default grid in ~25 s on 2 cores (bench/compare.py)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"        # where the measured quality curves are
+LOG_TICKS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)         # the quality chart's distance axis
 
 
 def cell_label(name: str, steps: int) -> str:
     return f"{SAMPLERS[name].label} · {steps}"
+
+
+def results_table(rows: list[tuple[str, int, int, float]], lang: str) -> str:
+    """The finished cells (sampler label, steps, network calls, seconds) as a Markdown table: the race's result in
+    full, where a thumbnail's caption has room for the cell's name only."""
+    lines = [tr("cmp_table_head", lang), "|:--|--:|--:|--:|"]
+    return "\n".join(lines + [f"| {label} | {steps} | {nfe} | {secs:.2f} |" for label, steps, nfe, secs in rows])
 
 
 def checked_cells(values: Any, lang: str) -> list[tuple[str, int]]:
@@ -65,15 +74,35 @@ def quality_chart(lang: str, key: str = "teacher") -> str:
         pts = {nfe: f for (sampler, nfe), f in by.items() if sampler == name}
         if pts:
             series.append((SAMPLERS[name].label, [pts.get(x, float("nan")) for x in xs_all]))
-    # a sampler at 5 calls can be off by 10x or more (Heun's 3 steps): the frame fits 10 calls and up
-    top = charts.nice_top(max(r["frechet"] for r in data["rows"] if r["nfe"] >= 10))
+    # a sampler at 5 calls can be off by 100x (Heun's 3 steps): a log distance axis shows every point and keeps
+    # "within 1.3x of DDPM" the same height anywhere on it
+    values = [f for f in by.values() if f > 0]
+    y_range = (math.log10(min(min(values), data["frechet_real"]) * 0.8), math.log10(charts.nice_top(max(values))))
+    log_series = [(label, [math.log10(f) if f > 0 else float("nan") for f in ys]) for label, ys in series]
+    y_ticks = [(math.log10(v), str(v)) for v in LOG_TICKS if y_range[0] <= math.log10(v) <= y_range[1]]
     log_x = [math.log10(x) for x in xs_all]
     ticks = [(math.log10(x), str(x)) for x in xs_all if x in (5, 10, 20, 50, 100, 1000)]   # not Heun's 9, 19, ...
-    chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, series, y_range=(0.0, top), x_ticks=ticks,
-                              x_label=tr("cmp_axis_nfe", lang), dots=True)
+    chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, log_series, y_range=y_range, x_ticks=ticks,
+                              y_ticks=y_ticks, x_label=tr("cmp_axis_nfe", lang), dots=True)
     note = tr("cmp_quality_note", lang, who=tr(f"cmp_who_{key}", lang), n=data["n"], seed=data["seed"],
               when=data["when"], floor=data["frechet_real"])
+    note += " " + tr("cmp_quality_log", lang, lo=min(values), hi=max(values))
     return chart + small(note) + claim_note(by, lang) + renoise_note(by, lang)
+
+
+def race_estimate(ctx: AppContext, model: Any, cells: list[tuple[str, int]], n: int, lang: str) -> str:
+    """How long the race will take here (its cells run one after another), from measured call costs; where that is
+    long, which cell takes most of it."""
+    secs = [ctx.costs.expected(model.sha256, n, SAMPLERS[name].nfe(steps)) for name, steps in cells]
+    if any(s is None for s in secs):
+        return ""
+    total = sum(secs)
+    text = tr("cmp_expect", lang, time=duration(total, lang), cells=len(cells))
+    if total > LONG_RUN_S and len(cells) > 1:
+        slow = max(range(len(cells)), key=secs.__getitem__)
+        text += tr("cmp_expect_long", lang, label=cell_label(*cells[slow]), time=duration(secs[slow], lang),
+                   rest=duration(total - secs[slow], lang))
+    return text
 
 
 def small(text: str) -> str:
@@ -122,16 +151,18 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         with gr.Column(scale=1):
             net = net_radio(racers, "cmp_net_info", "cmp_net")
             cells = RawCheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in compare.DEFAULT_CELLS],
-                                     label=T("cmp_cells"), info=T("cmp_cells_info"))
+                                     label=T("cmp_cells"), info=T("cmp_cells_info"), elem_id="cmp_cells")
             seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
             count = RawSlider(1, 16, value=DEFAULT_COUNT, step=1, label=T("cmp_count"))
             with gr.Row():
                 go = gr.Button(T("cmp_go"), variant="primary")
                 stop = gr.Button(T("stop"), variant="stop")
+            expect = gr.Markdown(elem_id="cmp_expect")
         with gr.Column(scale=3):
             status = gr.Markdown()
             gallery = gr.Gallery(label=T("cmp_gallery"), columns=5, height="auto", format="png", object_fit="contain",
-                                 elem_classes=["pixelated"])
+                                 elem_classes=["pixelated"], elem_id="cmp_gallery")
+            table = gr.Markdown(elem_id="cmp_table")
     steps_plot = gr.HTML()
     quality = gr.HTML(elem_id="cmp_quality")
 
@@ -142,18 +173,27 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
         n = validate.number(count_v, "cmp_count", 1, 16, lang)
         done: list[tuple[Any, str]] = []
+        rows: list[tuple[str, int, int, float]] = []
         t0 = time.perf_counter()
-        yield [], "", timesteps_chart(ctx, chosen, lang)
+        yield [], "", timesteps_chart(ctx, chosen, lang), ""
         for ev in compare.race(model, model.schedule, chosen, seed=s, n=n, device=model.device):
             name, steps = compare.parse_cell(ev.key)
             if ev.result is None:
-                yield gr.skip(), tr("cmp_progress", lang, label=cell_label(name, steps), step=ev.step, n=ev.num_steps), gr.skip()
+                yield (gr.skip(), tr("cmp_progress", lang, label=cell_label(name, steps), step=ev.step, n=ev.num_steps),
+                       gr.skip(), gr.skip())
                 continue
             r = ev.result
+            ctx.costs.record(model.sha256, n, r.nfe, r.seconds)
             caption = tr("cmp_caption", lang, label=SAMPLERS[name].label, steps=steps, nfe=r.nfe, secs=r.seconds)
-            done.append((r.picture, caption))
-            yield list(done), caption, gr.skip()
-        yield gr.skip(), tr("cmp_done", lang, cells=len(done), secs=time.perf_counter() - t0), gr.skip()
+            done.append((r.picture, cell_label(name, steps)))      # short, to fit; the table has the figures
+            rows.append((SAMPLERS[name].label, steps, r.nfe, r.seconds))
+            yield list(done), caption, gr.skip(), results_table(rows, lang)
+        yield gr.skip(), tr("cmp_done", lang, cells=len(done), secs=time.perf_counter() - t0), gr.skip(), gr.skip()
+
+    def expected_race(values: Any, count_v: Any, net_v: Any, request: gr.Request) -> str:
+        lang = lang_of(request)
+        return race_estimate(ctx, pick(racers, net_v, lang), checked_cells(values, lang),
+                             validate.number(count_v, "cmp_count", 1, 16, lang), lang)
 
     def on_cells(values: Any, request: gr.Request) -> str:
         lang = lang_of(request)
@@ -167,9 +207,13 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         return timesteps_chart(ctx, list(compare.DEFAULT_CELLS), lang), quality_chart(lang, default_key(racers))
 
-    event = go.click(gated(ctx.gate, race), [cells, seed, count, net], [gallery, status, steps_plot], api_name="compare",
-                     **MODEL)
+    event = go.click(gated(ctx.gate, race), [cells, seed, count, net], [gallery, status, steps_plot, table],
+                     api_name="compare", **MODEL)
     stop.click(None, cancels=[event], api_name=False)
     cells.change(on_cells, [cells], [steps_plot], api_name=False, **LIGHT)
     net.change(on_net, [net], [quality], api_name=False, **LIGHT)
     demo.load(on_load, None, [steps_plot, quality], api_name="compare_charts", **LIGHT)
+    race_choice = [cells, count, net]
+    for i, comp in enumerate(race_choice):
+        comp.change(expected_race, race_choice, [expect], api_name="compare_expected" if i == 0 else False, **LIGHT)
+    demo.load(expected_race, race_choice, [expect], api_name=False, **LIGHT)

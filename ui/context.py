@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from diffusion_core.costs import CallCosts
 from diffusion_core.denoise import RunCache
 from diffusion_core.device import pick_device
 from diffusion_core.images import example_photos, load_image
@@ -17,7 +18,8 @@ from diffusion_core.schedule import NoiseSchedule
 from .pools import ModelGate
 
 
-OPTIONAL = ("digits_student",)      # not shipped yet: its absence switches off only its part, quietly said
+DIGITS_BATCH = 16                   # digits a Denoise run makes by default: the batch its call costs are timed at
+OPTIONAL = ("digits_student", "digits_cond")      # not shipped yet: its absence switches off only its part, quietly said
 
 
 @dataclass
@@ -30,6 +32,7 @@ class AppContext:
     model_errors: dict[str, str] = field(default_factory=dict)    # name -> why it is unavailable
     gate: ModelGate = field(default_factory=ModelGate)              # one model job at a time
     runs: RunCache = field(default_factory=RunCache)                # recent digits runs' results, by settings
+    costs: CallCosts = field(default_factory=CallCosts)             # seconds per network call, measured here
     tmp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="diffusion-classroom-")))
 
     @classmethod
@@ -46,6 +49,11 @@ class AppContext:
                 ctx.models[name] = pretrained.load(name, device=ctx.device, assets=assets or pretrained.ASSETS)
             except Exception as e:  # a missing model disables its tab, never the app
                 ctx.model_errors[name] = str(e)
-                what = " (optional: the Denoise tab offers it once it is built)" if name in OPTIONAL else ""
+                what = " (optional: its part of the app appears once it is built)" if name in OPTIONAL else ""
                 print(f"[diffusion-classroom] the {name} model is unavailable{what}: {e}", file=sys.stderr)
+        for name, m in ctx.models.items():       # what a run will take, told before it starts (a second in all)
+            if name.startswith("digits"):
+                for served in {m.sha256: m, m.unguided().sha256: m.unguided()}.values():   # Denoise's, Compare's
+                    for batch in (1, DIGITS_BATCH):
+                        ctx.costs.measure(served.sha256, served, batch, m.image_shape)
         return ctx

@@ -8,20 +8,23 @@ from typing import Any, Iterator
 import gradio as gr
 
 from diffusion_core import denoise
+from diffusion_core.costs import LONG_RUN_S
 from diffusion_core.media import save_gif
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 
-from . import charts, validate
+from . import validate
 from .components import FastImage, RawDropdown, RawNumber, RawSlider
 from .context import AppContext
+from .denoise_run import Kept, RunFrames, revisit_view, stopped_view, timeline, tracked
 from .nets import net_radio, nets_of, pick
 from .pools import LIGHT, MODEL, gated
-from .i18n import T, lang_of, tr
+from .i18n import T, duration, lang_of, tr
 
 MAX_SEED = 2**31 - 1
 MAX_COUNT = 16
 KEEP_FRAMES = 100           # frames kept per learner for the scrubber (bounded memory)
 PIXELATED = ["pixelated"]
+SHORT_STEPS = 50            # the shorter way a long run is offered: the same sampler in this many steps
 
 
 def run_args(sampler: Any, steps: Any, eta: Any, seed: Any, count: Any, lang: str) -> tuple[str, int, float, int, int]:
@@ -36,19 +39,6 @@ def run_args(sampler: Any, steps: Any, eta: Any, seed: Any, count: Any, lang: st
 def sampler_kw(name: str, eta: float) -> dict:
     """Extra sampler arguments: eta is DDIM's alone."""
     return {"eta": eta} if name == "ddim" else {}
-
-
-def timeline(ts: list[float], index: int, lang: str, routes: tuple[tuple[int, int, int], ...] = ()) -> str:
-    """The network timestep t of every step (0-based, as the scrubber counts), a cursor at ``index``; a run that
-    has arrived passes one more point, t = 0 for the clean end x_0. Each route (first t, last t, net) of a time
-    expert is a shaded band, one colour per net: the steps that land in it ask that net."""
-    last = len(ts) - 1
-    ticks = [(i, str(i)) for i in sorted({0, last // 2, last})]
-    bands = [(lo, hi, tr("dn_band", lang, n=net, lo=lo, hi=hi), charts.BAND_COLORS[(net - 2) % len(charts.BAND_COLORS)])
-             for lo, hi, net in routes]
-    return charts.line_chart(tr("dn_timeline", lang), list(range(len(ts))), [(tr("dn_timeline_t", lang), list(ts))],
-                             y_range=(0.0, 1000.0), cursor=index, x_label=tr("dn_timeline_axis", lang), x_ticks=ticks,
-                             y_bands=bands)
 
 
 def student_stats(teacher: Any, student: Any, secs: list[float], lang: str) -> str:
@@ -68,17 +58,28 @@ def student_stats(teacher: Any, student: Any, secs: list[float], lang: str) -> s
     return text
 
 
+def speckle_note(f: denoise.Frame, sched: Any, lang: str) -> str:
+    """Where the shown guess x0 is speckle (more pixel contrast than a real digit), the status says so and why."""
+    if f.speckle <= denoise.SPECKLE:
+        return ""
+    return tr("dn_speckle", lang, x=f.speckle, a=float(sched.alphas_cumprod[int(round(f.t))]) ** 0.5)
+
+
 def digits_image(label_key: str, height: int) -> gr.Image:
     return FastImage(label=T(label_key), format="png", height=height, interactive=False, elem_classes=PIXELATED)
 
 
-def question(button_key: str, head_key: str, image_keys: tuple[str, ...], height: int = 240) -> tuple[gr.Button, list]:
-    """A folded section: the learner's question, a button, and the pictures that answer it."""
+def question(button_key: str, head_key: str, image_keys: tuple[str, ...], height: int = 240,
+             note: bool = False) -> tuple[gr.Button, list]:
+    """A folded section: the learner's question, a button, and the pictures that answer it (and, with ``note``, a
+    paragraph under them, last in the list): closing the section hides all it produced."""
     with gr.Accordion(T(button_key), open=False):
         gr.Markdown(T(head_key))
         button = gr.Button(T(button_key))
         with gr.Row():
             images = [digits_image(k, height) for k in image_keys]
+        if note:
+            images.append(gr.Markdown())
     return button, images
 
 
@@ -91,7 +92,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         return
     sched = model.schedule
     nets = nets_of(ctx)
-    frames_state = gr.State([], time_to_live=1800, delete_callback=lambda frames: frames.clear())
+    frames_state = gr.State(RunFrames(), time_to_live=1800, delete_callback=lambda frames: frames.clear())
 
     gr.Markdown(T("dn_intro"))
     if model.routes():
@@ -103,34 +104,39 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             net = net_radio(nets, "net_info", "dn_net")
             sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
                                   label=T("sampler"), info=T("sampler_info"))
-            steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"), info=T("steps_info"))
+            steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"), info=T("steps_info"),
+                              elem_id="dn_steps")
             eta = RawSlider(0, 1, value=0, step=0.05, label=T("eta"), info=T("eta_info"))
             seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
             count = RawSlider(1, MAX_COUNT, value=16, step=1, label=T("count"))
             with gr.Row():
-                go = gr.Button(T("generate"), variant="primary")
-                stop = gr.Button(T("stop"), variant="stop")
+                go = gr.Button(T("generate"), variant="primary", elem_id="dn_go")
+                stop = gr.Button(T("stop"), variant="stop", elem_id="dn_stop")
+            expect = gr.Markdown(elem_id="dn_expect")
+            shorter = gr.Button(T("dn_shorter"), visible=False, size="sm", elem_id="dn_shorter")
         with gr.Column(scale=3):
             with gr.Row():
                 img_xt, img_x0, img_eps = (digits_image(k, 300) for k in ("dn_xt", "dn_x0", "dn_eps"))
-            status = gr.Markdown()
+            status = gr.Markdown(elem_id="dn_status")
             with gr.Row():
-                line = gr.HTML()
+                line = gr.HTML(elem_id="dn_line")
                 with gr.Column():
-                    scrub = RawSlider(0, KEEP_FRAMES - 1, value=0, step=1, label=T("scrub"), info=T("scrub_info"))
+                    scrub = RawSlider(0, KEEP_FRAMES - 1, value=0, step=1, label=T("scrub"), info=T("scrub_info"),
+                                      elem_id="dn_scrub")
                     gif = gr.File(label=T("gif"), interactive=False)
 
-    jump_go, (jump_one, jump_full) = question("jump_go", "jump_head", ("jump_one", "jump_full"))
+    jump_go, (jump_one, jump_net, jump_full, jump_md) = question("jump_go", "jump_head",
+                                                                  ("jump_one", "jump_net", "jump_full"), note=True)
     eta_go, (eta0, eta1) = question("eta_go", "eta_head", ("eta_0", "eta_1"))
     any_guide = any(m.guide for m in nets.values())
     if any_guide:
-        guide_go, (guide_off, guide_on) = question("guide_go", "guide_head", ("guide_off", "guide_on"))
-        guide_md = gr.Markdown()
+        guide_go, (guide_off, guide_on, guide_md) = question("guide_go", "guide_head", ("guide_off", "guide_on"),
+                                                             note=True)
     if "student" in nets:
-        student_go, (student_t, student_s) = question("student_go", "student_head", ("student_teacher", "student_student"))
-        student_md = gr.Markdown()
-    copy_go, (copy_img, ideal_img) = question("copy_go", "copy_head", ("copy_img", "copy_ideal"), height=280)
-    copy_md = gr.Markdown()
+        student_go, (student_t, student_s, student_md) = question("student_go", "student_head",
+                                                                  ("student_teacher", "student_student"), note=True)
+    copy_go, (copy_img, ideal_img, copy_md) = question("copy_go", "copy_head", ("copy_img", "copy_ideal"), height=280,
+                                                       note=True)
     with gr.Accordion(T("reform_go"), open=False):
         gr.Markdown(T("reform_head"))
         with gr.Row():
@@ -147,34 +153,46 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
         m = pick(nets, net_v, lang)
         kw = sampler_kw(name, eta_val)
-        ts, routes = timesteps_of(name, sched, n_steps), m.routes()
+        ts, routes = tuple(timesteps_of(name, sched, n_steps)), m.routes()
         frames.clear()
         t0 = time.perf_counter()
         for f in denoise.run_frames(m, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=KEEP_FRAMES,
                                     device=m.device, **kw):
-            frames.append((f.x_t, f.x0, f.eps, f.index, f.t))
+            frames.append(Kept(f.x_t, f.x0, f.eps, f.index, f.t, f.nfe, ts, routes))
             progress((f.index + 1) / f.num_steps)
-            msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe)
+            msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe) + speckle_note(f, sched, lang)
             if f.arrived is not None:
                 ctx.runs.put(ctx.runs.key(m, sched, sampler=name, num_steps=n_steps, seed=s, n=n, **kw), f)
                 # the sample now is the result: the x_t panel ends on what the last step made, not on its input
-                frames.append((f.arrived, f.x0, f.eps, None, 0.0))      # t = 0: the clean end
+                frames.append(Kept(f.arrived, f.x0, f.eps, None, 0.0, f.nfe, ts, routes))   # t = 0: clean end
                 msg = tr("dn_done", lang, n=f.num_steps, nfe=f.nfe, secs=time.perf_counter() - t0)
+                ctx.costs.record(m.sha256, n, f.nfe, time.perf_counter() - t0)
                 path = save_gif([fr[1] for fr in frames], ctx.tmp_dir / f"run-{uuid.uuid4().hex[:8]}.gif", fps=10)
                 yield (f.arrived, f.x0, f.eps, msg, timeline([*ts, 0.0], len(ts), lang, routes), frames,
                        gr.update(maximum=len(frames) - 1, value=len(frames) - 1), str(path))
             else:
                 yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang, routes), frames, gr.update(), None
 
-    def revisit(frames: list, index: Any, request: gr.Request):
+    def expected_time(sampler_v, steps_v, count_v, net_v, request: gr.Request):
+        """Before a run: how long it will take here, from measured call costs; a long one offers 50 steps."""
         lang = lang_of(request)
-        if not frames:
-            raise gr.Error(tr("no_run", lang))
-        i = validate.number(index, "scrub", 0, len(frames) - 1, lang)
-        xt, x0, eps, step, t = frames[i]
-        if step is None:
-            return xt, x0, eps, tr("dn_arrived", lang)
-        return xt, x0, eps, tr("dn_status", lang, i=step + 1, n="…", t=t, nfe="…")
+        name, n_steps, _, _, n = run_args(sampler_v, steps_v, 0.0, 0, count_v, lang)
+        m = pick(nets, net_v, lang)
+        calls = SAMPLERS[name].nfe(n_steps)
+        secs = ctx.costs.expected(m.sha256, n, calls)
+        if secs is None:
+            return "", gr.update(visible=False)
+        if secs <= LONG_RUN_S:
+            return tr("dn_expect", lang, time=duration(secs, lang), nfe=calls), gr.update(visible=False)
+        short = ctx.costs.expected(m.sha256, n, SAMPLERS[name].nfe(min(n_steps, SHORT_STEPS)))
+        return (tr("dn_expect_long", lang, time=duration(secs, lang), nfe=calls, short=duration(short, lang),
+                   k=SHORT_STEPS), gr.update(visible=True))
+
+    def revisit(frames: list, index: Any, request: gr.Request):
+        return revisit_view(frames, index, lang_of(request))
+
+    def stopped(frames: list, request: gr.Request):
+        return stopped_view(frames, lang_of(request))
 
     def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int, net: Any) -> denoise.Frame:
         """The last frame of a run of ``net`` (results included), for the question sections: the same run made
@@ -187,7 +205,9 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
         m = pick(nets, net_v, lang)
         last = final_frame(name, n_steps, eta_val, s, n, m)
-        return denoise.one_jump(m, sched, s, n, device=m.device), last.x0
+        j = denoise.one_jump(m, sched, s, n, device=m.device)
+        why = tr("jump_why", lang, x=j.net_speckle, b=j.ideal_speckle, a=j.sqrt_ab, m=1 / j.sqrt_ab)
+        return j.ideal, j.net, last.x0, why
 
     def eta_pair(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
         lang = lang_of(request)
@@ -246,12 +266,14 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         return pics[0], pics[1], student_stats(nets["teacher"], nets["student"], secs, lang)
 
     args = [sampler, steps, eta, seed, count]
-    run_event = go.click(gated(ctx.gate, generate), args + [net, frames_state], [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif],
+    run_event = go.click(gated(ctx.gate, tracked(generate)), args + [net, frames_state], [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif],
                          api_name="generate", **MODEL)
-    stop.click(None, cancels=[run_event], api_name=False)
-    scrub.input(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status], api_name="revisit",
+    stop.click(stopped, [frames_state], [img_xt, img_x0, img_eps, status, line, scrub], cancels=[run_event],
+               api_name=False, **LIGHT)
+    scrub.input(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status, line], api_name="revisit",
                  trigger_mode="always_last", **LIGHT)
-    jump_go.click(gated(ctx.gate, jump), args + [net], [jump_one, jump_full], api_name="one_jump", **MODEL)
+    jump_go.click(gated(ctx.gate, jump), args + [net], [jump_one, jump_net, jump_full, jump_md], api_name="one_jump",
+                  **MODEL)
     eta_go.click(gated(ctx.gate, eta_pair), args + [net], [eta0, eta1], api_name="eta_pair", **MODEL)
     if any_guide:
         guide_go.click(gated(ctx.gate, guide_pair), args + [net], [guide_off, guide_on, guide_md], api_name="guide_pair",
@@ -263,5 +285,10 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                   **MODEL)
     reform_go.click(gated(ctx.gate, reform), [digit, reform_t, seed, net], outs + [reform_md], api_name="reform_digit",
                     **MODEL)
+    choice = [sampler, steps, count, net]
+    for i, comp in enumerate(choice):
+        comp.change(expected_time, choice, [expect, shorter], api_name="expected_time" if i == 0 else False, **LIGHT)
+    demo.load(expected_time, choice, [expect, shorter], api_name=False, **LIGHT)
+    shorter.click(lambda: SHORT_STEPS, None, [steps], api_name=False, **LIGHT)
     sampler.change(lambda name: SAMPLERS[name].default_steps if name in SAMPLERS else gr.update(), [sampler], [steps],
                    api_name=False, **LIGHT)

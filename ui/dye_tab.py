@@ -12,7 +12,7 @@ from diffusion_core.forward import density_histogram, normal_curve
 from diffusion_core.media import save_gif
 from diffusion_core.render import points_picture
 
-from . import charts, validate
+from . import charts, unmix_lab, validate
 from .components import FastImage, RawNumber, RawRadio, RawSlider
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
@@ -48,15 +48,22 @@ def model_views(ctx: AppContext, x: float, y: float, t: Any, seed: Any, lang: st
 
 
 def shape_mask(shape: Any, drawing: Any, lang: str) -> np.ndarray:
+    """The mask of the chosen shape: a preset, or the strokes of the sketchpad's value (a dict of background,
+    layers and composite; the background, an opaque white layer, is never read as ink)."""
     shape = validate.choice(shape, SHAPES, "unmix_shape", lang)
     if shape != "drawn":
-        return points.preset_mask(shape)
-    layer = drawing.get("composite") if isinstance(drawing, dict) else drawing
-    if not isinstance(layer, np.ndarray) or layer.ndim not in (2, 3):
-        raise gr.Error(tr("err_too_few_points", lang))
-    ink = layer[..., 3] if layer.ndim == 3 and layer.shape[2] == 4 else 255 - (layer if layer.ndim == 2 else layer.mean(2))
+        try:
+            return points.preset_mask(shape)
+        except (OSError, ValueError):            # a shipped mask is missing or broken: say so, never train another
+            raise gr.Error(tr("err_shape_missing", lang, shape=tr(f"preset_{shape}", lang),
+                              file=f"assets/{points.mask_file(shape).name}")) from None
+    value = drawing if isinstance(drawing, dict) else {"composite": drawing}     # a bare picture: its composite
+    layers, composite = value.get("layers"), value.get("composite")
+    layers = [a for a in layers if isinstance(a, np.ndarray)] if isinstance(layers, list) else []
     try:
-        return points.mask_from_drawing(np.asarray(ink).astype(np.uint8))
+        if composite is not None and not isinstance(composite, np.ndarray):
+            raise ValueError("not a picture")
+        return points.mask_from_drawing(points.sketch_ink(layers, composite))
     except ValueError:
         raise gr.Error(tr("err_too_few_points", lang)) from None
 
@@ -107,6 +114,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             film = FastImage(label=T("unmix_film"), format="png", height=GLASS + 40, interactive=False)
             film_md = gr.Markdown()
             film_gif = gr.File(label=T("unmix_gif"), interactive=False)
+    unmix_lab.build(ctx, shape, sketch, seconds, seed, shape_mask, MAX_TRAIN_S)     # flow matching beside it
 
     def on_click(t_v: Any, n_v: Any, seed_v: Any, k_v: Any, evt: gr.SelectData, request: gr.Request):
         lang = lang_of(request)

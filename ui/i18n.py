@@ -12,7 +12,7 @@ from pathlib import Path
 import gradio as gr
 
 from .strings_en import EN
-from .strings_zh import GRADIO_ZH, ZH
+from .strings_zh import GRADIO_ZH, TOAST_TITLES_ZH, ZH
 
 LANGS = ("en", "zh-CN")
 STRINGS: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH}
@@ -25,7 +25,7 @@ I18N = gr.I18n(en=EN, **{"zh-CN": _ZH_ALL, "zh": _ZH_ALL})
 # launch(head=...): a browser that reports "zh", "zh-Hans" or "zh-HK" gets the Chinese page (see the script)
 _TAB_LABELS = json.dumps({EN[k]: ZH[k] for k in EN if k.startswith("tab_")}, ensure_ascii=False)
 LOCALE_HEAD = f"<script>\n{Path(__file__).with_name('locale.js').read_text(encoding='utf-8')}</script>".replace(
-    "__TAB_LABELS__", _TAB_LABELS)
+    "__TAB_LABELS__", _TAB_LABELS).replace("__TOAST_TITLES__", json.dumps(TOAST_TITLES_ZH, ensure_ascii=False))
 
 
 def T(key: str) -> gr.I18nData:  # noqa: N802 - reads like the gettext _()
@@ -57,3 +57,11 @@ def tr(key: str, lang: str = "en", **params: object) -> str:
     if not params:
         return text
     return PLURAL.sub(lambda m: m[2] if params.get(m[1]) == 1 else m[3], text).format(**params)
+
+
+def duration(secs: float, lang: str) -> str:
+    """0.4 s, 12.0 s, 3 min 20 s, in the learner's language."""
+    if secs < 60:
+        return tr("dur_s", lang, s=secs)
+    whole = int(round(secs))
+    return tr("dur_min", lang, m=whole // 60, s=whole % 60)

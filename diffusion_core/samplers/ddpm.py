@@ -24,11 +24,11 @@ def ddpm(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 10
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1
         ab, ab_prev = alpha_bar_of(schedule, t), alpha_bar_of(schedule, t_prev)
         beta = 1.0 - ab / ab_prev
-        eps = call_model(model, x, t)
+        eps, parts = call_model(model, x, t)
         x0 = x0_from_eps(x, eps, ab, clip=clip_x0)
         # posterior mean mu~(x_t, x_0), Ho et al. eq. 7
         mean = (math.sqrt(ab_prev) * beta / (1 - ab)) * x0 + (math.sqrt(1 - beta) * (1 - ab_prev) / (1 - ab)) * x
         var = (1 - ab_prev) / (1 - ab) * beta                      # beta~, "fixed_small"
         x_next = mean + math.sqrt(var) * fresh_noise(x, generator) if t_prev >= 0 else mean
-        yield Step(i, len(ts), float(t), float(t_prev), x, eps, x0, x_next, i + 1)
+        yield Step(i, len(ts), float(t), float(t_prev), x, eps, x0, x_next, i + 1, parts)
         x = x_next

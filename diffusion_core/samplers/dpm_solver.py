@@ -31,7 +31,7 @@ def dpmpp_2m(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int 
     for i, t in enumerate(ts):
         t_next = ts[i + 1] if i + 1 < len(ts) else -1
         ab, ab_next = alpha_bar_of(schedule, t), alpha_bar_of(schedule, t_next)
-        eps = call_model(model, x, t)
+        eps, parts = call_model(model, x, t)
         x0 = x0_from_eps(x, eps, ab, clip=clip_x0)
         if t_next < 0:
             x_next = x0                                           # sigma_t' = 0: the update is x0
@@ -40,5 +40,5 @@ def dpmpp_2m(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int 
             d = x0 if x0_prev is None else x0 + (x0 - x0_prev) * (h / h_prev) / 2
             x_next = math.sqrt((1 - ab_next) / (1 - ab)) * x - math.sqrt(ab_next) * math.expm1(-h) * d
             h_prev = h
-        yield Step(i, len(ts), float(t), float(t_next), x, eps, x0, x_next, i + 1)
+        yield Step(i, len(ts), float(t), float(t_next), x, eps, x0, x_next, i + 1, parts)
         x, x0_prev = x_next, x0

@@ -1,0 +1,158 @@
+"""Issue 40, items 9 and 10, in a real browser, in English and Chinese, on a desktop and a 390 px phone: the
+quality chart shows every point, the record film replays in the page, Stop says where it stopped, Revisit moves
+the timeline's cursor and names the step, and the photo reform's zoom shows sharp against blurry. Each place is
+saved as tests/artifacts/40_<item>_<place>_<lang>[_phone].png."""
+import io
+import re
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import browser
+from diffusion_core.pretrained import ASSETS
+from ui.i18n import STRINGS
+
+pytestmark = pytest.mark.skipif(not browser.available(), reason="Debian chromium + chromium-driver not installed")
+CONFIGS = [("en", False), ("zh-CN", False), ("en", True), ("zh-CN", True)]
+
+
+@pytest.fixture(params=CONFIGS, ids=["en", "zh", "en_phone", "zh_phone"])
+def page(request, app_url):
+    """A browser on the app in one language and size; yields (driver, strings, screenshot name suffix)."""
+    lang, phone = request.param
+    d = browser.chrome(lang, *(browser.PHONE if phone else (1400, 2000)))
+    try:
+        d.get(app_url)
+        browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=90)
+        yield d, STRINGS[lang], f"{lang[:2]}{'_phone' if phone else ''}"
+    finally:
+        d.quit()
+
+
+def click(d, elem_id: str) -> None:
+    el = d.find_element("css selector", f"#{elem_id}")
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+    el.click()
+
+
+def text_of(d, elem_id: str) -> str:
+    return d.find_element("css selector", f"#{elem_id}").text
+
+
+def pixels(d, css: str) -> np.ndarray:
+    """What the element shows on screen, as an RGB array."""
+    return np.asarray(Image.open(io.BytesIO(d.find_element("css selector", css).screenshot_as_png)).convert("RGB"))
+
+
+def test_the_quality_chart_draws_every_measured_point(page):
+    d, s, suffix = page
+    browser.open_tab(d, s["tab_compare"])
+    chart = browser.wait_for(lambda: (el := d.find_element("css selector", "#cmp_quality svg")).is_displayed() and el,
+                             timeout=60)
+    import json
+
+    from ui import charts
+    shown = d.find_element("css selector", "#cmp_net input:checked").get_attribute("value")
+    name = {"teacher": "quality_vs_steps.json", "student": "quality_vs_steps_digits_student.json"}[shown]
+    rows = json.loads((ASSETS / name).read_text())["rows"]
+    cys = [float(c.get_attribute("cy")) for c in chart.find_elements("css selector", "circle")]
+    assert len(cys) == len(rows), "a dot for every measured point"
+    assert all(charts.PAD_T <= y <= charts.H - charts.PAD_B for y in cys)
+    assert sum(abs(y - charts.PAD_T) < 0.5 for y in cys) <= 1, "points piled up at the top of the chart"
+    note = text_of(d, "cmp_quality")
+    assert s["cmp_quality_log"].split("{")[0].strip() in note
+    browser.screenshot(d, f"40_9a_quality_{suffix}", chart)
+
+
+def test_the_record_film_replays_in_the_page(page):
+    d, s, suffix = page
+    click(d, "record_btn")
+    browser.wait_for(lambda: d.find_element("css selector", "#record_gif a").get_attribute("href"), timeout=300)
+    film = "#record_film img"
+    browser.wait_for(lambda: "gif" not in browser.image_src(d, "record_film") and s["record_result"][:8] in
+                     d.find_element("tag name", "body").text, timeout=60)
+    still = []
+    for _ in range(3):
+        still.append(pixels(d, film))
+        time.sleep(0.3)
+    assert all(np.array_equal(still[0], p) for p in still[1:]), "before Replay the film rests on its last frame"
+    click(d, "record_replay")
+    src = browser.wait_for(lambda: (u := browser.image_src(d, "record_film")) and ".gif?replay=" in u and u, timeout=30)
+    frames = []
+    for _ in range(30):                              # ~3 s: the GIF runs about 4 s at 12 frames a second
+        frames.append(pixels(d, film))
+        time.sleep(0.1)
+    if "phone" not in suffix:
+        browser.screenshot(d, f"40_9b_film_{suffix}", d.find_element("css selector", "#record_film"))
+    distinct = {f.tobytes() for f in frames if f.shape == frames[0].shape}
+    assert len(distinct) >= 5, "the film does not play in the page"
+    noisy = max(np.abs(np.diff(f.astype(int), axis=1)).mean() for f in frames)
+    assert noisy > 1.5 * np.abs(np.diff(still[0].astype(int), axis=1)).mean(), "the replay shows the noisy frames"
+    click(d, "record_replay")                         # again: from the start, under a new address
+    browser.wait_for(lambda: browser.image_src(d, "record_film") != src, timeout=10)
+    if "phone" in suffix:
+        browser.screenshot(d, f"40_9b_film_{suffix}", d.find_element("css selector", "#record_film"))
+
+
+def test_stop_says_where_and_revisit_moves_the_cursor(page):
+    from selenium.webdriver.common.keys import Keys
+
+    d, s, suffix = page
+    browser.open_tab(d, s["tab_denoise"])
+    steps = browser.wait_for(lambda: d.find_element("css selector", "#dn_steps input[type=number]"), timeout=30)
+    steps.send_keys(Keys.CONTROL, "a")
+    steps.send_keys("1000", Keys.TAB)
+    click(d, "dn_go")
+    browser.wait_for(lambda: "/ 1000" in text_of(d, "dn_status"), timeout=120)
+    time.sleep(1.5)
+    click(d, "dn_stop")
+    stopped = s["dn_stopped"].split("{")[0]                         # "Stopped at step " / "已停止：停在第 "
+    try:
+        said = browser.wait_for(lambda: (t := text_of(d, "dn_status")).startswith(stopped) and t, timeout=60)
+    except TimeoutError:
+        pytest.fail(f"after Stop the status says {text_of(d, 'dn_status')!r}")
+    k = int(re.search(r"(\d+) / 1000", said).group(1))
+    assert 1 <= k < 1000, said
+    time.sleep(2)
+    assert text_of(d, "dn_status") == said, "a step after Stop overwrote the stopped message"
+    panels = d.find_element("css selector", "#dn_status").find_element("xpath", "./ancestor::div[contains(@class, 'column')][1]")
+    assert not {"Error", "错误"} & set(panels.text.split()), "Stop made the run's pictures say Error"
+    line = lambda: d.find_element("css selector", "#dn_line").get_attribute("innerHTML")   # noqa: E731
+    cursor = lambda: float(re.search(r'<line x1="([\d.]+)"[^>]*stroke-dasharray', line()).group(1))  # noqa: E731
+    at_stop = cursor()
+    browser.screenshot(d, f"40_9d_stop_{suffix}", d.find_element("css selector", "#dn_status").find_element(
+        "xpath", "./ancestor::div[contains(@class, 'column')][1]"))
+    scrub = d.find_element("css selector", "#dn_scrub input[type=range]")
+    assert int(scrub.get_attribute("max")) >= 1
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", scrub)
+    scrub.send_keys(Keys.HOME)
+    revisit = s["dn_revisit"].split("{")[0]
+    shown = browser.wait_for(lambda: (t := text_of(d, "dn_status")).startswith(revisit) and t, timeout=30)
+    assert re.search(r"\b1 / 1000", shown) and "t = 999" in shown and "…" not in shown, shown
+    browser.wait_for(lambda: cursor() < at_stop - 1, timeout=10)
+    points = re.search(r'<polyline points="([^"]*)"', line()).group(1).split()
+    assert abs(cursor() - float(points[0].split(",")[0])) < 0.1, "the cursor is on the first step"
+    browser.screenshot(d, f"40_9c_revisit_{suffix}", d.find_element("css selector", "#dn_status").find_element(
+        "xpath", "./ancestor::div[contains(@class, 'column')][1]"))
+
+
+@pytest.mark.skipif(not (ASSETS / "photos.safetensors").exists(), reason="photos model not built")
+def test_the_reform_zoom_shows_sharp_against_blurry(page):
+    from diffusion_core import detail
+
+    d, s, suffix = page
+    click(d, "rf_go")
+    said = s["rf_detail"].split("**")[0].strip()                  # "Fine detail in the square (band-pass energy):"
+    browser.wait_for(lambda: said in d.find_element("tag name", "body").text, timeout=900)
+    time.sleep(1)
+    body = d.find_element("tag name", "body").text
+    dm, dg = (float(v) for v in re.search(r"(\d+\.\d)\D+(\d+\.\d)\D+\d+\.\d\d", body[body.index(said):]).groups())
+    assert dm >= 1.3 * dg
+    zm, zg = (pixels(d, f"#{k} img") for k in ("rf_zoom_model", "rf_zoom_guess"))
+    assert zm.shape == zg.shape and min(zm.shape[:2]) > 100
+    assert detail.fine_detail(zm) > 1.2 * detail.fine_detail(zg), "on screen the model's zoom is not the sharper"
+    d.execute_script("document.querySelector('#rf_record').scrollIntoView({block: 'start'})")
+    time.sleep(0.5)
+    browser.screenshot(d, f"40_10_reform_{suffix}")

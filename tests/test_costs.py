@@ -1,0 +1,64 @@
+"""Expected run times: CallCosts keeps seconds per network call by model and batch, and the tabs turn them into
+the time a learner is told before a run (no clock is read here: the figures are given)."""
+import re
+
+import pytest
+
+from diffusion_core.costs import LONG_RUN_S, CallCosts
+
+
+def test_a_run_costs_its_calls_times_the_recorded_cost_per_call():
+    c = CallCosts()
+    assert c.expected("net", 16, 100) is None, "never measured: no figure, not a guess"
+    c.record("net", 16, calls=20, seconds=4.0)                          # 0.2 s a call
+    assert c.expected("net", 16, 1000) == pytest.approx(200.0)
+    c.record("net", 16, calls=10, seconds=1.0)                          # 0.1 s a call: the two weigh half each
+    assert c.per_call("net", 16) == pytest.approx(0.15)
+    assert c.expected("other", 16, 10) is None
+
+
+def test_batches_between_measured_ones_are_interpolated_and_larger_ones_scaled():
+    c = CallCosts()
+    c.record("net", 1, 1, 0.01)
+    c.record("net", 16, 1, 0.16)
+    assert c.per_call("net", 4) == pytest.approx(0.01 + 0.15 * 3 / 15)
+    assert c.per_call("net", 32) == pytest.approx(0.32)
+    assert c.per_call("net", 16) == pytest.approx(0.16)
+
+
+def test_nothing_is_recorded_from_an_empty_or_broken_run():
+    c = CallCosts()
+    for calls, secs in ((0, 1.0), (5, 0.0), (5, float("nan")), (5, -1.0)):
+        c.record("net", 16, calls, secs)
+    assert c.per_call("net", 16) is None
+
+
+def durations(text: str) -> list[float]:
+    """Every duration a note prints ("0.4 s", "3 min 20 s", "12.0 秒", "3 分 20 秒"), in seconds, in order."""
+    found = re.finditer(r"(\d+) (?:min|分) (\d+) (?:s|秒)|(\d+\.\d) (?:s|秒)", text)
+    return [60 * int(m[1]) + int(m[2]) if m[1] else float(m[3]) for m in found]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_denoise_tab_tells_the_time_before_a_run_and_offers_50_steps_for_a_long_one(app_url, lang):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False, headers={"Accept-Language": lang})
+    note, button = client.predict("ddpm", 20, 16, "teacher", api_name="/expected_time")
+    long_note, long_button = client.predict("ddpm", 1000, 16, "teacher", api_name="/expected_time")
+    (short_s,), (long_s, *offer) = durations(note), durations(long_note)
+    # the same calls at the same batch: 50 times the calls is 50 times the time (to the note's rounding)
+    assert long_s == pytest.approx(50 * short_s, rel=0.05, abs=1.0)
+    assert ("⏳" in long_note) == (long_s > LONG_RUN_S) and "⏳" not in note
+    assert ("1000" in long_note) and ("20" in note)
+    if long_s > LONG_RUN_S:        # the shorter way offered: the same sampler in 50 steps, with its own time
+        assert offer == [pytest.approx(2.5 * short_s, rel=0.05, abs=0.2)] and "50" in long_note
+    assert ("一次接一次" in long_note or "网络调用" in note) == (lang == "zh-CN")
+
+
+def test_bad_input_to_the_time_note_is_a_clear_error(client):
+    from gradio_client.exceptions import AppError
+
+    for args in (("ddpm", float("nan"), 16, "teacher"), ("nope", 20, 16, "teacher"), ("ddim", 20, 99, "teacher")):
+        with pytest.raises(AppError):
+            client.predict(*args, api_name="/expected_time")

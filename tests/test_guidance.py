@@ -1,0 +1,101 @@
+"""Classifier-free guidance: the guided eps is eq. 6 of Ho & Salimans from ONE batched call, every sampler's steps
+carry both answers, label dropout drops the share the recipe says, and a warm-started conditional net begins as
+the unconditional one."""
+import math
+
+import pytest
+import torch
+
+from diffusion_core.guidance import LabelGuided
+from diffusion_core.samplers import SAMPLERS, run, start_noise
+from diffusion_core.schedule import NoiseSchedule
+from diffusion_core.train import drop_labels, load_warm_start
+from diffusion_core.unet import TinyUNet, UNetConfig
+
+NULL = 10
+
+
+class HandMade:
+    """eps(x, t, c) = x * (c + 1) / 20 + t / 1000: a different, known answer per label; counts its calls."""
+
+    def __init__(self):
+        self.calls, self.batches = 0, []
+
+    def __call__(self, x, t, label):
+        self.calls += 1
+        self.batches.append(len(x))
+        return x * (label.float()[:, None, None, None] + 1) / 20 + t.float()[:, None, None, None] / 1000
+
+
+def answer(x, t, c):
+    return x * (c + 1) / 20 + t / 1000
+
+
+@pytest.mark.parametrize("w", [0.0, 1.0, 3.0, 7.5])
+def test_the_guided_eps_is_the_formula_from_one_batched_call(w):
+    x, t = torch.randn(3, 1, 4, 4), torch.full((3,), 500.0)
+    net = HandMade()
+    mix = LabelGuided(net, NULL, label=3, weight=w)(x, t)
+    base, cond = answer(x, 500.0, NULL), answer(x, 500.0, 3)
+    torch.testing.assert_close(mix.eps, base + w * (cond - base))
+    torch.testing.assert_close(mix.parts[0], base)
+    torch.testing.assert_close(mix.parts[1], cond)
+    assert net.calls == 1 and net.batches == [6], "one call on the batch stacked twice"
+    if w == 0.0:
+        torch.testing.assert_close(mix.eps, base)
+    if w == 1.0:
+        torch.testing.assert_close(mix.eps, cond)
+
+
+def test_a_negative_label_takes_the_null_answers_place():
+    x, t = torch.randn(2, 1, 4, 4), torch.full((2,), 100.0)
+    mix = LabelGuided(HandMade(), NULL, label=3, weight=2.0, negative=8)(x, t)
+    base, cond = answer(x, 100.0, 8), answer(x, 100.0, 3)
+    torch.testing.assert_close(mix.eps, base + 2.0 * (cond - base))
+
+
+def test_the_batched_call_equals_two_separate_calls_of_a_real_net():
+    net = TinyUNet(UNetConfig(base_channels=8, channel_mults=(1, 2), num_res_blocks=1, groups=4, num_classes=10)).eval()
+    with torch.no_grad():
+        net.label_emb.weight.normal_()                      # labels that change the answer
+        x, t = torch.randn(2, 1, 8, 8), torch.tensor([10.0, 900.0])
+        mix = LabelGuided(net, NULL, label=7, weight=3.0)(x, t)
+        cond, base = net(x, t, torch.full((2,), 7)), net(x, t, torch.full((2,), NULL))
+    torch.testing.assert_close(mix.eps, base + 3.0 * (cond - base), atol=1e-5, rtol=1e-5)
+    assert (cond - base).abs().max() > 1e-3
+
+
+@pytest.mark.parametrize("sampler", sorted(SAMPLERS))
+def test_every_samplers_steps_carry_both_answers_and_step_with_their_mix(sampler):
+    sched = NoiseSchedule("linear")
+    x, gen = start_noise((2, 1, 4, 4), 0)
+    steps = list(run(LabelGuided(HandMade(), NULL, label=2, weight=4.0), sched, x, sampler=sampler, num_steps=4,
+                     generator=gen))
+    for st in steps:
+        base, cond = st.eps_parts
+        torch.testing.assert_close(st.eps_pred, base + 4.0 * (cond - base))
+    plain = list(run(lambda x, t: x * 0.1, sched, x, sampler=sampler, num_steps=4, generator=start_noise((2, 1, 4, 4), 0)[1]))
+    assert all(st.eps_parts == () for st in plain)
+
+
+def test_label_dropout_drops_the_recipes_share():
+    gen = torch.Generator().manual_seed(0)
+    labels = torch.randint(0, 10, (200_000,), generator=gen)
+    dropped = drop_labels(labels, NULL, 0.15, gen)
+    share = (dropped == NULL).float().mean().item()
+    assert abs(share - 0.15) < 4 * math.sqrt(0.15 * 0.85 / len(labels))       # within 4 standard errors
+    kept = dropped != NULL
+    assert torch.equal(dropped[kept], labels[kept]), "a kept label is the image's own"
+
+
+def test_a_warm_started_conditional_net_begins_as_the_unconditional_one():
+    cfg = UNetConfig(base_channels=8, channel_mults=(1, 2), num_res_blocks=1, groups=4)
+    plain = TinyUNet(cfg).eval()
+    cond = TinyUNet(UNetConfig(**{**cfg.to_dict(), "num_classes": 10})).eval()
+    load_warm_start(cond, plain.state_dict())
+    x, t = torch.randn(3, 1, 8, 8), torch.tensor([0.0, 400.0, 999.0])
+    with torch.no_grad():
+        for c in (0, 5, NULL):
+            torch.testing.assert_close(cond(x, t, torch.full((3,), c)), plain(x, t))
+    with pytest.raises(ValueError):
+        load_warm_start(plain, {**plain.state_dict(), "extra.weight": torch.zeros(1)})

@@ -1,0 +1,126 @@
+"""Tab "Steer with a label": classifier-free guidance live on a class-conditional digits net."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import gradio as gr
+
+from diffusion_core import steer
+from diffusion_core.samplers import SAMPLERS
+
+from . import charts, validate
+from .components import FastImage, RawDropdown, RawNumber, RawRadio, RawSlider
+from .context import AppContext
+from .i18n import T, lang_of, tr
+from .pools import LIGHT, MODEL, gated
+
+MODEL_NAME = "digits_cond"
+NONE = "none"
+LABELS = tuple(str(d) for d in range(10))
+MAX_W = 10.0
+MAX_STEPS = 100            # two answers a step: a run of 100 steps is 200 network calls' worth
+MAX_COUNT = 16
+MAX_SEED = 2**31 - 1
+PIXELATED = ["pixelated"]
+
+
+def label_of(value: Any, key: str, lang: str) -> int | None:
+    """A digit 0-9 from the radio / dropdown, or None for "no condition" (checked: API callers send anything)."""
+    v = validate.choice(value, (NONE, *LABELS), key, lang)
+    return None if v == NONE else int(v)
+
+
+def steer_args(label: Any, negative: Any, w: Any, lang: str) -> tuple[int | None, int | None, float]:
+    return (label_of(label, "st_label", lang), label_of(negative, "st_negative", lang),
+            validate.number(w, "st_w", 0.0, MAX_W, lang, integer=False))
+
+
+def run_args(sampler: Any, steps: Any, seed: Any, count: Any, lang: str) -> tuple[str, int, int, int]:
+    return (validate.choice(sampler, tuple(SAMPLERS), "sampler", lang),
+            validate.number(steps, "steps", 1, MAX_STEPS, lang),
+            validate.number(seed, "seed", 0, MAX_SEED, lang),
+            validate.number(count, "count", 1, MAX_COUNT, lang))
+
+
+def scale_chart(card: dict, w: float, lang: str) -> str:
+    """Label accuracy and variety against w, measured by bench/guidance.py (the card's curve), a cursor at w."""
+    curve = card.get("guidance", {}).get("curve")
+    if not curve:
+        return f"<p>{tr('st_chart_missing', lang)}</p>"
+    ws = [r["w"] for r in curve]
+    series = [(tr("st_accuracy", lang), [r["accuracy"] for r in curve]),
+              (tr("st_variety", lang), [r["diversity"] / r["diversity_real"] for r in curve])]
+    return charts.line_chart(tr("st_chart_title", lang), ws, series, y_range=(0.0, 1.2), cursor=min(w, ws[-1]),
+                             x_label="w", dots=True, markers=[card["guidance"]["weight"]])
+
+
+def build(ctx: AppContext, demo: gr.Blocks) -> None:
+    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+    model = ctx.models.get(MODEL_NAME)
+    if model is None:
+        why = ctx.model_errors.get(MODEL_NAME, "?")
+        gr.Markdown(tr("st_unavailable", "en", why=why) + "\n\n" + tr("st_unavailable", "zh-CN", why=why))
+        return
+    w0 = float(model.card.get("guidance", {}).get("weight", 3.0))
+    gr.Markdown(T("st_intro"))
+    with gr.Row():
+        with gr.Column(scale=1):
+            label = RawRadio([(T("st_none"), NONE), *((d, d) for d in LABELS)], value="3", label=T("st_label"),
+                             elem_id="st_label")
+            negative = RawDropdown([(T("st_none"), NONE), *((d, d) for d in LABELS)], value=NONE,
+                                   label=T("st_negative"), info=T("st_negative_info"))
+            w = RawSlider(0, MAX_W, value=w0, step=0.5, label=T("st_w"), info=T("st_w_info"), elem_id="st_w")
+            sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
+                                  label=T("sampler"))
+            steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"))
+            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
+            count = RawSlider(1, MAX_COUNT, value=8, step=1, label=T("count"))
+            with gr.Row():
+                go = gr.Button(T("generate"), variant="primary", elem_id="st_go")
+                stop = gr.Button(T("stop"), variant="stop")
+        with gr.Column(scale=3):
+            with gr.Row():
+                pics = [FastImage(label=T(k), format="png", height=220, interactive=False, elem_classes=PIXELATED,
+                                  elem_id=k) for k in ("st_xt", "st_x0_base", "st_x0_label", "st_x0_mix", "st_push")]
+            status = gr.Markdown()
+    gr.Markdown(T("st_strip_head"))
+    strip_go = gr.Button(T("st_strip_go"), elem_id="st_strip_go")
+    strip = FastImage(label=T("st_strip"), format="png", height=200, interactive=False, elem_classes=PIXELATED,
+                      elem_id="st_strip")
+    chart = gr.HTML(elem_id="st_chart")
+    with gr.Accordion(T("st_maths_head"), open=False):
+        gr.Markdown(T("st_maths"))
+
+    def generate(label_v, negative_v, w_v, sampler_v, steps_v, seed_v, count_v, request: gr.Request,
+                 progress=gr.Progress()) -> Iterator[tuple]:
+        lang = lang_of(request)
+        c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
+        name, n_steps, s, n = run_args(sampler_v, steps_v, seed_v, count_v, lang)
+        for f in steer.steer_frames(model, label=c, weight=weight, negative=neg, sampler=name, num_steps=n_steps,
+                                    seed=s, n=n):
+            progress((f.index + 1) / f.num_steps)
+            msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=2 * f.nfe)
+            xt = f.arrived if f.arrived is not None else f.x_t
+            yield xt, f.x0_base, f.x0_label, f.x0_mix, f.push, msg
+
+    def scale_strip(label_v, negative_v, w_v, seed_v, request: gr.Request):
+        lang = lang_of(request)
+        c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
+        s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
+        weights = tuple(sorted({*steer.STRIP_WEIGHTS, weight}))
+        pic = steer.scale_strip(model, label=c, negative=neg, seed=s, weights=weights)
+        return gr.update(value=pic, label=tr("st_strip_label", lang, ws=" · ".join(f"{v:g}" for v in weights),
+                                             w=f"{weight:g}"))
+
+    def on_w(w_v, request: gr.Request) -> str:
+        lang = lang_of(request)
+        return scale_chart(model.card, validate.number(w_v, "st_w", 0.0, MAX_W, lang, integer=False), lang)
+
+    run = go.click(gated(ctx.gate, generate), [label, negative, w, sampler, steps, seed, count], [*pics, status],
+                   api_name="steer", **MODEL)
+    stop.click(None, cancels=[run], api_name=False)
+    strip_args = [label, negative, w, seed]
+    strip_go.click(gated(ctx.gate, scale_strip), strip_args, [strip], api_name="steer_strip", **MODEL)
+    w.release(gated(ctx.gate, scale_strip), strip_args, [strip], api_name=False, **MODEL)
+    w.change(on_w, [w], [chart], api_name="steer_chart", **LIGHT)
+    demo.load(on_w, [w], [chart], api_name=False, **LIGHT)

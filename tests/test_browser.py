@@ -212,7 +212,7 @@ def test_the_compare_tabs_model_choice_switches_its_quality_chart(driver, app_ur
     none measured, the command that measures it), picking the first one again shows its chart again."""
     driver.get(app_url)
     browser.wait_for(lambda: browser.image_src(driver, "x_t"), timeout=60)
-    [b for b in driver.find_elements("css selector", "button[role=tab]") if b.text.startswith("4 ·")][0].click()
+    [b for b in driver.find_elements("css selector", "button[role=tab]") if b.text.startswith("5 ·")][0].click()
     quality = lambda: driver.find_element("css selector", "#cmp_quality").get_attribute("innerHTML")   # noqa: E731
     shows = {"teacher": ("Measured on the teacher",), "student": ("Measured on the student", "--model digits_student")}
     first = driver.find_element("css selector", "#cmp_net input:checked").get_attribute("value")    # the default

@@ -52,14 +52,7 @@ return [pictures, [...new Set(problems)]];
 
 def open_tab(d, key: str) -> None:
     """Show the tab labelled T(key), from the tab bar or, on a phone, from its overflow menu."""
-    names = strings(key)
-    tabs = [b for b in d.find_elements("css selector", "button[role=tab]") if b.text in names]
-    if tabs:
-        tabs[0].click()
-        return
-    d.find_element("css selector", ".overflow-menu > button").click()
-    browser.wait_for(lambda: [b for b in d.find_elements("css selector", ".overflow-dropdown button")
-                              if b.text in names][0]).click()
+    browser.open_tab(d, *strings(key))
 
 
 def button(d, *texts: str):

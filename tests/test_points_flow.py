@@ -183,6 +183,6 @@ def test_the_lab_shows_what_it_measured(lab):
     for r, run in ((rows[0], "ddim"), (rows[2], "flow")):                # the table's figures are the measured ones
         assert f"{st.bend[run]:.3f}" in r
     assert "as DDIM's (the same ODE)" in rows[1]
-    gap = float(note.split("largest gap ")[1].split(" ")[0])
+    gap = float(note.split("largest gap is ")[1].split(" ")[0])
     assert gap < 1e-6
     assert charts.count("<svg") == 2 and "DDIM on flow" in charts and "reflowed" not in charts

@@ -115,11 +115,13 @@ def legend(labels: Sequence[str], colors: Sequence[str] = COLORS) -> str:
 def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequence[float]]],
                y_range: tuple[float, float] = (0.0, 1.0), cursor: float | None = None, x_label: str = "",
                markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = (), dots: bool = False,
-               y_bands: Sequence[tuple[float, float, str, str]] = (), y_ticks: Sequence[tuple[float, str]] = ()) -> str:
+               y_bands: Sequence[tuple[float, float, str, str]] = (), y_ticks: Sequence[tuple[float, str]] = (),
+               colors: Sequence[str] = COLORS) -> str:
     """Lines over a shared x axis (a series' NaN values are skipped: it joins the points it has), an optional
     vertical cursor, optional tick marks on the x axis, optional labelled x and y ticks (value, label), with
     ``dots`` a dot on every measured point, and shaded horizontal bands (y from, y to, label, colour) under the lines.
-    A point past the y range is drawn at the axis' end with a marker and its value (never cut off silently)."""
+    A point past the y range is drawn at the axis' end with a marker and its value (never cut off silently).
+    ``colors``: one a series (so a series keeps its colour across charts that show different sets)."""
     x_range, y_range = _span(float(xs[0]), float(xs[-1])), _span(*y_range)
     parts, drawn = _frame(title, x_range, y_range, x_label, x_ticks, y_ticks=y_ticks), []
     for lo, hi, label, color in y_bands:
@@ -127,9 +129,9 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
         parts.append(f'<rect x="{PAD_L}" y="{top:.1f}" width="{W - PAD_L - PAD_R}" height="{bottom - top:.1f}" '
                      f'fill="{color}" fill-opacity="0.15"/><text x="{PAD_L + 4}" y="{top + 11:.1f}" font-size="10" '
                      f'fill="currentColor">{html.escape(label)}</text>')
-    beyond = [(_x(x, *x_range), y, color) for (_, ys), color in zip(series, COLORS)
+    beyond = [(_x(x, *x_range), y, color) for (_, ys), color in zip(series, colors)
               for x, y in zip(xs, ys) if math.isfinite(y) and not y_range[0] <= y <= y_range[1]]
-    for (label, ys), color in zip(series, COLORS):
+    for (label, ys), color in zip(series, colors):
         pts = [(_x(x, *x_range), _y(_clamp(y, *y_range), *y_range))
                for x, y in zip(xs, ys) if math.isfinite(y)]
         drawn += [(a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)          # along each segment
@@ -142,7 +144,7 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
         mx = _x(m, *x_range)
         parts.append(f'<line x1="{mx:.1f}" y1="{H - PAD_B - 6}" x2="{mx:.1f}" y2="{H - PAD_B}" stroke="#111" stroke-width="1.5"/>')
     marks, marked = _off_scale_marks(beyond, y_range)
-    svg = _with_legend(parts + marks, _legend([s[0] for s in series], COLORS, drawn + marked))
+    svg = _with_legend(parts + marks, _legend([s[0] for s in series], colors, drawn + marked))
     return svg if cursor is None else add_cursor(svg, cursor, x_range)
 
 

@@ -434,7 +434,7 @@ EN: dict[str, str] = {
     "lab_loss_reflow": "reflow",
     "lab_pic_ddim": "Diffusion · DDIM",
     "lab_pic_flow": "Flow matching · Euler",
-    "lab_pic_reflow": "Reflowed flow · Euler (press Reflow)",
+    "lab_pic_reflow": "Reflowed flow · Euler",
     "lab_pics_note": "Grey lines: the paths of 150 particles, the same noise in every picture; red dots: where they land; "
                      "blue arrows: where each ODE moves particles at the moment signal and noise weigh the same.",
     "lab_run_ddim": "diffusion, DDIM",
@@ -456,10 +456,11 @@ EN: dict[str, str] = {
                       "it turns the noise guess into x₀ by dividing by √ᾱ = 0.006 at t = 999, so a tiny error in the "
                       "guess becomes a big one; a velocity gives x₀ = x − s·v with no division.",
     "lab_euler_title": "#### DDIM is Euler, shown",
-    "lab_euler_pic": "DDIM (wide orange) under Euler on the probability-flow ODE (thin black, a ring at each step)",
+    "lab_euler_pic": "DDIM (wide, orange) · Euler (thin, black)",
     "lab_euler_note": "DDIM is the Euler method on the probability-flow ODE written in y = x/√ᾱ and σ = √(1 − ᾱ)/√ᾱ "
-                      "(dy = ε̂·dσ): the two paths coincide, {steps} {steps|step|steps} for {n} particles, largest gap "
-                      "{gap:.1e} (float64 rounding).",
+                      "(dy = ε̂·dσ): Euler's thin black line, a ring at each step, runs inside DDIM's wide orange one. "
+                      "Over {steps} {steps|step|steps} for {n} particles the largest gap is {gap:.1e} (float64 "
+                      "rounding).",
     "err_too_few_points": "Please draw a bigger shape: too few points were drawn.",
     "err_shape_missing": "The shape “{shape}” is not available: its mask {file} is missing or damaged "
                          "(make it with python -m diffusion_core.points --make-masks).",

@@ -28,6 +28,9 @@ PIC, EXTENT = 288, 2.2
 ARROWS, ARROW_COLOR = 11, (147, 178, 240)       # a sparse, pale field under the paths
 BEND_STEPS = pf.STEP_COUNTS[-1]                  # bend is measured on paths of this many steps
 PICTURED = ("ddim", "flow", "reflow")           # the runs drawn as paths (DDIM on flow's levels: chart and table)
+# one colour a net or run in every chart (a run keeps it whichever others are shown)
+COLOR = {"diffusion": charts.COLORS[0], "ddim": charts.COLORS[0], "flow": charts.COLORS[1],
+         "reflow": charts.COLORS[2], "ddim_flow_levels": charts.COLORS[3]}
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def loss_chart(losses: dict[str, tuple[list[float], list[float]]], lang: str) ->
               for k, (s, l) in losses.items()]
     top = max((v for _, ys in series for v in ys if math.isfinite(v)), default=0.01)
     return charts.line_chart(tr("lab_loss_title", lang), xs, series, y_range=(0.0, charts.nice_top(max(top, 0.01))),
-                             x_label=tr("unmix_axis_s", lang), dots=len(xs) == 1)
+                             x_label=tr("unmix_axis_s", lang), dots=len(xs) == 1, colors=[COLOR[k] for k in losses])
 
 
 def score_charts(st: LabState, steps: int, lang: str) -> str:
@@ -72,7 +75,8 @@ def score_charts(st: LabState, steps: int, lang: str) -> str:
     for key, y_range in (("inside", (0.0, 1.0)), ("spread", (0.0, 1.5))):
         series = [(tr(f"lab_run_{r}", lang), [getattr(s, key) for s in st.by_steps[r]]) for r in runs]
         out.append(charts.line_chart(tr(f"lab_{key}_title", lang), xs, series, y_range=y_range, dots=True,
-                                     cursor=math.log2(steps), x_ticks=ticks, x_label=tr("lab_axis_steps", lang)))
+                                     cursor=math.log2(steps), x_ticks=ticks, x_label=tr("lab_axis_steps", lang),
+                                     colors=[COLOR[r] for r in runs]))
     return '<div style="display:flex;flex-wrap:wrap;gap:8px">' + "".join(
         f'<div style="flex:1 1 300px">{c}</div>' for c in out) + "</div>"
 
@@ -190,9 +194,11 @@ def build(ctx: AppContext, shape: gr.components.Component, sketch: gr.components
             train_btn = gr.Button(T("lab_train"), variant="primary")
             reflow_btn = gr.Button(T("lab_reflow"))
             steps = RawSlider(1, pf.STEP_COUNTS[-1], value=4, step=1, label=T("lab_steps"), elem_id="lab_steps")
-        with gr.Row():
-            loss = gr.HTML()
-            status = gr.Markdown(elem_id="lab_status")
+        with gr.Row():                       # side by side on a wide screen, one above the other on a phone
+            with gr.Column(min_width=320):
+                loss = gr.HTML()
+            with gr.Column(min_width=320):
+                status = gr.Markdown(elem_id="lab_status")
         with gr.Row():
             pics = [FastImage(label=T(f"lab_pic_{r}"), format="png", height=PIC + 40, interactive=False,
                               elem_id=f"lab_pic_{r}") for r in PICTURED]
@@ -200,9 +206,11 @@ def build(ctx: AppContext, shape: gr.components.Component, sketch: gr.components
         score_html = gr.HTML(elem_id="lab_charts")
         gr.Markdown(T("lab_euler_title"))
         with gr.Row():
-            euler_pic = FastImage(label=T("lab_euler_pic"), format="png", height=PIC + 40, interactive=False,
-                                  elem_id="lab_euler_pic")
-            euler_md = gr.Markdown(elem_id="lab_euler_note")
+            with gr.Column(min_width=300):
+                euler_pic = FastImage(label=T("lab_euler_pic"), format="png", height=PIC + 40, interactive=False,
+                                      elem_id="lab_euler_pic")
+            with gr.Column(min_width=300):
+                euler_md = gr.Markdown(elem_id="lab_euler_note")
     outs = [state, loss, *pics, score_html, status, euler_pic, euler_md]
 
     def on_train(shape_v: Any, drawing: Any, secs_v: Any, seed_v: Any, steps_v: Any, request: gr.Request) -> Iterator:

@@ -82,3 +82,33 @@ def test_the_flow_lab_trains_reflows_and_redraws(app_url, lang, phone):
             assert "两个都训练" in body() and "Train both" not in body()
     finally:
         d.quit()
+
+
+def test_the_guidance_lab_trains_and_w_redraws(app_url):
+    from selenium.webdriver.common.keys import Keys
+
+    from ui.i18n import tr
+
+    d = browser.chrome("en", 1400, 2600)
+    try:
+        d.get(app_url)
+        browser.wait_for(lambda: [b for b in d.find_elements("css selector", "button[role=tab]")
+                                  if b.text.startswith("1 ·")][0], timeout=60).click()
+        secs = browser.wait_for(lambda: d.find_element("css selector", "#unmix_seconds input[type=number]"), timeout=30)
+        secs.send_keys(Keys.CONTROL, "a")
+        secs.send_keys("2", Keys.TAB)
+        click(d, tr("guide_train", "en"))
+        browser.wait_for(lambda: browser.image_src(d, "guide_pic_guided"), timeout=240)
+        status = lambda: d.find_element("css selector", "#guide_status").text         # noqa: E731
+        assert "Guided at w = 3:" in status() and "inside the shape (heart)" in status(), status()
+        chart = d.find_element("css selector", "#guide_chart").get_attribute("innerHTML")
+        assert tr("guide_inside", "en") in chart and tr("guide_spread", "en") in chart
+        before = browser.image_src(d, "guide_pic_guided")
+        rng = browser.slider_input(d, "guide_w")
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", rng)
+        rng.send_keys(Keys.ARROW_RIGHT)                                    # w = 3.1
+        browser.wait_for(lambda: "Guided at w = 3.1:" in status(), timeout=60)
+        browser.wait_for(lambda: browser.image_src(d, "guide_pic_guided") != before, timeout=30)
+        browser.screenshot(d, "45_guide2d_en", d.find_element("css selector", "#guide_lab"))
+    finally:
+        d.quit()

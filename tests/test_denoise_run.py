@@ -57,10 +57,10 @@ def test_a_revisit_during_a_run_shows_the_timeline_without_the_arrival():
 
 def test_stop_says_where_the_run_was_stopped_in_both_languages():
     frames = [kept(0, TS[0], 1), kept(1, TS[1], 2), kept(2, TS[2], 3)]
-    x_t, _, _, status, line, scrub = stopped_view(frames, "en")
+    x_t, _, _, status, line, scrub, gif = stopped_view(frames, "en")
     assert status.startswith("Stopped at step 3 / 4") and "t = 499" in status and "3 network calls" in status
     assert x_t[0, 0] == 2 and abs(cursor_x(line) - point_xs(line)[2]) < 0.1
-    assert scrub["maximum"] == 2 and scrub["value"] == 2          # the scrubber covers the steps it kept
+    assert scrub["maximum"] == 2 and scrub["value"] == 2 and gif is None     # the scrubber covers its kept steps
     zh = stopped_view(frames, "zh-CN")[3]
     assert zh.startswith("已停止") and "第 3 / 4 步" in zh
     # nothing running (no run yet, or it had arrived): Stop changes nothing

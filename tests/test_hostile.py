@@ -46,6 +46,8 @@ BASE = {
     "flow_lab_train": ['"heart"', "null", "1", "0", "4"],
     "flow_lab_reflow": ["4"],
     "flow_lab_steps": ["4"],
+    "guide_lab_train": ["1", "0", '"heart"', "3"],
+    "guide_lab_view": ['"heart"', "3"],
     "dye_initial_view": ["10", "500", "0"],
     "expected_time": ['"ddim"', "3", "1", '"student"'],
     "compare_expected": ['["dpmpp2m:5"]', "1", '"student"'],

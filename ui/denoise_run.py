@@ -82,13 +82,13 @@ def revisit_view(frames: list[Kept], index: Any, lang: str) -> tuple:
 
 def stopped_view(frames: list[Kept], lang: str, wait: float = 10.0) -> tuple:
     """After Stop: the last kept step of the stopped run in the panels and on the timeline, a status saying the
-    run was stopped there (step i of n), and the scrubber over the steps it kept; no change where no run was going.
-    Waits up to ``wait`` seconds for the run (a RunFrames') to end first, so nothing it still sends covers this."""
+    run was stopped there (step i of n), the scrubber over the steps it kept, and no GIF (the run made none); no change
+    where no run was going. Waits up to ``wait`` seconds for the run (a RunFrames') to end first, so nothing it still sends covers this."""
     if isinstance(frames, RunFrames):
         frames.idle.wait(wait)
     if not frames or frames[-1].index is None:
-        return (gr.skip(),) * 6
+        return (gr.skip(),) * 7
     last = frames[-1]
     x_t, x0, eps, _, line = revisit_view(frames, len(frames) - 1, lang)
     status = tr("dn_stopped", lang, i=last.index + 1, n=len(last.ts), t=last.t, nfe=last.nfe)
-    return x_t, x0, eps, status, line, gr.update(maximum=len(frames) - 1, value=len(frames) - 1)
+    return x_t, x0, eps, status, line, gr.update(maximum=len(frames) - 1, value=len(frames) - 1), None

@@ -271,7 +271,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     # the cancel first: the page starts a click's listeners in order and waits for each handler (stopped waits in
     # turn for the cancelled run to end, so its message is the last word)
     stop.click(None, cancels=[run_event], api_name=False)
-    stop.click(stopped, [frames_state], [img_xt, img_x0, img_eps, status, line, scrub], api_name=False, **LIGHT)
+    stop.click(stopped, [frames_state], [img_xt, img_x0, img_eps, status, line, scrub, gif], api_name=False, **LIGHT)
     scrub.input(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status, line], api_name="revisit",
                  trigger_mode="always_last", **LIGHT)
     jump_go.click(gated(ctx.gate, jump), args + [net], [jump_one, jump_net, jump_full, jump_md], api_name="one_jump",

@@ -12,7 +12,7 @@ from diffusion_core.forward import density_histogram, normal_curve
 from diffusion_core.media import save_gif
 from diffusion_core.render import points_picture
 
-from . import charts, unmix_lab, validate
+from . import charts, guide_lab, unmix_lab, validate
 from .components import FastImage, RawNumber, RawRadio, RawSlider
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
@@ -115,6 +115,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             film_md = gr.Markdown()
             film_gif = gr.File(label=T("unmix_gif"), interactive=False)
     unmix_lab.build(ctx, shape, sketch, seconds, seed, shape_mask, MAX_TRAIN_S)     # flow matching beside it
+    guide_lab.build(ctx, seconds, seed, MAX_TRAIN_S)                                # steering it with a label
 
     def on_click(t_v: Any, n_v: Any, seed_v: Any, k_v: Any, evt: gr.SelectData, request: gr.Request):
         lang = lang_of(request)

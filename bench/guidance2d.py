@@ -41,10 +41,10 @@ def main() -> None:
         curve = pg.scores_by_weight(net, schedule, label, x_T, data[labels == label])
         curves[name] = [{"w": w, "inside": round(s.inside, 3), "spread": round(s.spread, 3)}
                         for w, s in zip(pg.WEIGHTS, curve)]
-        rows.append({"shape": name, **{f"in@w={w:g}": round(s.inside, 3) for w, s in zip(pg.WEIGHTS, curve)}})
-        rows.append({"shape": f"{name} spread", **{f"in@w={w:g}": round(s.spread, 3) for w, s in zip(pg.WEIGHTS, curve)}})
+        rows.append({"shape": f"{name} inside", **{f"w={w:g}": round(s.inside, 3) for w, s in zip(pg.WEIGHTS, curve)}})
+        rows.append({"shape": f"{name} spread", **{f"w={w:g}": round(s.spread, 3) for w, s in zip(pg.WEIGHTS, curve)}})
     print(f"trained {training['batches']} batches in {training['wall_s']} s wall ({training['cpu_s']} s CPU)")
-    print(table(rows, ["shape", *(f"in@w={w:g}" for w in pg.WEIGHTS)]))
+    print(table(rows, ["shape", *(f"w={w:g}" for w in pg.WEIGHTS)]))
     print(f"goal: trains within 20 s on 2 cores; inside share up from w = 0 to 1, down at large w "
           f"(load average {os.getloadavg()[0]:.1f})")
     save("guidance2d", {"seconds": None if args.batches else args.seconds, "batches": args.batches, "seed": args.seed,

@@ -51,7 +51,8 @@ def measured(st: GuideState, label: int, ctx: AppContext) -> GuideState:
 
 def curve_chart(curve: list[Scores], w: float, lang: str) -> str:
     """Inside share and spread against w, the learner's w marked."""
-    series = [(tr("guide_inside", lang), [s.inside for s in curve]), (tr("guide_spread", lang), [s.spread for s in curve])]
+    series = [(tr("guide_inside", lang), [s.inside for s in curve]),
+              (tr("guide_spread", lang), [s.spread for s in curve])]
     return charts.line_chart(tr("guide_chart_title", lang), list(pg.WEIGHTS), series, y_range=(0.0, 1.5), dots=True,
                              cursor=w, x_label="w", x_ticks=[(v, f"{v:g}") for v in pg.WEIGHTS if v != 0.5])
 

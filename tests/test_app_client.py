@@ -3,13 +3,13 @@ import json
 import math
 import re
 
-import httpx
 import numpy as np
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
+from raw_api import raw_call
 from uploads import corpus
 
 EXPECTED = {"/load_photo", "/noisy_view", "/noise_initial_view", "/jump_vs_walk", "/record_film",
@@ -62,15 +62,6 @@ def test_bad_choice_and_seed(client):
         client.predict(10, "quadratic", 0, api_name="/noisy_view")
     with pytest.raises(AppError, match="Seed"):
         client.predict(10, "linear", -1, api_name="/noisy_view")
-
-
-def raw_call(app_url: str, api: str, body: str, headers: dict | None = None) -> str:
-    """POST raw JSON (NaN and Infinity are legal for Python's parser) and read the event stream."""
-    h = {"Content-Type": "application/json", **(headers or {})}
-    r = httpx.post(f"{app_url}gradio_api/call/{api}", content=body, headers=h, timeout=30)
-    r.raise_for_status()
-    event = r.json()["event_id"]
-    return httpx.get(f"{app_url}gradio_api/call/{api}/{event}", headers=h, timeout=60).text
 
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])

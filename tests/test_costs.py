@@ -1,10 +1,12 @@
 """Expected run times: CallCosts keeps seconds per network call by model and batch, and the tabs turn them into
 the time a learner is told before a run (no clock is read here: the figures are given)."""
+import json
 import re
 
 import pytest
 
 from diffusion_core.costs import LONG_RUN_S, CallCosts
+from raw_api import completed, raw_call
 
 
 def test_a_run_costs_its_calls_times_the_recorded_cost_per_call():
@@ -41,24 +43,28 @@ def durations(text: str) -> list[float]:
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_the_denoise_tab_tells_the_time_before_a_run_and_offers_50_steps_for_a_long_one(app_url, lang):
-    from gradio_client import Client
+    def ask(steps: int) -> tuple[str, bool]:
+        """The note and whether the "use 50 steps" button is shown (raw HTTP: the client leaves buttons out)."""
+        note, button = completed(raw_call(app_url, "expected_time", json.dumps({"data": ["ddpm", steps, 16, "teacher"]}),
+                                          {"Accept-Language": lang}))
+        return note, button.get("visible", False)
 
-    client = Client(app_url, verbose=False, headers={"Accept-Language": lang})
-    note, button = client.predict("ddpm", 20, 16, "teacher", api_name="/expected_time")
-    long_note, long_button = client.predict("ddpm", 1000, 16, "teacher", api_name="/expected_time")
+    (note, offered), (long_note, long_offered) = ask(20), ask(1000)
     (short_s,), (long_s, *offer) = durations(note), durations(long_note)
     # the same calls at the same batch: 50 times the calls is 50 times the time (to the note's rounding)
     assert long_s == pytest.approx(50 * short_s, rel=0.05, abs=1.0)
-    assert ("⏳" in long_note) == (long_s > LONG_RUN_S) and "⏳" not in note
+    assert ("⏳" in long_note) == (long_s > LONG_RUN_S) == long_offered and "⏳" not in note and not offered
     assert ("1000" in long_note) and ("20" in note)
     if long_s > LONG_RUN_S:        # the shorter way offered: the same sampler in 50 steps, with its own time
         assert offer == [pytest.approx(2.5 * short_s, rel=0.05, abs=0.2)] and "50" in long_note
     assert ("一次接一次" in long_note or "网络调用" in note) == (lang == "zh-CN")
 
 
-def test_bad_input_to_the_time_note_is_a_clear_error(client):
+def test_bad_input_to_the_time_note_is_a_clear_error(app_url, client):
     from gradio_client.exceptions import AppError
 
-    for args in (("ddpm", float("nan"), 16, "teacher"), ("nope", 20, 16, "teacher"), ("ddim", 20, 99, "teacher")):
+    assert "finite" in raw_call(app_url, "expected_time", '{"data": ["ddpm", NaN, 16, "teacher"]}')
+    for args in (("nope", 20, 16, "teacher"), ("ddim", 20, 99, "teacher")):
         with pytest.raises(AppError):
             client.predict(*args, api_name="/expected_time")
+    assert "20" in client.predict("ddpm", 20, 16, "teacher", api_name="/expected_time")     # still serving

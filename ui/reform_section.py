@@ -43,8 +43,8 @@ def build(ctx: AppContext, image_state: gr.State, kind: gr.Radio, seed: gr.Numbe
         pictures = [FastImage(label=T(k), format="png", height=260, interactive=False, elem_id=k)
                     for k in ("rf_record", "rf_model", "rf_guess")]
     gr.Markdown(T("rf_zoom_head"))
-    with gr.Row():
-        zooms = [FastImage(label=T(k), format="png", height=260, interactive=False, elem_id=k,
+    with gr.Row():                          # side by side even on a phone (min_width): the point is to compare them
+        zooms = [FastImage(label=T(k), format="png", height=260, interactive=False, elem_id=k, min_width=96,
                            elem_classes=["pixelated"]) for k in ("rf_zoom_record", "rf_zoom_model", "rf_zoom_guess")]
     result = gr.Markdown()
     gr.Markdown(T("rf_caption"))

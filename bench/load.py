@@ -1,7 +1,9 @@
 """A classroom at once: N simulated learners drive a locally launched app through its REST queue API.
 
-python bench/load.py [--learners 40] [--seconds 60] [--connections 200] [--sliders-only]
-Mix per action: 70% t-slider moves, 20% denoise runs, 10% comparisons, photo reforms or record films.
+python bench/load.py [--learners 40] [--seconds 60] [--connections 200] [--sliders-only | --heavy] [--label L]
+Mix per action: 70% t-slider moves, 20% denoise runs, 10% comparisons, photo reforms or record films. --heavy is
+a class at full tilt: sliders in bursts, Generate with the tab's defaults (16 digits), races, dye training, photo
+reforms and films; it reports model jobs finished per minute and the busy share of model requests.
 Reports per endpoint p50 / p95 / max latency, errors, busy answers, and the server's peak RSS.
 Then --connections browser-like sessions are opened and closed in a row (page config, the page's load
 events, a photo, a denoise run, heartbeat open and closed) and the server's RSS is compared before/after.
@@ -11,6 +13,7 @@ Traffic goes to 127.0.0.1 only and stops by itself. On 2 cores the whole run tak
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import time
 from collections import defaultdict
@@ -23,6 +26,12 @@ ACTIONS = [(0.70, "/noisy_view", lambda r: (r.randint(0, 1000), "linear", 0)),
            (0.04, "/compare", lambda r: (["dpmpp2m:5", "ddim:10"], r.randint(0, 999), 2, NET)),
            (0.03, "/reform_photo", lambda r: (r.randint(50, 400), "linear", 0, 10)),
            (0.03, "/record_film", lambda r: (r.randint(50, 300), "linear", 0))]
+HEAVY = [(0.55, "/noisy_view", lambda r: (r.randint(0, 1000), "linear", 0)),
+         (0.25, "/generate", lambda r: ("dpmpp2m", 20, 0, r.randint(0, 999), 16, NET)),
+         (0.05, "/compare", lambda r: (["dpmpp2m:5", "ddim:10", "dpmpp2m:20"], r.randint(0, 999), 16, NET)),
+         (0.05, "/train_points", lambda r: (r.choice(["heart", "moons"]), None, 3, r.randint(0, 999))),
+         (0.05, "/reform_photo", lambda r: (r.randint(50, 400), "linear", 0, 10)),
+         (0.05, "/record_film", lambda r: (r.randint(50, 300), "linear", 0))]
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -82,9 +91,13 @@ async def call(http, url: str, api: str, args: tuple, session: str) -> tuple[str
     return kind, ""
 
 
-def learners(url: str, n: int, seconds: float, actions: list) -> dict:
+MIXES = {"default": ACTIONS, "heavy": HEAVY, "sliders": [(1.0, *ACTIONS[0][1:])]}
+
+
+def learners(url: str, n: int, seconds: float, mix: str, first: int = 0) -> dict:
     """N learners as coroutines of one light client process (results are not fetched: a real learner's
     browser does that on its own machine; gradio_client, one thread per call, took 1.3 of the 2 cores)."""
+    actions = MIXES[mix]
     import asyncio
 
     import httpx
@@ -116,9 +129,46 @@ def learners(url: str, n: int, seconds: float, actions: list) -> dict:
     async def run_all() -> None:
         limits = httpx.Limits(max_connections=4 * n, max_keepalive_connections=2 * n)
         async with httpx.AsyncClient(timeout=httpx.Timeout(600, connect=30), limits=limits) as http:
-            await asyncio.gather(*(one(i, http) for i in range(n)))
+            await asyncio.gather(*(one(first + i, http) for i in range(n)))
 
     asyncio.run(run_all())
+    return {k: dict(v) for k, v in out.items()}
+
+
+def slider_probe(url: str, seconds: float, gap: float = 0.3) -> list[float]:
+    """One more learner, alone in its own thread, moving the t slider every ``gap`` seconds: its waits (ms) are the
+    slider figure. The learners' own clients share their processes with up to ten streaming runs each, and their
+    event loops' delays reached seconds on calls the server answered in milliseconds."""
+    import httpx
+
+    out, until = [], time.monotonic() + seconds
+    with httpx.Client(timeout=60) as http:
+        for i in itertools.count():
+            if time.monotonic() >= until:
+                return out
+            t0 = time.perf_counter()
+            body = {"data": [(37 * i) % 1001, "linear", 0], "session_hash": f"probe{i:06d}"}
+            event = http.post(f"{url}gradio_api/call/noisy_view", json=body).json()["event_id"]
+            if "event: complete" in http.get(f"{url}gradio_api/call/noisy_view/{event}").text:
+                out.append(1000 * (time.perf_counter() - t0))
+            time.sleep(gap)
+
+
+def classroom(url: str, n: int, seconds: float, mix: str, processes: int = 4) -> dict:
+    """The learners spread over several client processes: one process streaming 40 learners' runs measured its
+    own event loop's delays (a slider call it timed at 5.7 s took 0.2 s for a separate client at the same time)."""
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    per = [n // processes + (i < n % processes) for i in range(processes)]
+    starts = [sum(per[:i]) for i in range(processes)]
+    out = {"lat": defaultdict(list), "errors": defaultdict(list), "busy": defaultdict(list)}
+    with ProcessPoolExecutor(processes) as pool, ThreadPoolExecutor(1) as probe:
+        probed = probe.submit(slider_probe, url, seconds)
+        for part in pool.map(learners, [url] * processes, per, [seconds] * processes, [mix] * processes, starts):
+            for kind, by_api in part.items():
+                for api, values in by_api.items():
+                    out[kind][api] += values
+        out["lat"]["slider probe"] = probed.result()
     return out
 
 
@@ -128,10 +178,13 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--port", type=int, default=7897)
     ap.add_argument("--sliders-only", action="store_true", help="no model work: the sliders' own cost")
+    ap.add_argument("--heavy", action="store_true", help="the full class mix (issue 42): model jobs per minute")
+    ap.add_argument("--label", default="", help="a name for this run in the JSON file name (e.g. before, after)")
     ap.add_argument("--connections", type=int, default=200, help="browser-like sessions opened and closed (0: skip)")
     args = ap.parse_args()
     with running_app(args.port) as (url, server):
-        out = learners(url, args.learners, args.seconds, [(1.0, *ACTIONS[0][1:])] if args.sliders_only else ACTIONS)
+        mix = "sliders" if args.sliders_only else "heavy" if args.heavy else "default"
+        out = classroom(url, args.learners, args.seconds, mix)
         rss = peak_rss_mb(server.pid)
         conn = sessions(url, server.pid, args.connections) if args.connections else None
     rows = []
@@ -140,7 +193,13 @@ def main() -> None:
         rows.append({"endpoint": api, "ok": len(lat), "p50_ms": pct(lat, 50) if lat else float("nan"),
                      "p95_ms": pct(lat, 95) if lat else float("nan"), "max_ms": max(lat, default=float("nan")),
                      "errors": len(out["errors"].get(api, [])), "busy": len(out["busy"].get(api, []))})
-    print(f"{args.learners} learners for {args.seconds:.0f} s; server peak RSS {rss:.0f} MB (goal <= 2048)\n")
+    model = [r for r in rows if r["endpoint"] not in ("/noisy_view", "slider probe")]
+    done, busy = sum(r["ok"] for r in model), sum(r["busy"] for r in model)
+    asked = done + busy + sum(r["errors"] for r in model)
+    jobs = {"model_jobs": done, "per_minute": 60 * done / args.seconds, "busy_share": busy / asked if asked else 0.0}
+    print(f"{args.learners} learners for {args.seconds:.0f} s; server peak RSS {rss:.0f} MB (goal <= 2048)")
+    print(f"model jobs finished: {done} ({jobs['per_minute']:.0f} a minute); busy: {busy} of {asked} model "
+          f"requests ({100 * jobs['busy_share']:.0f}%)\n")
     print(table(rows, ["endpoint", "ok", "p50_ms", "p95_ms", "max_ms", "errors", "busy"]))
     sample_errors = {k: v[:3] for k, v in out["errors"].items()}
     if sample_errors:
@@ -148,9 +207,10 @@ def main() -> None:
     if conn:
         print(f"\n{conn['connections']} tabs opened and closed in {conn['seconds']} s: RSS {conn['rss_before_mb']} -> "
               f"{conn['rss_after_mb']} MB ({100 * conn['growth']:+.1f}%, goal within 20%)")
-    print("->", save("load_sliders" if args.sliders_only else "load", {"learners": args.learners, "seconds": args.seconds, "peak_rss_mb": rss, "rows": rows,
-                             "connections": conn,
-                             "sample_errors": sample_errors, "goals": {"slider_p95_ms": 500, "rss_mb": 2048}}))
+    name = "load_sliders" if args.sliders_only else "load_heavy" if args.heavy else "load"
+    print("->", save(name + (f"_{args.label}" if args.label else ""), {
+        "learners": args.learners, "seconds": args.seconds, "peak_rss_mb": rss, "rows": rows, **jobs,
+        "connections": conn, "sample_errors": sample_errors, "goals": {"slider_p95_ms": 500, "rss_mb": 2048}}))
 
 
 if __name__ == "__main__":

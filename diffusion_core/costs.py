@@ -45,6 +45,13 @@ class CallCosts:
             old = self._secs.get((key, batch))
             self._secs[(key, batch)] = per_call if old is None else (old + per_call) / 2
 
+    def snapshot(self) -> "CallCosts":
+        """A copy of the figures as they are now (later records change only the original)."""
+        copy = CallCosts()
+        with self._lock:
+            copy._secs = dict(self._secs)
+        return copy
+
     def per_call(self, key: str, batch: int) -> float | None:
         """Seconds per call for this batch: its own figure, else interpolated linearly between the measured batches
         either side of it (beyond them: the nearest one's, scaled up in proportion to a larger batch); None if the

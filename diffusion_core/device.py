@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import torch
 
@@ -62,6 +63,20 @@ def share_cores(crowded: bool) -> int:
     global _wanted
     _wanted = 1 if crowded else _ALL_CORES
     return _wanted
+
+
+MODEL_NICE = 10       # model work runs below the page's own work: a slider move preempts a training step
+
+
+def lower_priority(nice: int = MODEL_NICE) -> bool:
+    """Lower the calling OS thread's CPU priority by ``nice`` (Linux: niceness is per thread, and threads it starts
+    later, such as torch's OpenMP workers, inherit it). Call it before the thread's first torch op. False where the
+    system does not allow it (raising it back needs privileges, so use it on threads that only do model work)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + nice)
+        return True
+    except (AttributeError, OSError):
+        return False
 
 
 def use_shared_cores() -> None:

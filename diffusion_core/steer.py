@@ -69,8 +69,12 @@ def steer_frames(model: Any, *, label: int | None, weight: float, negative: int 
                          digit_grid(st.x_next) if last else None)
 
 
-def scale_strip(model: Any, *, label: int | None, negative: int | None, seed: int, n: int = 4,
-                weights: tuple[float, ...] = STRIP_WEIGHTS, sampler: str = "dpmpp2m", num_steps: int = 20) -> np.ndarray:
+STRIP_N, STRIP_CALLS = 4, 20        # digits per scale, network calls per digit (DPM-Solver++ 20 steps)
+
+
+def scale_strip(model: Any, *, label: int | None, negative: int | None, seed: int, n: int = STRIP_N,
+                weights: tuple[float, ...] = STRIP_WEIGHTS, sampler: str = "dpmpp2m",
+                num_steps: int = STRIP_CALLS) -> np.ndarray:
     """The same starting noise finished at each scale in ``weights``: one picture, one column of n digits a scale."""
     cols = []
     for w in weights:

@@ -1,10 +1,13 @@
 """Headless Chromium (Debian's chromium + chromium-driver) driven by selenium, for tests and bench/."""
+import io
 import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -87,3 +90,33 @@ def open_tab(driver, *names: str) -> None:
     driver.find_element(By.CSS_SELECTOR, ".overflow-menu > button").click()
     wait_for(lambda: [b for b in driver.find_elements(By.CSS_SELECTOR, ".overflow-dropdown button")
                       if b.text in names][0]).click()
+
+
+def click(d, elem_id: str) -> None:
+    el = d.find_element("css selector", f"#{elem_id}")
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+    el.click()
+
+
+def text_of(d, elem_id: str) -> str:
+    return d.find_element("css selector", f"#{elem_id}").text
+
+
+def around(d, elem_id: str, kind: str):
+    """The nearest Gradio row or column ("row" / "column") holding the element: what a screenshot shows of it."""
+    return d.find_element("css selector", f"#{elem_id}").find_element(
+        "xpath", f"./ancestor::div[contains(concat(' ', @class, ' '), ' {kind} ')][1]")
+
+
+def pixels(d, css: str) -> np.ndarray:
+    """What the element shows on screen, as an RGB array."""
+    return np.asarray(Image.open(io.BytesIO(d.find_element("css selector", css).screenshot_as_png)).convert("RGB"))
+
+
+def shown_square(shot: np.ndarray) -> np.ndarray:
+    """The picture inside an img element's screenshot: a square picture shown whole (object-fit: contain) sits in
+    the middle of its box; its outer 2 pixels left out."""
+    h, w = shot.shape[:2]
+    side = min(h, w)
+    top, left = (h - side) // 2, (w - side) // 2
+    return shot[top + 2:top + side - 2, left + 2:left + side - 2]

@@ -28,6 +28,14 @@ def test_batches_between_measured_ones_are_interpolated_and_larger_ones_scaled()
     assert c.per_call("net", 16) == pytest.approx(0.16)
 
 
+def test_a_snapshot_keeps_the_figures_of_its_moment():
+    c = CallCosts()
+    c.record("net", 16, calls=10, seconds=1.0)
+    snap = c.snapshot()
+    c.record("net", 16, calls=10, seconds=3.0)                          # a run slowed by others
+    assert snap.per_call("net", 16) == pytest.approx(0.1) and c.per_call("net", 16) == pytest.approx(0.2)
+
+
 def test_nothing_is_recorded_from_an_empty_or_broken_run():
     c = CallCosts()
     for calls, secs in ((0, 1.0), (5, 0.0), (5, float("nan")), (5, -1.0)):

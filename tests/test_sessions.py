@@ -143,3 +143,21 @@ def test_the_load_bench_calls_every_endpoint_with_its_inputs(client, monkeypatch
         params = api[name]["parameters"]
         assert len(sent) == len(params), f"{name}: the bench sends {len(sent)} values for {len(params)} inputs"
     assert load.NET in json.dumps(api["/generate"]["parameters"]), "the bench's model is not one a learner can pick"
+
+
+def test_sampling_runs_get_threads_and_a_run_past_the_bound_is_told_the_wait_in_its_language():
+    from diffusion_core.costs import CallCosts
+    from ui.pools import MAX_RUNS, MODEL, RUNS, THREADS, RunGate
+
+    assert RUNS["concurrency_limit"] > MAX_RUNS and THREADS > RUNS["concurrency_limit"] + MODEL["concurrency_limit"]
+    costs = CallCosts()
+    costs.record("net", 16, calls=10, seconds=1.0)                 # 0.1 s a call of 16 images
+    gate = RunGate(costs, batch=16, bound_s=5.0)
+    assert gate.work("net", 16, 20) == pytest.approx(2.0)
+    with gate.run("en", "net", 16, 20) as alone, gate.run("en", "net", 16, 20):     # 4 s of work in
+        assert not alone()
+        with pytest.raises(gr.Error) as e, gate.run("zh-CN", "net", 16, 20):
+            pass
+        assert "大约" in str(e.value.message) and "秒" in str(e.value.message)
+    with gate.run("en", "net", 16, 20) as alone:                   # they left: room again
+        assert alone()

@@ -19,7 +19,7 @@ from . import charts, validate
 from .components import RawCheckboxGroup, RawNumber, RawSlider
 from .context import AppContext
 from .nets import default_key, model_name, net_radio, nets_of, pick, picked_key
-from .pools import LIGHT, MODEL, gated
+from .pools import LIGHT, RUNS
 from .i18n import T, duration, lang_of, tr
 
 MAX_SEED = 2**31 - 1
@@ -174,21 +174,24 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         n = validate.number(count_v, "cmp_count", 1, 16, lang)
         done: list[tuple[Any, str]] = []
         rows: list[tuple[str, int, int, float]] = []
-        t0 = time.perf_counter()
-        yield [], "", timesteps_chart(ctx, chosen, lang), ""
-        for ev in compare.race(model, model.schedule, chosen, seed=s, n=n, device=model.device):
-            name, steps = compare.parse_cell(ev.key)
-            if ev.result is None:
-                yield (gr.skip(), tr("cmp_progress", lang, label=cell_label(name, steps), step=ev.step, n=ev.num_steps),
-                       gr.skip(), gr.skip())
-                continue
-            r = ev.result
-            ctx.costs.record(model.sha256, n, r.nfe, r.seconds)
-            caption = tr("cmp_caption", lang, label=SAMPLERS[name].label, steps=steps, nfe=r.nfe, secs=r.seconds)
-            done.append((r.picture, cell_label(name, steps)))      # short, to fit; the table has the figures
-            rows.append((SAMPLERS[name].label, steps, r.nfe, r.seconds))
-            yield list(done), caption, gr.skip(), results_table(rows, lang)
-        yield gr.skip(), tr("cmp_done", lang, cells=len(done), secs=time.perf_counter() - t0), gr.skip(), gr.skip()
+        calls = sum(SAMPLERS[name].nfe(steps) for name, steps in chosen)
+        with ctx.run_gate.run(lang, model.sha256, n, calls) as alone:
+            t0 = time.perf_counter()
+            yield [], "", timesteps_chart(ctx, chosen, lang), ""
+            for ev in compare.race(ctx.engine.serve(model), model.schedule, chosen, seed=s, n=n, device=model.device):
+                name, steps = compare.parse_cell(ev.key)
+                if ev.result is None:
+                    yield (gr.skip(), tr("cmp_progress", lang, label=cell_label(name, steps), step=ev.step,
+                                         n=ev.num_steps), gr.skip(), gr.skip())
+                    continue
+                r = ev.result
+                if alone():                        # a cell that shared the engine says little of a call's own cost
+                    ctx.costs.record(model.sha256, n, r.nfe, r.seconds)
+                caption = tr("cmp_caption", lang, label=SAMPLERS[name].label, steps=steps, nfe=r.nfe, secs=r.seconds)
+                done.append((r.picture, cell_label(name, steps)))      # short, to fit; the table has the figures
+                rows.append((SAMPLERS[name].label, steps, r.nfe, r.seconds))
+                yield list(done), caption, gr.skip(), results_table(rows, lang)
+            yield gr.skip(), tr("cmp_done", lang, cells=len(done), secs=time.perf_counter() - t0), gr.skip(), gr.skip()
 
     def expected_race(values: Any, count_v: Any, net_v: Any, request: gr.Request) -> str:
         lang = lang_of(request)
@@ -207,8 +210,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         return timesteps_chart(ctx, list(compare.DEFAULT_CELLS), lang), quality_chart(lang, default_key(racers))
 
-    event = go.click(gated(ctx.gate, race), [cells, seed, count, net], [gallery, status, steps_plot, table],
-                     api_name="compare", **MODEL)
+    event = go.click(race, [cells, seed, count, net], [gallery, status, steps_plot, table],
+                     api_name="compare", **RUNS)
     stop.click(None, cancels=[event], api_name=False)
     cells.change(on_cells, [cells], [steps_plot], api_name=False, **LIGHT)
     net.change(on_net, [net], [quality], api_name=False, **LIGHT)

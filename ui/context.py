@@ -11,11 +11,12 @@ import numpy as np
 
 from diffusion_core.costs import CallCosts
 from diffusion_core.denoise import RunCache
-from diffusion_core.device import pick_device
+from diffusion_core.engine import Engine
+from diffusion_core.device import MODEL_NICE, pick_device
 from diffusion_core.images import example_photos, load_image
 from diffusion_core.schedule import NoiseSchedule
 
-from .pools import ModelGate
+from .pools import ModelGate, RunGate
 
 
 DIGITS_BATCH = 16                   # digits a Denoise run makes by default: the batch its call costs are timed at
@@ -30,10 +31,15 @@ class AppContext:
     default_photo: np.ndarray
     models: dict[str, Any] = field(default_factory=dict)          # name -> pretrained.Pretrained
     model_errors: dict[str, str] = field(default_factory=dict)    # name -> why it is unavailable
-    gate: ModelGate = field(default_factory=ModelGate)              # one model job at a time
+    gate: ModelGate = field(default_factory=ModelGate)              # one training / film / photo job at a time
+    engine: Engine = field(default_factory=lambda: Engine(nice=MODEL_NICE))   # every sampling run's calls, batched
     runs: RunCache = field(default_factory=RunCache)                # recent digits runs' results, by settings
     costs: CallCosts = field(default_factory=CallCosts)             # seconds per network call, measured here
     tmp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="diffusion-classroom-")))
+    run_gate: RunGate = field(init=False)                           # sampling runs let in by their cost
+
+    def __post_init__(self) -> None:
+        self.run_gate = RunGate(self.costs, DIGITS_BATCH)
 
     @classmethod
     def create(cls, model_names: tuple[str, ...] = ("digits", "photos", *OPTIONAL),
@@ -56,4 +62,7 @@ class AppContext:
                 for served in {m.sha256: m, m.unguided().sha256: m.unguided()}.values():   # Denoise's, Compare's
                     for batch in (1, DIGITS_BATCH):
                         ctx.costs.measure(served.sha256, served, batch, m.image_shape)
+        # runs are let in by the network's own time, as measured now: a run's wall time under load would count its
+        # wait for the others as its work
+        ctx.run_gate = RunGate(ctx.costs.snapshot(), DIGITS_BATCH)
         return ctx

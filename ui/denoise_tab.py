@@ -17,7 +17,7 @@ from .components import FastImage, RawDropdown, RawNumber, RawSlider
 from .context import AppContext
 from .denoise_run import Kept, RunFrames, revisit_view, stopped_view, timeline, tracked
 from .nets import net_radio, nets_of, pick
-from .pools import LIGHT, MODEL, gated
+from .pools import LIGHT, MODEL, RUNS, gated
 from .i18n import T, duration, lang_of, tr
 
 MAX_SEED = 2**31 - 1
@@ -66,7 +66,8 @@ def speckle_note(f: denoise.Frame, sched: Any, lang: str) -> str:
 
 
 def digits_image(label_key: str, height: int) -> gr.Image:
-    return FastImage(label=T(label_key), format="png", height=height, interactive=False, elem_classes=PIXELATED)
+    return FastImage(label=T(label_key), format="png", height=height, interactive=False, elem_classes=PIXELATED,
+                     elem_id=label_key)
 
 
 def question(button_key: str, head_key: str, image_keys: tuple[str, ...], height: int = 240,
@@ -155,23 +156,27 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         kw = sampler_kw(name, eta_val)
         ts, routes = tuple(timesteps_of(name, sched, n_steps)), m.routes()
         frames.clear()
-        t0 = time.perf_counter()
-        for f in denoise.run_frames(m, sched, sampler=name, num_steps=n_steps, seed=s, n=n, keep=KEEP_FRAMES,
-                                    device=m.device, **kw):
-            frames.append(Kept(f.x_t, f.x0, f.eps, f.index, f.t, f.nfe, ts, routes))
-            progress((f.index + 1) / f.num_steps)
-            msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe) + speckle_note(f, sched, lang)
-            if f.arrived is not None:
+        with ctx.run_gate.run(lang, m.sha256, n, SAMPLERS[name].nfe(n_steps)) as alone:   # the engine batches it
+            t0 = time.perf_counter()
+            for f in denoise.run_frames(ctx.engine.serve(m), sched, sampler=name, num_steps=n_steps, seed=s, n=n,
+                                        keep=KEEP_FRAMES, device=m.device, **kw):
+                frames.append(Kept(f.x_t, f.x0, f.eps, f.index, f.t, f.nfe, ts, routes))    # all kept: scrubber
+                msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe) + speckle_note(f, sched,
+                                                                                                          lang)
+                if f.arrived is None:
+                    if f.index % ctx.run_gate.stride() == 0:        # in a full class, some steps are not sent
+                        progress((f.index + 1) / f.num_steps)
+                        yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang, routes), frames, gr.update(), None
+                    continue
                 ctx.runs.put(ctx.runs.key(m, sched, sampler=name, num_steps=n_steps, seed=s, n=n, **kw), f)
                 # the sample now is the result: the x_t panel ends on what the last step made, not on its input
                 frames.append(Kept(f.arrived, f.x0, f.eps, None, 0.0, f.nfe, ts, routes))   # t = 0: clean end
                 msg = tr("dn_done", lang, n=f.num_steps, nfe=f.nfe, secs=time.perf_counter() - t0)
-                ctx.costs.record(m.sha256, n, f.nfe, time.perf_counter() - t0)
+                if alone():                        # a run that shared the engine says little of a call's own cost
+                    ctx.costs.record(m.sha256, n, f.nfe, time.perf_counter() - t0)
                 path = save_gif([fr[1] for fr in frames], ctx.tmp_dir / f"run-{uuid.uuid4().hex[:8]}.gif", fps=10)
                 yield (f.arrived, f.x0, f.eps, msg, timeline([*ts, 0.0], len(ts), lang, routes), frames,
                        gr.update(maximum=len(frames) - 1, value=len(frames) - 1), str(path))
-            else:
-                yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang, routes), frames, gr.update(), None
 
     def expected_time(sampler_v, steps_v, count_v, net_v, request: gr.Request):
         """Before a run: how long it will take here, from measured call costs; a long one offers 50 steps."""
@@ -194,17 +199,18 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     def stopped(frames: list, request: gr.Request):
         return stopped_view(frames, lang_of(request))
 
-    def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int, net: Any) -> denoise.Frame:
+    def final_frame(name: str, n_steps: int, eta_val: float, s: int, n: int, net: Any, lang: str) -> denoise.Frame:
         """The last frame of a run of ``net`` (results included), for the question sections: the same run made
-        earlier (by Generate, another section or another learner) is not made again."""
-        return ctx.runs.final(net, sched, sampler=name, num_steps=n_steps, seed=s, n=n, device=model.device,
-                              **sampler_kw(name, eta_val))
+        earlier (by Generate, another section or another learner) is not made again; a new one shares the engine."""
+        with ctx.run_gate.run(lang, getattr(net, "sha256", ""), n, SAMPLERS[name].nfe(n_steps)):
+            return ctx.runs.final(ctx.engine.serve(net), sched, sampler=name, num_steps=n_steps, seed=s, n=n,
+                                  device=model.device, **sampler_kw(name, eta_val))
 
     def jump(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
         lang = lang_of(request)
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
         m = pick(nets, net_v, lang)
-        last = final_frame(name, n_steps, eta_val, s, n, m)
+        last = final_frame(name, n_steps, eta_val, s, n, m, lang)
         j = denoise.one_jump(m, sched, s, n, device=m.device)
         why = tr("jump_why", lang, x=j.net_speckle, b=j.ideal_speckle, a=j.sqrt_ab, m=1 / j.sqrt_ab)
         return j.ideal, j.net, last.x0, why
@@ -213,7 +219,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         _, n_steps, _, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
         m = pick(nets, net_v, lang)
-        pics = [final_frame("ddim", min(n_steps, 100), e, s, n, m).x0 for e in (0.0, 1.0)]
+        pics = [final_frame("ddim", min(n_steps, 100), e, s, n, m, lang).x0 for e in (0.0, 1.0)]
         return pics[0], pics[1]
 
     def guide_pair(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
@@ -222,7 +228,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         m = pick(nets, net_v, lang)
         if m.guide is None:
             raise gr.Error(tr("no_guide", lang))
-        pics = [final_frame(name, n_steps, eta_val, s, n, net=net).arrived for net in (m.unguided(), m)]
+        pics = [final_frame(name, n_steps, eta_val, s, n, net, lang).arrived for net in (m.unguided(), m)]
         q = m.card.get("quality", {})
         plain, guided = q.get("ddim_50_without_guide"), q.get("ddim_50")
         g = m.guide
@@ -233,9 +239,9 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     def copies(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, request: gr.Request):
         lang = lang_of(request)
         name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
-        last = final_frame(name, n_steps, eta_val, s, n, pick(nets, net_v, lang))
+        last = final_frame(name, n_steps, eta_val, s, n, pick(nets, net_v, lang), lang)
         pic, dist = denoise.nearest_pairs(last.final)
-        ideal = final_frame(name, n_steps, eta_val, s, n, net=denoise.ideal_digits(sched))
+        ideal = final_frame(name, n_steps, eta_val, s, n, denoise.ideal_digits(sched), lang)
         ideal_pic, ideal_dist = denoise.nearest_pairs(ideal.final)
         from diffusion_core.quality import copy_threshold
 
@@ -266,25 +272,25 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         return pics[0], pics[1], student_stats(nets["teacher"], nets["student"], secs, lang)
 
     args = [sampler, steps, eta, seed, count]
-    run_event = go.click(gated(ctx.gate, tracked(generate)), args + [net, frames_state], [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif],
-                         api_name="generate", **MODEL)
+    run_event = go.click(tracked(generate), args + [net, frames_state],
+                         [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif], api_name="generate", **RUNS)
     # the cancel first: the page starts a click's listeners in order and waits for each handler (stopped waits in
     # turn for the cancelled run to end, so its message is the last word)
     stop.click(None, cancels=[run_event], api_name=False)
     stop.click(stopped, [frames_state], [img_xt, img_x0, img_eps, status, line, scrub, gif], api_name=False, **LIGHT)
     scrub.input(revisit, [frames_state, scrub], [img_xt, img_x0, img_eps, status, line], api_name="revisit",
                  trigger_mode="always_last", **LIGHT)
-    jump_go.click(gated(ctx.gate, jump), args + [net], [jump_one, jump_net, jump_full, jump_md], api_name="one_jump",
-                  **MODEL)
-    eta_go.click(gated(ctx.gate, eta_pair), args + [net], [eta0, eta1], api_name="eta_pair", **MODEL)
+    jump_go.click(jump, args + [net], [jump_one, jump_net, jump_full, jump_md], api_name="one_jump",
+                  **RUNS)
+    eta_go.click(eta_pair, args + [net], [eta0, eta1], api_name="eta_pair", **RUNS)
     if any_guide:
-        guide_go.click(gated(ctx.gate, guide_pair), args + [net], [guide_off, guide_on, guide_md], api_name="guide_pair",
-                       **MODEL)
+        guide_go.click(guide_pair, args + [net], [guide_off, guide_on, guide_md], api_name="guide_pair",
+                       **RUNS)
     if "student" in nets:
         student_go.click(gated(ctx.gate, student_pair), args, [student_t, student_s, student_md], api_name="student_pair",
                          **MODEL)
-    copy_go.click(gated(ctx.gate, copies), args + [net], [copy_img, ideal_img, copy_md], api_name="nearest_training",
-                  **MODEL)
+    copy_go.click(copies, args + [net], [copy_img, ideal_img, copy_md], api_name="nearest_training",
+                  **RUNS)
     reform_go.click(gated(ctx.gate, reform), [digit, reform_t, seed, net], outs + [reform_md], api_name="reform_digit",
                     **MODEL)
     choice = [sampler, steps, count, net]

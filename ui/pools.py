@@ -1,4 +1,9 @@
-"""Worker pools, so numpy-only slider work never waits behind the model, and a gate for the model.
+"""Worker pools, so numpy-only slider work never waits behind the model, and gates for the model.
+
+Sampling runs (Generate, the question sections, a race, a steered run) share the engine's ticks
+(diffusion_core.engine): many are in at once, each handler in its own thread, let in by ``RunGate`` while the work
+in stays within ``ADMIT_S`` (diffusion_core.admission) and told the expected wait past it. Other model jobs (training
+the dye, films, photo reforms) take the one slot of ``ModelGate``.
 
 On 2 cores one model job runs at a time: on both cores when nobody waits, on one core when
 others do, so that sliders and page loads keep a core of their own in a full classroom. Model events are admitted by Gradio
@@ -8,29 +13,40 @@ notice is English only). Light work (sliders, charts) runs up to 4 at once in it
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 import gradio as gr
 
-from diffusion_core.device import share_cores
+from diffusion_core.admission import Admission, Refused
+from diffusion_core.costs import CallCosts
+from diffusion_core.device import lower_priority, share_cores
 
-from .i18n import lang_of, tr
+from .i18n import duration, lang_of, tr
 
 MAX_WAITING = 8             # model jobs allowed to wait (about 20 s of work on 2 cores)
 # one running, MAX_WAITING at the gate, one more let in to be told "busy" (else Gradio's queue holds it silently)
 MODEL = dict(concurrency_id="model", concurrency_limit=MAX_WAITING + 2)
 LIGHT = dict(concurrency_id="light", concurrency_limit=4, show_progress="hidden")
-THREADS = MAX_WAITING + 2 + 4 + 16       # launch(max_threads=): waiting model jobs hold a thread each
+MAX_RUNS = 40               # sampling runs in at once (each holds a handler thread); RunGate usually says no first
+RUNS = dict(concurrency_id="runs", concurrency_limit=MAX_RUNS + 1)
+THREADS = MAX_WAITING + 2 + MAX_RUNS + 1 + 4 + 16     # launch(max_threads=): model jobs hold a thread each
+ADMIT_S = 10.0             # the engine takes on sampling work while what is in would be done within this
+FRAMES_AT_ONCE = 4         # runs that show every step; with more in, each shows every (runs // 4)-th
+FALLBACK_S = 0.01          # seconds per image per network call for a model never measured (no refusal on a guess)
 
 
 class ModelGate:
-    """One model job at a time; refuse (clearly) rather than queue without end."""
+    """One model job at a time; refuse (clearly) rather than queue without end. The jobs run in threads of their own
+    at a lower CPU priority (``device.lower_priority``), so the page's light work preempts them."""
 
     def __init__(self, slots: int = 1, max_waiting: int = MAX_WAITING):
+        self.jobs = ThreadPoolExecutor(slots, thread_name_prefix="model-job", initializer=lower_priority)
         self._slots = threading.Semaphore(slots)
         self._lock = threading.Lock()
         self.max_waiting = max_waiting
@@ -60,17 +76,55 @@ def _lang(args: tuple, kwargs: dict) -> str:
     return lang_of(request)
 
 
+_END = object()
+
+
 def gated(gate: ModelGate, fn: Callable) -> Callable:
-    """``fn`` (a handler taking a gr.Request) run inside the gate; generators stay generators."""
+    """``fn`` (a handler taking a gr.Request) run inside the gate, on the gate's job thread (in the handler's context,
+    so Gradio's progress bar still finds its event); generators stay generators, each step made on that thread."""
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
             with gate.slot(_lang(args, kwargs)):
-                yield from fn(*args, **kwargs)
+                context, steps = contextvars.copy_context(), fn(*args, **kwargs)
+                try:
+                    while (item := gate.jobs.submit(context.run, next, steps, _END).result()) is not _END:
+                        yield item
+                finally:
+                    gate.jobs.submit(context.run, steps.close).result()       # stopped: its own cleanup runs
         return stream
 
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
         with gate.slot(_lang(args, kwargs)):
-            return fn(*args, **kwargs)
+            return gate.jobs.submit(contextvars.copy_context().run, fn, *args, **kwargs).result()
     return call
+
+
+class RunGate:
+    """Sampling runs into the shared engine, let in by the work they bring (``Admission``): seconds alone at the
+    engine's speed, from the measured cost of a call on ``batch`` images, per image. Refused in the learner's
+    language, with the wait."""
+
+    def __init__(self, costs: CallCosts, batch: int, bound_s: float = ADMIT_S):
+        self.costs, self.batch, self.admission = costs, batch, Admission(bound_s)
+
+    def stride(self) -> int:
+        """Show every stride-th step of a run: 1 for a few runs at once; in a full class fewer frames, so that
+        the page work of every run's every step (pictures encoded, sent) does not crowd out the sliders."""
+        return max(1, self.admission.running // FRAMES_AT_ONCE)
+
+    def work(self, key: str, images: int, calls: int) -> float:
+        per_call = self.costs.per_call(key, self.batch)
+        return images * calls * (FALLBACK_S if per_call is None else per_call / self.batch)
+
+    @contextmanager
+    def run(self, lang: str, key: str, images: int, calls: int) -> Iterator[Callable[[], bool]]:
+        """Inside: the run is in; what it yields tells whether the run is (now) the only one in."""
+        ticket = self.admission.enter(self.work(key, images, calls))
+        if isinstance(ticket, Refused):
+            raise gr.Error(tr("busy_wait", lang, wait=duration(max(1.0, ticket.wait_s), lang)))
+        try:
+            yield lambda: self.admission.running == 1
+        finally:
+            self.admission.leave(ticket)

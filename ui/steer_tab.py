@@ -12,7 +12,7 @@ from . import charts, validate
 from .components import FastImage, RawDropdown, RawNumber, RawRadio, RawSlider
 from .context import AppContext
 from .i18n import T, lang_of, tr
-from .pools import LIGHT, MODEL, gated
+from .pools import LIGHT, RUNS
 
 MODEL_NAME = "digits_cond"
 NONE = "none"
@@ -96,19 +96,23 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
         name, n_steps, s, n = run_args(sampler_v, steps_v, seed_v, count_v, lang)
-        for f in steer.steer_frames(model, label=c, weight=weight, negative=neg, sampler=name, num_steps=n_steps,
-                                    seed=s, n=n):
-            progress((f.index + 1) / f.num_steps)
-            msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=2 * f.nfe)
-            xt = f.arrived if f.arrived is not None else f.x_t
-            yield xt, f.x0_base, f.x0_label, f.x0_mix, f.push, msg
+        with ctx.run_gate.run(lang, model.sha256, 2 * n, SAMPLERS[name].nfe(n_steps)):   # 2n: with and without
+            for f in steer.steer_frames(ctx.engine.serve(model), label=c, weight=weight, negative=neg, sampler=name,
+                                        num_steps=n_steps, seed=s, n=n):
+                if f.arrived is None and f.index % ctx.run_gate.stride():     # in a full class, fewer frames sent
+                    continue
+                progress((f.index + 1) / f.num_steps)
+                msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=2 * f.nfe)
+                xt = f.arrived if f.arrived is not None else f.x_t
+                yield xt, f.x0_base, f.x0_label, f.x0_mix, f.push, msg
 
     def scale_strip(label_v, negative_v, w_v, seed_v, request: gr.Request):
         lang = lang_of(request)
         c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
         s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
         weights = tuple(sorted({*steer.STRIP_WEIGHTS, weight}))
-        pic = steer.scale_strip(model, label=c, negative=neg, seed=s, weights=weights)
+        with ctx.run_gate.run(lang, model.sha256, 2 * steer.STRIP_N * len(weights), steer.STRIP_CALLS):
+            pic = steer.scale_strip(ctx.engine.serve(model), label=c, negative=neg, seed=s, weights=weights)
         return gr.update(value=pic, label=tr("st_strip_label", lang, ws=" · ".join(f"{v:g}" for v in weights),
                                              w=f"{weight:g}"))
 
@@ -116,11 +120,11 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         return scale_chart(model.card, validate.number(w_v, "st_w", 0.0, MAX_W, lang, integer=False), lang)
 
-    run = go.click(gated(ctx.gate, generate), [label, negative, w, sampler, steps, seed, count], [*pics, status],
-                   api_name="steer", **MODEL)
+    run = go.click(generate, [label, negative, w, sampler, steps, seed, count], [*pics, status], api_name="steer",
+                   **RUNS)
     stop.click(None, cancels=[run], api_name=False)
     strip_args = [label, negative, w, seed]
-    strip_go.click(gated(ctx.gate, scale_strip), strip_args, [strip], api_name="steer_strip", **MODEL)
-    w.release(gated(ctx.gate, scale_strip), strip_args, [strip], api_name=False, **MODEL)
+    strip_go.click(scale_strip, strip_args, [strip], api_name="steer_strip", **RUNS)
+    w.release(scale_strip, strip_args, [strip], api_name=False, **RUNS)
     w.change(on_w, [w], [chart], api_name="steer_chart", **LIGHT)
     demo.load(on_w, [w], [chart], api_name=False, **LIGHT)

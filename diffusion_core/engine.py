@@ -28,7 +28,7 @@ from .device import lower_priority
 from .samplers.base import Mix
 
 
-LINGER_S = 0.002     # how long a tick waits for the callers of the last one (a sampler's own step takes ~0.1 ms)
+LINGER_S = 0.002     # how long a tick waits for the callers of the last two (a sampler step alone takes ~0.1 ms)
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Call:
     x: Tensor                       # [B, C, H, W]
     t: Tensor                       # [B]
     label: Tensor | None            # [B] int, or None for a model called without labels
+    caller: int = field(default_factory=threading.get_ident)      # the run's thread
     done: threading.Event = field(default_factory=threading.Event)
     out: Tensor | Mix | None = None
     error: BaseException | None = None
@@ -136,21 +137,24 @@ class Engine:
     def _work(self, nice: int) -> None:
         if nice:
             lower_priority(nice)
-        expect = 0                                   # callers the last tick answered: most call again at once
+        recent: set[int] = set()                 # callers of the last two ticks: most call again at once
+        last: set[int] = set()
         while True:
             with self._cv:
                 while not self._line and not self._closed:
                     self._cv.wait()
-                # linger a moment for the last tick's callers to call again, so that runs stay in step (two runs
-                # would otherwise take turns, each tick half empty)
+                # linger a moment for recent callers to call again, so that runs stay in step (two runs would
+                # otherwise take turns, each tick half empty)
                 until = time.monotonic() + LINGER_S
-                while len(self._line) < expect and not self._closed and (left := until - time.monotonic()) > 0:
+                while (not recent <= {c.caller for c in self._line} and not self._closed
+                       and (left := until - time.monotonic()) > 0):
                     self._cv.wait(left)
                 if not self._line:
                     return
                 batch = self._take()
             self._answer(batch)
-            expect = len(batch)
+            answered = {c.caller for c in batch}
+            recent, last = last | answered, answered
 
     def _answer(self, batch: list[Call]) -> None:
         try:

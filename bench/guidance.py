@@ -103,8 +103,11 @@ def main() -> None:
         best = max(varied, key=lambda r: (round(r["accuracy"], 2), -r["w"]))
         card_path = ROOT / "assets" / f"{args.model}.json"
         card = json.loads(card_path.read_text(encoding="utf-8"))
-        card["guidance"] = {"weight": best["w"], "figures": best, "unguided_ddim_50": result["unguided_ddim_50"],
-                            "how": f"bench/guidance.py, {args.per_class} digits a class, seed {args.seed}"}
+        curve = [{k: r[k] for k in ("w", "accuracy", "diversity", "diversity_real")} for r in first]  # the tab's chart
+        card["guidance"] = {"weight": best["w"], "figures": best, "curve": curve,
+                            "unguided_ddim_50": result["unguided_ddim_50"],
+                            "how": f"bench/guidance.py, {args.per_class} digits a class, seed {args.seed}, "
+                                   f"{first[0]['sampler']} {first[0]['steps']} steps"}
         write_card(card_path, card)
         print(f"card: w = {best['w']} ({best['sampler']}: accuracy {best['accuracy']:.3f})")
     print(f"-> {RESULTS / (RESULT + '.json')}")

@@ -17,11 +17,16 @@ import torch
 from common import ROOT, result_name, save, table
 
 from diffusion_core import pretrained
+from diffusion_core.compare import METHODS
 from diffusion_core.data import to_uint8
 from diffusion_core.device import cpu_has_bf16
 from diffusion_core.export import card_quality, write_card
+from diffusion_core.flow import flow_sample
 from diffusion_core.quality import GOALS, as_dict, evaluate
 from diffusion_core.samplers import SAMPLERS, sample
+
+
+FLOW_STEPS = {"flow_euler": 50, "flow_heun": 10}            # a flow net's solvers and their steps here
 
 
 def in_chunks(model, size: int = 64):
@@ -37,9 +42,14 @@ def in_chunks(model, size: int = 64):
 
 
 def generate(model, name: str, steps: int, n: int, seed: int) -> tuple[np.ndarray, float]:
-    """N digits uint8 [N, 28, 28] from one sampler, and the seconds it took."""
+    """N digits uint8 [N, 28, 28] from one method (a diffusion sampler, or "flow_euler" / "flow_heun" on a flow
+    net), and the seconds it took."""
     t0 = time.perf_counter()
-    x = sample(in_chunks(model), model.schedule, sampler=name, num_steps=steps, shape=(n, 1, 28, 28), seed=seed)
+    if METHODS[name].flow:
+        x = flow_sample(in_chunks(model), sampler=name.removeprefix("flow_"), num_steps=steps, shape=(n, 1, 28, 28),
+                        seed=seed)
+    else:
+        x = sample(in_chunks(model), model.schedule, sampler=name, num_steps=steps, shape=(n, 1, 28, 28), seed=seed)
     return to_uint8(x), time.perf_counter() - t0
 
 
@@ -60,7 +70,7 @@ def score(name: str, steps: int, digits: np.ndarray, secs: float, seed: int) -> 
     q = as_dict(evaluate(digits))
     q.pop("class_counts")
     se = (q["confident"] * (1.0 - q["confident"]) / q["n"]) ** 0.5        # binomial standard error of the share
-    return {"sampler": name, "steps": steps, "nfe": SAMPLERS[name].nfe(steps), **q, "confident_se": se,
+    return {"sampler": name, "steps": steps, "nfe": METHODS[name].nfe(steps), **q, "confident_se": se,
             "specks": specks(digits),
             "frechet_ratio": q["frechet"] / q["frechet_real"], "s/image": secs / len(digits), "seed": seed}
 
@@ -73,7 +83,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=256)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--samplers", default=",".join(SAMPLERS))
+    ap.add_argument("--samplers", help="comma-separated; default: every sampler of the model's kind (a flow net: "
+                    "flow_euler at 50 steps, flow_heun at 10)")
     ap.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
     ap.add_argument("--compare-precision", action="store_true", help="DDIM 50 in fp32 and in bf16")
     ap.add_argument("--card", action="store_true", help="rewrite the quality entry of the model's card in assets/")
@@ -95,8 +106,12 @@ def main() -> None:
     cols = ["sampler", "steps", "nfe", "confident", "confident_se", "balance", "frechet", "frechet_real", "frechet_ratio",
             "near_copies", "specks", "s/image"]
     rows, card_due = [], args.card
-    for name in args.samplers.split(","):
-        steps = SAMPLERS[name].default_steps
+    flow = model.objective == "flow"
+    names = args.samplers.split(",") if args.samplers else list(FLOW_STEPS if flow else SAMPLERS)
+    if unfit := [m for m in names if m not in METHODS or METHODS[m].flow != flow]:
+        ap.error(f"{args.model} samples with {sorted(FLOW_STEPS if flow else SAMPLERS)}, not {unfit}")
+    for name in names:
+        steps = FLOW_STEPS[name] if flow else SAMPLERS[name].default_steps
         digits, secs = generate(model, name, steps, args.n, args.seed)
         rows.append(score(name, steps, digits, secs, args.seed))
         print(table(rows[-1:], cols), flush=True)

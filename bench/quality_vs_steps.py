@@ -1,8 +1,9 @@
-"""Quality against network calls for every sampler: writes assets/quality_vs_steps.json and a PNG (for the student:
-assets/quality_vs_steps_digits_student.*), the Compare tab's chart.
+"""Quality against network calls for every sampler: writes assets/quality_vs_steps.json and a PNG (for another model:
+assets/quality_vs_steps_NAME.*), the Compare tab's chart.
 
-python bench/quality_vs_steps.py [--model digits] [--n 512] [--seed 1] [--nfe 5,10,20,50,100]
-Each point: bench/quality.py's figures on N digits, all from the same seed. DDPM is also run at 1000.
+python bench/quality_vs_steps.py [--model digits|digits_student|digits_flow] [--n 512] [--seed 1] [--nfe 5,10,20,50,100]
+Each point: bench/quality.py's figures on N digits, all from the same seed. DDPM is also run at 1000. The flow net
+(digits_flow) runs its own ODE solvers, flow_euler and flow_heun, at the same network calls.
 Sampling takes about an hour on 2 cores with bf16, 1 h 45 min in fp32 on an AVX2-only CPU (6.25 ms a digit a call); every point's
 digits are kept in bench/results/quality_vs_steps.digits.npz (for this model's sha256, N and seed), so a rerun after an
 interruption goes on where it stopped, and a new classifier only rescores them (about 5 s a point, two minutes in all).
@@ -21,8 +22,8 @@ from common import RESULTS, table
 from quality import generate, score
 
 from diffusion_core import pretrained
-from diffusion_core.quality import classifier_id, steps_curve_file
-from diffusion_core.samplers import SAMPLERS
+from diffusion_core.quality import GOALS, classifier_id, steps_curve_file
+from diffusion_core.compare import METHODS
 
 
 def digits_cache(name: str) -> Path:
@@ -32,7 +33,7 @@ def digits_cache(name: str) -> Path:
 
 def steps_for(name: str, nfe: int) -> int:
     """Sampler steps that cost ``nfe`` network calls (Heun: 2N - 1)."""
-    return max(1, (nfe + 1) // 2) if name == "heun" else nfe
+    return max(1, (nfe + 1) // 2) if name.endswith("heun") else nfe
 
 
 def load_digits(cache: Path, key: str) -> dict[str, np.ndarray]:
@@ -43,7 +44,7 @@ def load_digits(cache: Path, key: str) -> dict[str, np.ndarray]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default="digits", choices=["digits", "digits_student"])
+    ap.add_argument("--model", default="digits", choices=["digits", "digits_student", "digits_flow"])
     ap.add_argument("--n", type=int, default=512)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--nfe", default="5,10,20,50,100")
@@ -51,8 +52,11 @@ def main() -> None:
     args = ap.parse_args()
     model = pretrained.load(args.model, device="cpu").unguided()     # as the Compare tab races them: the nets alone
     out, cache = steps_curve_file(args.model), digits_cache(args.model)
-    plan = [(name, steps_for(name, nfe)) for name in SAMPLERS for nfe in map(int, args.nfe.split(","))]
-    plan.append(("ddpm", 1000))
+    flow = model.objective == "flow"
+    methods = [m for m in METHODS if METHODS[m].flow == flow]
+    plan = [(name, steps_for(name, nfe)) for name in methods for nfe in map(int, args.nfe.split(","))]
+    if not flow:
+        plan.append(("ddpm", 1000))
     key = f"{model.sha256}:{args.n}:{args.seed}"
     kept = load_digits(cache, key)
     rows = []
@@ -80,19 +84,37 @@ def main() -> None:
                "how": f"python bench/quality_vs_steps.py --model {args.model}; figures of diffusion_core.quality",
                "model_sha256": model.sha256, "classifier": classifier_id(),
                "rows": rows}
+    if flow:
+        payload["goals"] = flow_goals(rows)
+        print(payload["goals"])
     out.write_text(json.dumps(payload, indent=2) + "\n")
     print(table(rows, ["sampler", "steps", "nfe", "confident", "balance", "frechet", "near_copies"]))
     plot(rows, floor, out.with_suffix(".png"))
     print("->", out)
 
 
+def flow_goals(rows: list[dict]) -> dict:
+    """Issue #46's goals for a flow net: Frechet at 10 Euler calls within 1.3x of its own 100-call figure, and Euler
+    50 (the DDIM-equivalent) meeting the digits goals of bench/quality.py (confident >= 0.95, balance >= 0.97)."""
+    by = {(r["sampler"], r["nfe"]): r for r in rows}
+    goals = {}
+    if ("flow_euler", 10) in by and ("flow_euler", 100) in by:
+        ratio = by[("flow_euler", 10)]["frechet"] / by[("flow_euler", 100)]["frechet"]
+        goals.update(frechet_10_over_100=ratio, frechet_10_within_1_3x=ratio <= 1.3)
+    if (e50 := by.get(("flow_euler", 50))) is not None:
+        goals["euler_50_meets_digits_goals"] = (e50["confident"] >= GOALS["confident"]
+                                                and e50["balance"] >= GOALS["balance"])
+    return goals
+
+
 def plot(rows: list[dict], floor: float, path: Path) -> None:
     from diffusion_core.plots import new_figure
 
     fig, ax = new_figure(6, 3.5)
-    for name in SAMPLERS:
+    for name, method in METHODS.items():
         pts = sorted((r["nfe"], r["frechet"]) for r in rows if r["sampler"] == name)
-        ax.plot(*zip(*pts), marker="o", label=SAMPLERS[name].label)
+        if pts:
+            ax.plot(*zip(*pts), marker="o", label=method.label)
     ax.axhline(floor, color="grey", ls="--", label="real digits (floor)")
     ax.set_xscale("log")
     ax.set_yscale("log")                                    # 5 calls can be 10x worse than 10 calls

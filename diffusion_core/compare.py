@@ -1,23 +1,44 @@
-"""Racing samplers from the same starting noise: one cell per (sampler, steps)."""
+"""Racing samplers from the same starting noise: one cell per (method, steps).
+
+A method is a diffusion sampler on the picked noise-predicting net (samplers.SAMPLERS), or an ODE solver on the
+flow-matching net (flow.FLOW_SAMPLERS, cells "flow_euler", "flow_heun"): the same x_T feeds both kinds.
+"""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
 
 from .data import to_uint8
 from .media import grid
-from .samplers import SAMPLERS, MAX_STEPS, Model, run, start_noise
+from .flow import FLOW_SAMPLERS, T_SCALE, uniform_grid
+from .samplers import SAMPLERS, MAX_STEPS, Model, run, start_noise, timesteps_of
 from .schedule import NoiseSchedule
+
+
+@dataclass(frozen=True)
+class Method:
+    """What a cell runs: its label, its network calls for a step count, and whether it needs the flow net."""
+    label: str
+    nfe: Callable[[int], int]
+    flow: bool = False
+
+
+METHODS: dict[str, Method] = {
+    **{name: Method(info.label, info.nfe) for name, info in SAMPLERS.items()},
+    "flow_euler": Method("Flow · Euler", lambda n: n, flow=True),
+    "flow_heun": Method("Flow · Heun", lambda n: 2 * n - 1, flow=True),      # its last step is plain Euler
+}
 
 DEFAULT_CELLS: tuple[tuple[str, int], ...] = (
     ("dpmpp2m", 5), ("dpmpp2m", 10), ("ddim", 10), ("heun", 10), ("dpmpp2m", 20), ("ddim", 20),
-    ("euler", 20), ("euler", 30), ("ddim", 50), ("ddpm", 1000))
+    ("euler", 20), ("euler", 30), ("ddim", 50), ("ddpm", 1000), ("flow_euler", 10))
 EXTRA_CELLS: tuple[tuple[str, int], ...] = (("ddim", 5), ("euler", 10), ("heun", 5), ("dpmpp2m", 50), ("ddpm", 100),
-                                            ("ddim", 100), ("ddim", 1000))
+                                            ("ddim", 100), ("ddim", 1000), ("flow_euler", 5), ("flow_euler", 20),
+                                            ("flow_heun", 5))
 MAX_CELLS = 16
 
 
@@ -26,11 +47,18 @@ def cell_key(sampler: str, steps: int) -> str:
 
 
 def parse_cell(key: str) -> tuple[str, int]:
-    """"ddim:50" -> ("ddim", 50); ValueError if the sampler or step count is not allowed."""
+    """"ddim:50" -> ("ddim", 50); ValueError if the method or step count is not allowed."""
     name, _, steps = str(key).partition(":")
-    if name not in SAMPLERS or not steps.isdigit() or not 1 <= int(steps) <= MAX_STEPS:
+    if name not in METHODS or not steps.isdigit() or not 1 <= int(steps) <= MAX_STEPS:
         raise ValueError(f"not a cell: {key!r}")
     return name, int(steps)
+
+
+def timesteps(method: str, schedule: NoiseSchedule, steps: int) -> list[float]:
+    """The network times a cell's method visits, one per step (a flow net's s on the same 0..999 scale)."""
+    if METHODS[method].flow:
+        return [s * T_SCALE for s in uniform_grid(steps)[:-1]]
+    return timesteps_of(method, schedule, steps)
 
 
 @dataclass(frozen=True)
@@ -64,19 +92,25 @@ class RaceEvent:
 
 def race(model: Model, schedule: NoiseSchedule, cells: list[tuple[str, int]], *, seed: int, n: int,
          shape: tuple[int, int, int] = (1, 28, 28), device: torch.device | str = "cpu",
-         report_every: int = 50) -> Iterator[RaceEvent]:
-    """Run each cell from the same x_T (fresh noise for stochastic samplers comes from seed + 1).
+         report_every: int = 50, flow_model: Model | None = None) -> Iterator[RaceEvent]:
+    """Run each cell from the same x_T (fresh noise for stochastic samplers comes from seed + 1); a flow cell on
+    ``flow_model`` (the velocity net), every other on ``model``.
 
     Yields a progress event every ``report_every`` steps of a long cell, and one with the result
     as each cell finishes.
     """
+    if flow_model is None and any(METHODS[name].flow for name, _ in cells):
+        raise ValueError("a flow cell needs the flow-matching net (flow_model)")
     x_T, _ = start_noise((n, *shape), seed, device)
     for name, steps in cells:
-        counted = CountingModel(model)
+        flow = METHODS[name].flow
+        counted = CountingModel(flow_model if flow else model)
         gen = torch.Generator().manual_seed(int(seed) + 1)
         t0 = time.perf_counter()
         x = x_T
-        for st in run(counted, schedule, x_T, sampler=name, num_steps=steps, generator=gen):
+        steps_of = (FLOW_SAMPLERS[name.removeprefix("flow_")](counted, x_T, steps) if flow else
+                    run(counted, schedule, x_T, sampler=name, num_steps=steps, generator=gen))
+        for st in steps_of:
             x = st.x_next
             if (st.index + 1) % report_every == 0 and st.index + 1 < st.num_steps:
                 yield RaceEvent(cell_key(name, steps), st.index + 1, st.num_steps, None)

@@ -127,9 +127,10 @@ DIGITS_COND = replace(DIGITS, name="digits_cond", unet=replace(DIGITS_UNET, num_
                       data="digits", images=DIGITS.images + 160_000, restarts=((DIGITS.images, 1e-3),),
                       init_from="digits", label_dropout=0.15, ema_decay=0.995, notes={})
 # flow matching on the same digits with the same UNet, warm-started from the digits net's weights (its features;
-# what it predicts and the path it sees differ), one cosine cycle at 1e-3
+# what it predicts and the path it sees differ): a cosine cycle at 1e-3, then one at 5e-4 (docs/experiments.md)
 DIGITS_FLOW = replace(DIGITS, name="digits_flow", data="digits", objective="flow", init_from="digits",
-                      images=DIGITS.images + 96_000, restarts=((DIGITS.images, 1e-3),), notes={})
+                      images=DIGITS.images + 96_000 + 320_000,
+                      restarts=((DIGITS.images, 1e-3), (DIGITS.images + 96_000, 5e-4)), notes={})
 MODELS: dict[str, TrainConfig] = {
     "digits": DIGITS,
     # the digits net fine-tuned on the middle steps only, where bench/ideal.py shows the digits are lost;

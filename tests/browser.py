@@ -98,6 +98,14 @@ def click(d, elem_id: str) -> None:
     el.click()
 
 
+def open_section(d, elem_id: str, inside: str) -> None:
+    """Open the folded section (a gr.Accordion) ``elem_id`` and wait for ``inside`` (a css selector) to be in the
+    page: Gradio puts a closed section's contents into the page only when it is first opened."""
+    if not d.find_elements("css selector", inside):
+        click(d, f"{elem_id} > button.label-wrap")
+    wait_for(lambda: d.find_elements("css selector", inside), timeout=30)
+
+
 def text_of(d, elem_id: str) -> str:
     return d.find_element("css selector", f"#{elem_id}").text
 

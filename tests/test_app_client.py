@@ -268,6 +268,25 @@ def test_compare_races_the_picked_model(client, assets_dir):
     assert np.abs(pictures["teacher"].astype(float) - pictures["student"]).mean() > 3, "two different models"
 
 
+@needs_digits
+def test_a_flow_cell_races_the_flow_net_from_the_same_noise(client, assets_dir):
+    """A "Flow · Euler" cell's picture is the flow net's Euler run from the race's x_T, run here outside the app,
+    whichever diffusion net is picked; a flow cell with a bad step count is refused."""
+    from diffusion_core import compare
+
+    if not (assets_dir / "digits_flow.safetensors").exists():
+        pytest.skip("digits_flow does not ship")
+    flow = pretrained.load("digits_flow", device="cpu", assets=assets_dir)
+    want = [e.result.picture for e in compare.race(None, None, [("flow_euler", 4)], seed=4, n=2, flow_model=flow)
+            if e.result][0]
+    job = client.submit(["flow_euler:4"], 4, 2, "teacher", api_name="/compare")
+    job.result()
+    gallery = [o[0] for o in job.outputs() if isinstance(o[0], list) and o[0]][-1]
+    assert same_picture(gallery[0]["image"], want)
+    with pytest.raises(AppError):
+        client.predict(["flow_euler:0"], 0, 2, api_name="/compare")
+
+
 def test_dye_endpoints_and_their_checks(app_url, client):
     glass, heat, chart, status, cloud, hist = client.predict(0.25, 0.75, 120, 1000, 0, 300, api_name="/drop_dye")
     assert "0.25" in status and "<svg" in chart and "<svg" in hist

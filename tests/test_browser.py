@@ -215,6 +215,7 @@ def test_the_compare_tabs_model_choice_switches_its_quality_chart(driver, app_ur
     [b for b in driver.find_elements("css selector", "button[role=tab]") if b.text.startswith("5 ·")][0].click()
     quality = lambda: driver.find_element("css selector", "#cmp_quality").get_attribute("innerHTML")   # noqa: E731
     shows = {"teacher": ("Measured on the teacher",), "student": ("Measured on the student", "--model digits_student")}
+    browser.open_section(driver, "cmp_hood", "#cmp_net input:checked")              # the choice is under the hood
     first = driver.find_element("css selector", "#cmp_net input:checked").get_attribute("value")    # the default
     other = "student" if first == "teacher" else "teacher"
     first_chart = browser.wait_for(lambda: (h := quality()) and any(w in h for w in shows[first]) and h, timeout=30)

@@ -151,7 +151,7 @@ def pick_cells(d, keep: tuple[str, ...]) -> None:
     assert {k for k in keys if cell_box(d, k).is_selected()} == set(keep)
 
 
-RACE = ("dpmpp2m:10", "ddim:10", "heun:10")       # quick cells, and the longest sampler name
+RACE = ("dpmpp2m:10", "ddim:10", "heun:10", "flow_euler:10")   # quick cells, the longest name, the flow net's
 
 # each thumbnail's caption: its text, whether it is cut short, and whether it lies over its own picture
 CAPTIONS = """
@@ -184,7 +184,6 @@ def test_the_race_shows_every_cells_calls_and_seconds(app_url, lang, size, name)
     import re
 
     from diffusion_core import compare
-    from diffusion_core.samplers import SAMPLERS
 
     tag = f"{lang[:2]}_{name}"
     d = page(lang, size, app_url)
@@ -197,14 +196,15 @@ def test_the_race_shows_every_cells_calls_and_seconds(app_url, lang, size, name)
         d.execute_script("arguments[0].scrollIntoView({block: 'center'})", table)
         rows = [[td.text for td in tr.find_elements("tag name", "td")] for tr in table.find_elements("css selector",
                                                                                                     "tbody tr")]
-        want = sorted((SAMPLERS[n].label, str(s), str(SAMPLERS[n].nfe(s))) for n, s in map(compare.parse_cell, RACE))
+        want = sorted((compare.METHODS[n].label, str(s), str(compare.METHODS[n].nfe(s)))
+                      for n, s in map(compare.parse_cell, RACE))
         assert sorted(tuple(r[:3]) for r in rows) == want, rows
         assert all(re.fullmatch(r"\d+\.\d\d", r[3]) for r in rows), rows               # the seconds, as text
         clipped = d.execute_script(TABLE_CUT, table)
         assert not clipped, clipped
         assert table.rect["x"] >= 0 and table.rect["x"] + table.rect["width"] <= size[0] + 1, table.rect
         captions = d.execute_script(CAPTIONS)
-        labels = sorted(f"{SAMPLERS[n].label} · {s}" for n, s in map(compare.parse_cell, RACE))
+        labels = sorted(f"{compare.METHODS[n].label} · {s}" for n, s in map(compare.parse_cell, RACE))
         assert sorted(" ".join(c.split()) for c, _, _ in captions) == labels, captions
         assert not [c for c, cut, over in captions if cut or over], captions
         check_pictures(d, len(RACE), f"40_6_compare_{tag}", d.find_element("css selector", "#cmp_gallery"))
@@ -222,6 +222,7 @@ def test_a_closed_section_hides_what_it_produced(app_url, lang, size, name):
     try:
         open_tab(d, "tab_denoise")
         button(d, *strings("generate"))                            # the tab is up
+        browser.open_section(d, "dn_hood", "#dn_net")              # the guide and student questions are in it
         sections = [(go, result) for go, result in (("guide_go", "guide_stats"), ("student_go", "student_stats"),
                                                     ("copy_go", "copy_dist"))
                     if [b for b in d.find_elements("tag name", "button") if b.text.startswith(strings(go))]]

@@ -88,9 +88,12 @@ def test_the_quality_chart_draws_every_measured_point(page):
     import json
 
     from ui import charts
+    browser.open_section(d, "cmp_hood", "#cmp_net input:checked")
     shown = d.find_element("css selector", "#cmp_net input:checked").get_attribute("value")
     name = {"teacher": "quality_vs_steps.json", "student": "quality_vs_steps_digits_student.json"}[shown]
     rows = json.loads((ASSETS / name).read_text())["rows"]
+    flow = ASSETS / "quality_vs_steps_digits_flow.json"             # the flow net's curve, drawn on the same chart
+    rows += json.loads(flow.read_text())["rows"] if flow.is_file() else []
     cys = [float(c.get_attribute("cy")) for c in chart.find_elements("css selector", "circle")]
     assert len(cys) == len(rows), "a dot for every measured point"
     assert all(charts.PAD_T <= y <= charts.H - charts.PAD_B for y in cys)

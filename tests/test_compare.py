@@ -20,16 +20,41 @@ def test_every_cell_starts_from_the_same_noise_and_counts_calls():
             seen_first_inputs.append(x.clone())
         return MixtureDenoiser(SCHEDULE.alphas_cumprod)(x, t)
 
-    cells = [("ddpm", 4), ("ddim", 3), ("euler", 3), ("heun", 3), ("dpmpp2m", 3)]
-    results = [e.result for e in compare.race(model, SCHEDULE, cells, seed=5, n=2, shape=(1, 4, 4)) if e.result]
+    def velocity(x, t):                       # the flow cells' net: its first call (s = 1, t = 999) sees x_T itself
+        if float(t[0]) >= 998.5:
+            seen_first_inputs.append(x.clone())
+        return x - 0.5 * x.mean()
+
+    cells = [("ddpm", 4), ("ddim", 3), ("euler", 3), ("heun", 3), ("dpmpp2m", 3), ("flow_euler", 3), ("flow_heun", 3)]
+    results = [e.result for e in compare.race(model, SCHEDULE, cells, seed=5, n=2, shape=(1, 4, 4),
+                                              flow_model=velocity) if e.result]
     assert [(r.sampler, r.steps) for r in results] == cells
     for r in results:
-        assert r.nfe == SAMPLERS[r.sampler].nfe(r.steps)
+        want = 2 * r.steps - 1 if r.sampler.endswith("heun") else r.steps       # Heun's last step is plain Euler
+        assert r.nfe == compare.METHODS[r.sampler].nfe(r.steps) == want
         assert r.digits.shape == (2, 4, 4) and r.digits.dtype.name == "uint8"
     # the Karras samplers feed x_T / sqrt(1 + sigma^2) * sqrt(1 + sigma^2) = x_T to the network: all equal
     assert len(seen_first_inputs) == len(cells)
     for x in seen_first_inputs[1:]:
         assert torch.allclose(x, seen_first_inputs[0], atol=1e-5)
+
+
+def test_a_flow_cell_runs_the_flow_solver_on_the_flow_net_only():
+    """A flow cell integrates dx/ds = v on the straight path (here the exact velocity of a point mass at 0.25, so
+    one Euler step lands on it) and never calls the diffusion net; without a flow net it is refused."""
+    def diffusion_net(x, t):
+        raise AssertionError("a flow cell called the diffusion net")
+
+    def exact(x, t):                           # x_s = (1 - s) 0.25 + s eps  =>  v = (x_s - 0.25) / s
+        s = t.reshape(-1, 1, 1, 1) / 999.0
+        return (x - 0.25) / s
+
+    (r,) = [e.result for e in compare.race(diffusion_net, SCHEDULE, [("flow_euler", 1)], seed=0, n=3,
+                                           shape=(1, 2, 2), flow_model=exact) if e.result]
+    assert r.nfe == 1 and (abs(r.digits.astype(int) - round((0.25 + 1) / 2 * 255)) <= 1).all()
+    assert compare.timesteps("flow_euler", SCHEDULE, 4) == [999.0, 749.25, 499.5, 249.75]
+    with pytest.raises(ValueError, match="flow"):
+        list(compare.race(diffusion_net, SCHEDULE, [("flow_heun", 2)], seed=0, n=1, shape=(1, 2, 2)))
 
 
 def test_progress_events_for_long_cells():
@@ -38,7 +63,8 @@ def test_progress_events_for_long_cells():
     assert [(e.step, e.result is None) for e in events] == [(50, True), (100, True), (120, False)]
 
 
-@pytest.mark.parametrize("bad", ["ddim", "ddim:0", "ddim:1001", "nope:5", "ddim:-3", "ddim:5.5", ""])
+@pytest.mark.parametrize("bad", ["ddim", "ddim:0", "ddim:1001", "nope:5", "ddim:-3", "ddim:5.5", "", "flow:5",
+                                 "flow_euler:0"])
 def test_parse_cell_rejects(bad):
     with pytest.raises(ValueError):
         compare.parse_cell(bad)
@@ -96,7 +122,7 @@ def test_each_model_has_its_own_quality_chart(tmp_path, monkeypatch):
     assert "<svg" not in compare_tab.quality_chart("en", "teacher"), "the teacher's file is gone"
 
 
-@pytest.mark.parametrize("name", ["digits", "digits_student"])
+@pytest.mark.parametrize("name", ["digits", "digits_student", "digits_flow"])
 def test_shipped_quality_file_schema(name):
     """Each shipped quality chart: its points, and the very model and classifier they were measured with."""
     from diffusion_core.quality import steps_curve_file
@@ -117,4 +143,8 @@ def test_shipped_quality_file_schema(name):
     rerun = f"rerun bench/quality_vs_steps.py --model {name}"
     assert data["classifier"] == classifier_id(), f"scored by another classifier: {rerun}"
     got = {(r["sampler"], r["nfe"]) for r in data["rows"]}
+    if name == "digits_flow":                          # its own solvers at the same calls (Heun: 2N - 1 of them)
+        assert all(("flow_euler", n) in got for n in (5, 10, 20, 50, 100)) and ("flow_heun", 9) in got
+        assert set(data["goals"]) >= {"frechet_10_over_100", "euler_50_meets_digits_goals"}
+        return
     assert ("ddpm", 1000) in got and all((s, n) in got for s in ("ddim", "euler", "dpmpp2m") for n in (5, 10, 20, 50, 100))

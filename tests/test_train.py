@@ -82,6 +82,29 @@ def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():
     assert all(a >= b for a, b in zip(later, later[1:]))
 
 
+def test_the_ema_of_a_continued_run_forgets_the_weights_it_started_from():
+    """The EMA warms up over the steps of its own run: 750 steps after continuing from another net's weights at step
+    15,000, what is left of those weights in the average is what a fresh run's EMA keeps of its initialisation, not
+    0.999^750 = 47% (digits_flow's first export: the digits net's eps weights inside a velocity net)."""
+    from diffusion_core.recipes import TrainConfig
+    from diffusion_core.train import ema_decay_at
+    from diffusion_core.unet import UNetConfig
+
+    cfg = TrainConfig(name="x", unet=UNetConfig(), ema_decay=0.999)
+
+    def left_of_start(first: int, ema_from: int, steps: int) -> float:
+        share = 1.0                                    # the starting weights' share of the EMA
+        for step in range(first, first + steps):
+            share *= ema_decay_at(step, ema_from, cfg)
+        return share
+
+    fresh = left_of_start(0, 0, 750)
+    assert left_of_start(15_000, 15_000, 750) == pytest.approx(fresh)
+    assert fresh < 0.01 < 0.4 < left_of_start(15_000, 0, 750)        # counted from the inherited step: 47% left
+    assert ema_decay_at(15_000, 15_000, cfg) == pytest.approx(0.1)          # the first step all but replaces it
+    assert ema_decay_at(100_000, 15_000, cfg) == 0.999
+
+
 def test_a_warm_restart_starts_from_the_ema_with_a_fresh_optimizer():
     import torch
 

@@ -13,10 +13,9 @@ from diffusion_core import compare
 from diffusion_core.costs import LONG_RUN_S
 from diffusion_core.forward import schedule_curves
 from diffusion_core.quality import steps_curve_file
-from diffusion_core.samplers import SAMPLERS, timesteps_of
 
 from . import charts, validate
-from .components import RawCheckboxGroup, RawNumber, RawSlider
+from .components import RawCheckboxGroup, RawNumber, RawSlider, under_the_hood
 from .context import AppContext
 from .nets import default_key, model_name, net_radio, nets_of, pick, picked_key
 from .pools import LIGHT, RUNS
@@ -28,8 +27,17 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"        # where the me
 LOG_TICKS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)         # the quality chart's distance axis
 
 
+FLOW_NET = "digits_flow"        # the flow-matching net the "Flow · ..." cells race on, beside the picked diffusion net
+
+
 def cell_label(name: str, steps: int) -> str:
-    return f"{SAMPLERS[name].label} · {steps}"
+    return f"{compare.METHODS[name].label} · {steps}"
+
+
+def cells_offered(ctx: AppContext) -> list[tuple[str, int]]:
+    """Every cell a learner can tick: the flow net's only where it ships."""
+    return [c for c in compare.DEFAULT_CELLS + compare.EXTRA_CELLS
+            if not compare.METHODS[c[0]].flow or FLOW_NET in ctx.models]
 
 
 def results_table(rows: list[tuple[str, int, int, float]], lang: str) -> str:
@@ -39,14 +47,17 @@ def results_table(rows: list[tuple[str, int, int, float]], lang: str) -> str:
     return "\n".join(lines + [f"| {label} | {steps} | {nfe} | {secs:.2f} |" for label, steps, nfe, secs in rows])
 
 
-def checked_cells(values: Any, lang: str) -> list[tuple[str, int]]:
-    """The ticked cells, validated, fastest first (so the first results appear at once)."""
+def checked_cells(values: Any, lang: str, flow: bool = True) -> list[tuple[str, int]]:
+    """The ticked cells, validated, fastest first (so the first results appear at once); ``flow`` False where the
+    flow net does not ship (its cells are refused)."""
     if not isinstance(values, list) or not values:
         raise gr.Error(tr("cmp_no_cells", lang))
     if len(values) > compare.MAX_CELLS:
         raise gr.Error(tr("cmp_too_many", lang, n=compare.MAX_CELLS))
     try:
-        cells = sorted({compare.parse_cell(v) for v in values}, key=lambda c: (SAMPLERS[c[0]].nfe(c[1]), c[0]))
+        cells = sorted({compare.parse_cell(v) for v in values}, key=lambda c: (compare.METHODS[c[0]].nfe(c[1]), c[0]))
+        if not flow and any(compare.METHODS[name].flow for name, _ in cells):
+            raise ValueError("no flow net")
     except ValueError:
         raise gr.Error(tr("err_choice", lang, name=tr("cmp_cells", lang), choices="sampler:steps")) from None
     return cells
@@ -55,7 +66,7 @@ def checked_cells(values: Any, lang: str) -> list[tuple[str, int]]:
 def timesteps_chart(ctx: AppContext, cells: list[tuple[str, int]], lang: str) -> str:
     schedule = ctx.schedules["linear"]
     ks, curves = schedule_curves(schedule)
-    rows = [(cell_label(n, s), timesteps_of(n, schedule, s)) for n, s in cells]
+    rows = [(cell_label(n, s), compare.timesteps(n, schedule, s)) for n, s in cells]
     return charts.timestep_rows(tr("cmp_timesteps", lang), tr("cmp_alpha_bar", lang), ks.tolist(),
                                 curves["alpha_bar"].tolist(), rows, x_label="t")
 
@@ -68,12 +79,14 @@ def quality_chart(lang: str, key: str = "teacher") -> str:
     if not path.is_file():
         return f"<p>{tr('cmp_quality_missing', lang, model=name, file=path.name)}</p>"
     data = json.loads(path.read_text(encoding="utf-8"))
-    by = frechet_by_cell(data["rows"])
+    flow_path = steps_curve_file(FLOW_NET, ASSETS)             # the flow net's curve on the same chart, if measured
+    flow_rows = json.loads(flow_path.read_text(encoding="utf-8"))["rows"] if flow_path.is_file() else []
+    by = frechet_by_cell(data["rows"] + flow_rows)
     series, xs_all = [], sorted({nfe for _, nfe in by})
-    for name in SAMPLERS:
+    for name, method in compare.METHODS.items():
         pts = {nfe: f for (sampler, nfe), f in by.items() if sampler == name}
         if pts:
-            series.append((SAMPLERS[name].label, [pts.get(x, float("nan")) for x in xs_all]))
+            series.append((method.label, [pts.get(x, float("nan")) for x in xs_all]))
     # a sampler at 5 calls can be off by 100x (Heun's 3 steps): a log distance axis shows every point and keeps
     # "within 1.3x of DDPM" the same height anywhere on it
     values = [f for f in by.values() if f > 0]
@@ -90,10 +103,16 @@ def quality_chart(lang: str, key: str = "teacher") -> str:
     return chart + small(note) + claim_note(by, lang) + renoise_note(by, lang)
 
 
+def racer(ctx: AppContext, model: Any, name: str) -> Any:
+    """The net a cell's method runs on: the flow net for a flow cell, else the picked diffusion net."""
+    return ctx.models[FLOW_NET] if compare.METHODS[name].flow else model
+
+
 def race_estimate(ctx: AppContext, model: Any, cells: list[tuple[str, int]], n: int, lang: str) -> str:
     """How long the race will take here (its cells run one after another), from measured call costs; where that is
     long, which cell takes most of it."""
-    secs = [ctx.costs.expected(model.sha256, n, SAMPLERS[name].nfe(steps)) for name, steps in cells]
+    secs = [ctx.costs.expected(racer(ctx, model, name).sha256, n, compare.METHODS[name].nfe(steps))
+            for name, steps in cells]
     if any(s is None for s in secs):
         return ""
     total = sum(secs)
@@ -144,20 +163,21 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         return
     # the samplers race on the nets alone (no guide): a step is one network call
     racers = {key: m.unguided() for key, m in nets_of(ctx).items()}
-    choices = [(cell_label(n, s), compare.cell_key(n, s)) for n, s in compare.DEFAULT_CELLS + compare.EXTRA_CELLS]
+    offered = cells_offered(ctx)
+    flow_ok = FLOW_NET in ctx.models
+    defaults = [c for c in compare.DEFAULT_CELLS if c in offered]
+    choices = [(cell_label(n, s), compare.cell_key(n, s)) for n, s in offered]
     gr.Markdown(T("cmp_intro"))
-    gr.Markdown(T("cmp_diagram"))
     with gr.Row():
         with gr.Column(scale=1):
-            net = net_radio(racers, "cmp_net_info", "cmp_net")
-            cells = RawCheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in compare.DEFAULT_CELLS],
+            with gr.Row():
+                go = gr.Button(T("cmp_go"), variant="primary", elem_id="cmp_go")
+                stop = gr.Button(T("stop"), variant="stop")
+            expect = gr.Markdown(elem_id="cmp_expect")
+            cells = RawCheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in defaults],
                                      label=T("cmp_cells"), info=T("cmp_cells_info"), elem_id="cmp_cells")
             seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
             count = RawSlider(1, 16, value=DEFAULT_COUNT, step=1, label=T("cmp_count"))
-            with gr.Row():
-                go = gr.Button(T("cmp_go"), variant="primary")
-                stop = gr.Button(T("stop"), variant="stop")
-            expect = gr.Markdown(elem_id="cmp_expect")
         with gr.Column(scale=3):
             status = gr.Markdown()
             gallery = gr.Gallery(label=T("cmp_gallery"), columns=5, height="auto", format="png", object_fit="contain",
@@ -165,20 +185,26 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             table = gr.Markdown(elem_id="cmp_table")
     steps_plot = gr.HTML()
     quality = gr.HTML(elem_id="cmp_quality")
+    gr.Markdown(T("cmp_diagram"))
+    with under_the_hood("cmp_hood"):
+        gr.Markdown(T("cmp_hood_nets"))
+        net = net_radio(racers, "cmp_net_info", "cmp_net")
 
     def race(values: Any, seed_v: Any, count_v: Any, net_v: Any, request: gr.Request) -> Iterator[tuple]:
         lang = lang_of(request)
-        chosen = checked_cells(values, lang)
+        chosen = checked_cells(values, lang, flow_ok)
         model = pick(racers, net_v, lang)
         s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
         n = validate.number(count_v, "cmp_count", 1, 16, lang)
         done: list[tuple[Any, str]] = []
         rows: list[tuple[str, int, int, float]] = []
-        calls = sum(SAMPLERS[name].nfe(steps) for name, steps in chosen)
+        calls = sum(compare.METHODS[name].nfe(steps) for name, steps in chosen)
         with ctx.run_gate.run(lang, model.sha256, n, calls) as alone:
             t0 = time.perf_counter()
             yield [], "", timesteps_chart(ctx, chosen, lang), ""
-            for ev in compare.race(ctx.engine.serve(model), model.schedule, chosen, seed=s, n=n, device=model.device):
+            flow_net = ctx.engine.serve(ctx.models[FLOW_NET]) if flow_ok else None
+            for ev in compare.race(ctx.engine.serve(model), model.schedule, chosen, seed=s, n=n, device=model.device,
+                                   flow_model=flow_net):
                 name, steps = compare.parse_cell(ev.key)
                 if ev.result is None:
                     yield (gr.skip(), tr("cmp_progress", lang, label=cell_label(name, steps), step=ev.step,
@@ -186,21 +212,22 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                     continue
                 r = ev.result
                 if alone():                        # a cell that shared the engine says little of a call's own cost
-                    ctx.costs.record(model.sha256, n, r.nfe, r.seconds)
-                caption = tr("cmp_caption", lang, label=SAMPLERS[name].label, steps=steps, nfe=r.nfe, secs=r.seconds)
+                    ctx.costs.record(racer(ctx, model, name).sha256, n, r.nfe, r.seconds)
+                label = compare.METHODS[name].label
+                caption = tr("cmp_caption", lang, label=label, steps=steps, nfe=r.nfe, secs=r.seconds)
                 done.append((r.picture, cell_label(name, steps)))      # short, to fit; the table has the figures
-                rows.append((SAMPLERS[name].label, steps, r.nfe, r.seconds))
+                rows.append((label, steps, r.nfe, r.seconds))
                 yield list(done), caption, gr.skip(), results_table(rows, lang)
             yield gr.skip(), tr("cmp_done", lang, cells=len(done), secs=time.perf_counter() - t0), gr.skip(), gr.skip()
 
     def expected_race(values: Any, count_v: Any, net_v: Any, request: gr.Request) -> str:
         lang = lang_of(request)
-        return race_estimate(ctx, pick(racers, net_v, lang), checked_cells(values, lang),
+        return race_estimate(ctx, pick(racers, net_v, lang), checked_cells(values, lang, flow_ok),
                              validate.number(count_v, "cmp_count", 1, 16, lang), lang)
 
     def on_cells(values: Any, request: gr.Request) -> str:
         lang = lang_of(request)
-        return timesteps_chart(ctx, checked_cells(values, lang), lang)
+        return timesteps_chart(ctx, checked_cells(values, lang, flow_ok), lang)
 
     def on_net(net_v: Any, request: gr.Request) -> str:
         lang = lang_of(request)
@@ -208,7 +235,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
 
     def on_load(request: gr.Request) -> tuple[str, str]:
         lang = lang_of(request)
-        return timesteps_chart(ctx, list(compare.DEFAULT_CELLS), lang), quality_chart(lang, default_key(racers))
+        return timesteps_chart(ctx, defaults, lang), quality_chart(lang, default_key(racers))
 
     event = go.click(race, [cells, seed, count, net], [gallery, status, steps_plot, table],
                      api_name="compare", **RUNS)

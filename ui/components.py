@@ -16,6 +16,8 @@ from pydantic import ValidationError
 
 from diffusion_core.media import encode_fast
 
+from .i18n import T
+
 
 class _LenientImageData(ImageData):
     """ImageData that turns a malformed payload (NaN, a number, junk keys) into an empty one, so the
@@ -92,3 +94,9 @@ class RawDropdown(_Raw, gr.Dropdown):
 
 class RawCheckboxGroup(_Raw, gr.CheckboxGroup):
     """gr.CheckboxGroup whose value reaches the handler unchecked."""
+
+
+def under_the_hood(elem_id: str) -> gr.Accordion:
+    """A tab's one folded "Under the hood" section: the machinery that serves quality and speed (which nets, how
+    they are guided, distilled or split by time), for the curious, kept out of the story the tab tells."""
+    return gr.Accordion(T("hood"), open=False, elem_id=elem_id)

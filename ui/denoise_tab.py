@@ -13,7 +13,7 @@ from diffusion_core.media import save_gif
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 
 from . import validate
-from .components import FastImage, RawDropdown, RawNumber, RawSlider
+from .components import FastImage, RawDropdown, RawNumber, RawSlider, under_the_hood
 from .context import AppContext
 from .denoise_run import Kept, RunFrames, revisit_view, stopped_view, timeline, tracked
 from .nets import net_radio, nets_of, pick
@@ -96,25 +96,21 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     frames_state = gr.State(RunFrames(), time_to_live=1800, delete_callback=lambda frames: frames.clear())
 
     gr.Markdown(T("dn_intro"))
-    if model.routes():
-        gr.Markdown(T("dn_experts"))
-    if model.guide:
-        gr.Markdown(T("dn_guide"))
     with gr.Row():
         with gr.Column(scale=1):
-            net = net_radio(nets, "net_info", "dn_net")
             sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
                                   label=T("sampler"), info=T("sampler_info"))
             steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"), info=T("steps_info"),
                               elem_id="dn_steps")
-            eta = RawSlider(0, 1, value=0, step=0.05, label=T("eta"), info=T("eta_info"))
-            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
-            count = RawSlider(1, MAX_COUNT, value=16, step=1, label=T("count"))
             with gr.Row():
                 go = gr.Button(T("generate"), variant="primary", elem_id="dn_go")
                 stop = gr.Button(T("stop"), variant="stop", elem_id="dn_stop")
             expect = gr.Markdown(elem_id="dn_expect")
             shorter = gr.Button(T("dn_shorter"), visible=False, size="sm", elem_id="dn_shorter")
+            with gr.Accordion(T("more_settings"), open=False, elem_id="dn_more"):
+                eta = RawSlider(0, 1, value=0, step=0.05, label=T("eta"), info=T("eta_info"))
+                seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
+                count = RawSlider(1, MAX_COUNT, value=16, step=1, label=T("count"))
         with gr.Column(scale=3):
             with gr.Row():
                 img_xt, img_x0, img_eps = (digits_image(k, 300) for k in ("dn_xt", "dn_x0", "dn_eps"))
@@ -129,13 +125,6 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     jump_go, (jump_one, jump_net, jump_full, jump_md) = question("jump_go", "jump_head",
                                                                   ("jump_one", "jump_net", "jump_full"), note=True)
     eta_go, (eta0, eta1) = question("eta_go", "eta_head", ("eta_0", "eta_1"))
-    any_guide = any(m.guide for m in nets.values())
-    if any_guide:
-        guide_go, (guide_off, guide_on, guide_md) = question("guide_go", "guide_head", ("guide_off", "guide_on"),
-                                                             note=True)
-    if "student" in nets:
-        student_go, (student_t, student_s, student_md) = question("student_go", "student_head",
-                                                                  ("student_teacher", "student_student"), note=True)
     copy_go, (copy_img, ideal_img, copy_md) = question("copy_go", "copy_head", ("copy_img", "copy_ideal"), height=280,
                                                        note=True)
     with gr.Accordion(T("reform_go"), open=False):
@@ -147,6 +136,19 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         with gr.Row():
             outs = [digits_image(k, 160) for k in ("reform_original", "reform_noised", "reform_model", "reform_record")]
         reform_md = gr.Markdown()
+    any_guide = any(m.guide for m in nets.values())
+    with under_the_hood("dn_hood"):          # what serves quality and speed: the nets behind the pictures
+        if model.routes():
+            gr.Markdown(T("dn_experts"))
+        if model.guide:
+            gr.Markdown(T("dn_guide"))
+        net = net_radio(nets, "net_info", "dn_net")
+        if any_guide:
+            guide_go, (guide_off, guide_on, guide_md) = question("guide_go", "guide_head", ("guide_off", "guide_on"),
+                                                                 note=True)
+        if "student" in nets:
+            student_go, (student_t, student_s, student_md) = question("student_go", "student_head",
+                                                                      ("student_teacher", "student_student"), note=True)
 
     def generate(sampler_v, steps_v, eta_v, seed_v, count_v, net_v, frames: list, request: gr.Request,
                  progress=gr.Progress()) -> Iterator[tuple]:

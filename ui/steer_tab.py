@@ -70,19 +70,20 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             negative = RawDropdown([(T("st_none"), NONE), *((d, d) for d in LABELS)], value=NONE,
                                    label=T("st_negative"), info=T("st_negative_info"))
             w = RawSlider(0, MAX_W, value=w0, step=0.5, label=T("st_w"), info=T("st_w_info"), elem_id="st_w")
-            sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
-                                  label=T("sampler"))
-            steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"))
-            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
-            count = RawSlider(1, MAX_COUNT, value=8, step=1, label=T("count"))
             with gr.Row():
                 go = gr.Button(T("generate"), variant="primary", elem_id="st_go")
                 stop = gr.Button(T("stop"), variant="stop")
+            with gr.Accordion(T("more_settings"), open=False, elem_id="st_more"):
+                sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
+                                      label=T("sampler"))
+                steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"))
+                seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
+                count = RawSlider(1, MAX_COUNT, value=8, step=1, label=T("count"))
         with gr.Column(scale=3):
             with gr.Row():
                 pics = [FastImage(label=T(k), format="png", height=220, interactive=False, elem_classes=PIXELATED,
                                   elem_id=k) for k in ("st_xt", "st_x0_base", "st_x0_label", "st_x0_mix", "st_push")]
-            status = gr.Markdown()
+            status = gr.Markdown(elem_id="st_status")
     gr.Markdown(T("st_strip_head"))
     strip_go = gr.Button(T("st_strip_go"), elem_id="st_strip_go")
     strip = FastImage(label=T("st_strip"), format="png", height=200, interactive=False, elem_classes=PIXELATED,

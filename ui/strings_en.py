@@ -150,7 +150,9 @@ EN: dict[str, str] = {
         "### Watch noise become digits\n"
         "A tiny UNet (about a million numbers, trained here on 5,000 MNIST digits) looks at a noisy "
         "picture x_t and guesses the noise ε in it. Remove a little of that guess, look again, repeat. "
-        "Each step shows **x_t**, the model's guess of the **clean digit x̂₀**, and its guess of the **noise ε̂**."
+        "Each step shows **x_t**, the model's guess of the **clean digit x̂₀**, and its guess of the **noise ε̂**. "
+        "Press **Generate**, then drag the slider under the pictures back through the steps: at which step is the "
+        "digit decided?"
     ),
     "dn_experts": (
         "Nets of that size share the work. Net 1 learned every noise level. Each other net started as a copy of one "
@@ -296,7 +298,7 @@ EN: dict[str, str] = {
     "st_strip": "Same seed, several w",
     "st_strip_label": "Same seed, w = {ws} (yours: {w})",
     "st_chart_title": "Measured: what w buys and costs (640 digits a point)",
-    "st_chart_missing": "The measured curve is missing: run python bench/guidance.py --card",
+    "st_chart_missing": "(The chart of label accuracy against w has not been measured for this model yet.)",
     "st_accuracy": "reads as the label",
     "st_variety": "variety (1 = as varied as real digits)",
     "st_maths_head": "The formula, and why it works",
@@ -315,8 +317,8 @@ EN: dict[str, str] = {
         "### Training used 1000 steps. Why does sampling need only 20?\n"
         "Training teaches **one noise predictor** at every one of the 1000 noise levels. A sampler only "
         "decides **which levels to visit and how to step between them**: a better integrator can take "
-        "bigger steps. All cells below start from **the same noise x_T** and use **the same model** (its nets "
-        "alone, without the Denoise tab's guide, so a step costs one network call)."
+        "bigger steps. All cells below start from **the same noise x_T** and use **the same noise "
+        "predictor**, one network call a step; only the “Flow ·” cells use another net, trained by flow matching."
     ),
     "cmp_diagram": (
         "| | training | sampling |\n|---|---|---|\n"
@@ -327,7 +329,10 @@ EN: dict[str, str] = {
         "so every sampler can use the same model."
     ),
     "cmp_cells": "Cells (sampler : steps)",
-    "cmp_cells_info": "Tick to add a cell, untick to remove it. Faster cells run first.",
+    "cmp_hood_nets": "The samplers race on the nets alone, without the Denoise tab's guide, so that a step is exactly one network call. Which nets, below.",
+    "hood": "Under the hood",
+    "more_settings": "More settings",
+    "cmp_cells_info": "Tick to add a cell, untick to remove it. Faster cells run first. “Flow ·” cells race another net from the same noise: one trained by flow matching to follow straight paths from noise to digit (Stable Diffusion 3 and Flux are trained this way), solved with Euler or Heun steps.",
     "cmp_net_info": "Which noise predictor the samplers race on. The samplers stay the same: they only decide where to ask it.",
     "cmp_who_teacher": "the teacher",
     "cmp_who_student": "the student",

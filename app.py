@@ -14,9 +14,17 @@ from ui.pools import THREADS
 from ui.replica import Replica
 from ui.sessions import release_on_close
 
+# Gradio's Soft theme with its text and primary colours one or two shades darker, so that labels on their tinted
+# badges, white text on primary buttons and ticked boxes, and the grey hints under controls reach WCAG's 4.5:1
+# contrast (axe-core measured 3.6, 4.46 and 2.5 with the stock shades; bench/a11y.py)
+THEME = gr.themes.Soft().set(
+    block_label_text_color="*primary_700", block_title_text_color="*primary_700", color_accent="*primary_600",
+    body_text_color_subdued="*neutral_600", input_placeholder_color="*neutral_500",
+    button_primary_background_fill="*primary_600", button_primary_background_fill_hover="*primary_700",
+    button_primary_border_color="*primary_600", checkbox_label_background_fill_selected="*primary_600")
 MAX_FILE_SIZE = "20mb"
 MAX_SESSIONS = 400          # learners whose state is kept (oldest dropped first); a class is ~40
-CSS = ".dc-footer {font-size: 0.8em; opacity: 0.75} .pixelated img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}\n" \
+CSS = ".dc-footer {font-size: 0.8em} .pixelated img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}\n" \
       + (Path(__file__).resolve().parent / "ui" / "layout.css").read_text(encoding="utf-8")    # titles above pictures
 
 
@@ -50,7 +58,7 @@ def launch(demo: gr.Blocks, sigterm_drains: bool = False, **kw) -> None:
         drain.on_sigterm(demo, replica)
     # ssr_mode=False: Spaces run Gradio apps with server-side rendering by default (GRADIO_SSR_MODE: a Node 24+
     # server in front of Python); the app keeps the rendering in the browser that its tests and benches check
-    opts = dict(i18n=I18N, head=LOCALE_HEAD, max_file_size=MAX_FILE_SIZE, css=CSS, theme=gr.themes.Soft(),
+    opts = dict(i18n=I18N, head=LOCALE_HEAD, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME,
                 show_error=True, max_threads=THREADS, state_session_capacity=MAX_SESSIONS, ssr_mode=False,
                 app_kwargs=replica.app_kwargs())
     demo.launch(**{**opts, **kw})

@@ -22,6 +22,8 @@ THEME = gr.themes.Soft().set(
     body_text_color_subdued="*neutral_600", input_placeholder_color="*neutral_500",
     button_primary_background_fill="*primary_600", button_primary_background_fill_hover="*primary_700",
     button_primary_border_color="*primary_600", checkbox_label_background_fill_selected="*primary_600")
+# names for Gradio's unnamed picture buttons, and dropdowns that point at their option list only while it exists
+A11Y_HEAD = f"<script>\n{(Path(__file__).resolve().parent / 'ui' / 'a11y.js').read_text(encoding='utf-8')}</script>"
 MAX_FILE_SIZE = "20mb"
 MAX_SESSIONS = 400          # learners whose state is kept (oldest dropped first); a class is ~40
 CSS = ".dc-footer {font-size: 0.8em} .pixelated img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}\n" \
@@ -58,7 +60,7 @@ def launch(demo: gr.Blocks, sigterm_drains: bool = False, **kw) -> None:
         drain.on_sigterm(demo, replica)
     # ssr_mode=False: Spaces run Gradio apps with server-side rendering by default (GRADIO_SSR_MODE: a Node 24+
     # server in front of Python); the app keeps the rendering in the browser that its tests and benches check
-    opts = dict(i18n=I18N, head=LOCALE_HEAD, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME,
+    opts = dict(i18n=I18N, head=LOCALE_HEAD + A11Y_HEAD, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME,
                 show_error=True, max_threads=THREADS, state_session_capacity=MAX_SESSIONS, ssr_mode=False,
                 app_kwargs=replica.app_kwargs())
     demo.launch(**{**opts, **kw})

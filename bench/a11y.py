@@ -27,6 +27,12 @@ AXE_RUN = ("const done = arguments[arguments.length - 1];"
            "targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));")
 
 
+def run_over(d, elem_id: str) -> bool:
+    """The run writing into ``elem_id`` has ended: Gradio hides the block's status tracker."""
+    return d.execute_script("const s = document.querySelector(`#${arguments[0]} [data-testid=status-tracker]`);"
+                            "return !s || s.classList.contains('hide');", elem_id)
+
+
 def audit(url: str, lang: str) -> list[dict]:
     """Every violation on every tab of the page in ``lang``, after the tab's main action."""
     from axe_selenium_python import Axe
@@ -47,6 +53,7 @@ def audit(url: str, lang: str) -> list[dict]:
                 browser.wait_for(lambda: d.find_elements("css selector", f"#{button}"), timeout=30)
                 browser.click(d, button)
                 browser.wait_for(lambda: d.find_elements("css selector", f"#{result} img"), timeout=180)
+                browser.wait_for(lambda: run_over(d, result), timeout=180)      # the next tab's run is not refused
             time.sleep(1)
             axe.inject()
             for v in d.execute_async_script(AXE_RUN):

@@ -20,7 +20,7 @@ from .pools import ModelGate, RunGate
 
 
 DIGITS_BATCH = 16                   # digits a Denoise run makes by default: the batch its call costs are timed at
-OPTIONAL = ("digits_student", "digits_cond")      # not shipped yet: its absence switches off only its part, quietly said
+OPTIONAL = ("digits_student", "digits_cond", "digits_flow")   # its absence switches off only its part, quietly said
 
 
 @dataclass

@@ -1,0 +1,29 @@
+// Run by launch(head=...). Two gaps axe-core finds in Gradio's own markup (bench/a11y.py), mended in the page:
+// - a picture that is also a button (an Image's fullscreen / select wrapper, an example photo) has no name: it gets
+//   the picture's alt text, else its block's label, else (an example) the photo's file name;
+// - a dropdown's input names the id of its option list (aria-controls) while the list is not in the page (it is
+//   drawn only when open): the attribute is kept aside and put back while the list is there.
+(() => {
+  const fileName = (src) => decodeURIComponent(src.split("/").pop().split("?")[0]).replace(/\.[a-z0-9]+$/i, "");
+  const mend = () => {
+    for (const b of document.querySelectorAll("button:not([aria-label])")) {
+      const img = b.querySelector("img");
+      if (!img || b.textContent.trim()) continue;
+      const label = b.closest(".block")?.querySelector("[data-testid=block-label]")?.textContent.trim();
+      const name = img.alt || (b.classList.contains("gallery-item") ? fileName(img.src) : label);
+      if (name) b.setAttribute("aria-label", name);
+    }
+    for (const input of document.querySelectorAll("input[aria-controls], input[data-aria-controls]")) {
+      const id = input.getAttribute("aria-controls") || input.dataset.ariaControls;
+      input.dataset.ariaControls = id;
+      if (document.getElementById(id)) input.setAttribute("aria-controls", id);
+      else input.removeAttribute("aria-controls");
+    }
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; mend(); });
+  }).observe(document.documentElement, {childList: true, subtree: true});
+})();

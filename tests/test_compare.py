@@ -105,6 +105,24 @@ def test_quality_chart_reads_the_file_and_judges_the_claim(tmp_path, monkeypatch
     assert "倍" in compare_tab.quality_chart("zh-CN")
 
 
+def test_the_flow_nets_curve_joins_the_chart_where_it_is_measured(tmp_path, monkeypatch):
+    """With the flow net's file beside the picked model's, its Euler line is drawn on the same chart (a dot per
+    measured point) and the note says what it is; without it, neither."""
+    from ui import compare_tab
+
+    monkeypatch.setattr(compare_tab, "ASSETS", tmp_path)
+    quality_file(tmp_path, 10.0, 12.9, 10.9)
+    without = compare_tab.quality_chart("en")
+    assert "Flow · Euler" not in without
+    rows = [{"sampler": "flow_euler", "steps": n, "nfe": n, "frechet": f, "frechet_real": 5.0} for n, f in
+            ((5, 60.0), (10, 20.0), (20, 12.0))]
+    (tmp_path / "quality_vs_steps_digits_flow.json").write_text(json.dumps({"rows": rows}))
+    html = compare_tab.quality_chart("en")
+    assert "Flow · Euler" in html and "flow-matching net, measured the same way" in html
+    assert html.count("<circle") == without.count("<circle") + len(rows)
+    assert "流匹配网络" in compare_tab.quality_chart("zh-CN")
+
+
 def test_each_model_has_its_own_quality_chart(tmp_path, monkeypatch):
     """The Compare tab's chart is the picked model's file; a model not measured yet gets the command that measures
     it, in the learner's language."""

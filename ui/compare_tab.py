@@ -100,6 +100,8 @@ def quality_chart(lang: str, key: str = "teacher") -> str:
     note = tr("cmp_quality_note", lang, who=tr(f"cmp_who_{key}", lang), n=data["n"], seed=data["seed"],
               when=data["when"], floor=data["frechet_real"])
     note += " " + tr("cmp_quality_log", lang, lo=min(values), hi=max(values))
+    if flow_rows:
+        note += " " + tr("cmp_quality_flow", lang)
     return chart + small(note) + claim_note(by, lang) + renoise_note(by, lang)
 
 

@@ -360,6 +360,7 @@ EN: dict[str, str] = {
     "cmp_quality_note": "Measured on {who}, {n} digits per point, seed {seed}, {when}. Fréchet distance of classifier features to the 5,000 real digits; the real-digit floor at this size is {floor:.1f}.",
     "cmp_quality_log": "Both axes are logarithmic, so every measured point is on the chart, from {lo:.1f} to {hi:.0f}.",
     "cmp_axis_nfe": "network calls (log scale)",
+    "cmp_quality_flow": "The “Flow ·” lines are the flow-matching net, measured the same way: same digits, same seed, its own Euler and Heun steps.",
 
     # --- dye tab ---------------------------------------------------------------------------
     "dye_intro": (

@@ -51,16 +51,17 @@ def test_the_steer_tab_draws_the_label_and_w_redraws_the_strip(app_url, lang, ph
         last = s["dn_status"].split("{t")[0].format(i=20, n=20)            # "step 20 / 20 · t = "
         browser.wait_for(lambda: last in browser.text_of(d, "st_status"), timeout=120)
         browser.screenshot(d, tag, browser.around(d, "st_xt", "row"))
-        # w by keys: one step right on the slider (0.5), then the strip is drawn for the new w
+        # w by keys: one step left on the slider (0.5; the card's w may be the chart's last measured one), then the
+        # strip is drawn for the new w and the chart's cursor moves
         rng = browser.slider_input(d, "st_w")
         w0 = float(rng.get_attribute("value"))
         chart0 = d.find_element("css selector", "#st_chart").get_attribute("innerHTML")
         d.execute_script("arguments[0].scrollIntoView({block: 'center'})", rng)
-        rng.send_keys(Keys.ARROW_RIGHT)
-        browser.wait_for(lambda: float(rng.get_attribute("value")) == w0 + 0.5, timeout=10)
+        rng.send_keys(Keys.ARROW_LEFT)
+        browser.wait_for(lambda: float(rng.get_attribute("value")) == w0 - 0.5, timeout=10)
         browser.click(d, "st_strip_go")
         strip_label = lambda: d.find_element("css selector", "#st_strip").text        # noqa: E731
-        browser.wait_for(lambda: browser.image_src(d, "st_strip") and f"{w0 + 0.5:g}" in strip_label(), timeout=180)
+        browser.wait_for(lambda: browser.image_src(d, "st_strip") and f"{w0 - 0.5:g}" in strip_label(), timeout=180)
         browser.wait_for(lambda: d.find_element("css selector", "#st_chart").get_attribute("innerHTML") != chart0,
                          timeout=30)
         browser.screenshot(d, f"{tag}_strip", d.find_element("css selector", "#st_strip"))

@@ -116,12 +116,13 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
                y_range: tuple[float, float] = (0.0, 1.0), cursor: float | None = None, x_label: str = "",
                markers: Sequence[float] = (), x_ticks: Sequence[tuple[float, str]] = (), dots: bool = False,
                y_bands: Sequence[tuple[float, float, str, str]] = (), y_ticks: Sequence[tuple[float, str]] = (),
-               colors: Sequence[str] = COLORS) -> str:
+               colors: Sequence[str] = COLORS, dashes: Sequence[str] = ()) -> str:
     """Lines over a shared x axis (a series' NaN values are skipped: it joins the points it has), an optional
     vertical cursor, optional tick marks on the x axis, optional labelled x and y ticks (value, label), with
     ``dots`` a dot on every measured point, and shaded horizontal bands (y from, y to, label, colour) under the lines.
     A point past the y range is drawn at the axis' end with a marker and its value (never cut off silently).
-    ``colors``: one a series (so a series keeps its colour across charts that show different sets)."""
+    ``colors``: one a series (so a series keeps its colour across charts that show different sets); ``dashes``: an
+    SVG stroke-dasharray a series ("" solid), so lines differ by more than colour."""
     x_range, y_range = _span(float(xs[0]), float(xs[-1])), _span(*y_range)
     parts, drawn = _frame(title, x_range, y_range, x_label, x_ticks, y_ticks=y_ticks), []
     for lo, hi, label, color in y_bands:
@@ -131,13 +132,14 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
                      f'fill="currentColor">{html.escape(label)}</text>')
     beyond = [(_x(x, *x_range), y, color) for (_, ys), color in zip(series, colors)
               for x, y in zip(xs, ys) if math.isfinite(y) and not y_range[0] <= y <= y_range[1]]
-    for (label, ys), color in zip(series, colors):
+    for i, ((label, ys), color) in enumerate(zip(series, colors)):
+        dash = f' stroke-dasharray="{dashes[i]}"' if i < len(dashes) and dashes[i] else ""
         pts = [(_x(x, *x_range), _y(_clamp(y, *y_range), *y_range))
                for x, y in zip(xs, ys) if math.isfinite(y)]
         drawn += [(a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)          # along each segment
                   for a, b in zip(pts, pts[1:]) for f in (0.0, 0.25, 0.5, 0.75)] + pts[-1:]
         parts.append(f'<polyline points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in pts)}" fill="none" '
-                     f'stroke="{color}" stroke-width="2"/>')
+                     f'stroke="{color}" stroke-width="2"{dash}/>')
         if dots:
             parts += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{color}"/>' for px, py in pts]
     for m in markers:

@@ -27,6 +27,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"        # where the me
 LOG_TICKS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)         # the quality chart's distance axis
 
 
+# a colour for each method on the quality chart (the flow net's lines dashed as well)
+METHOD_COLORS = dict(zip(compare.METHODS, (*charts.COLORS, "#0e7490", "#be185d")))
 FLOW_NET = "digits_flow"        # the flow-matching net the "Flow · ..." cells race on, beside the picked diffusion net
 
 
@@ -82,11 +84,13 @@ def quality_chart(lang: str, key: str = "teacher") -> str:
     flow_path = steps_curve_file(FLOW_NET, ASSETS)             # the flow net's curve on the same chart, if measured
     flow_rows = json.loads(flow_path.read_text(encoding="utf-8"))["rows"] if flow_path.is_file() else []
     by = frechet_by_cell(data["rows"] + flow_rows)
-    series, xs_all = [], sorted({nfe for _, nfe in by})
+    series, colors, dashes, xs_all = [], [], [], sorted({nfe for _, nfe in by})
     for name, method in compare.METHODS.items():
         pts = {nfe: f for (sampler, nfe), f in by.items() if sampler == name}
         if pts:
             series.append((method.label, [pts.get(x, float("nan")) for x in xs_all]))
+            colors.append(METHOD_COLORS[name])
+            dashes.append("6 3" if method.flow else "")
     # a sampler at 5 calls can be off by 100x (Heun's 3 steps): a log distance axis shows every point and keeps
     # "within 1.3x of DDPM" the same height anywhere on it
     values = [f for f in by.values() if f > 0]
@@ -96,7 +100,8 @@ def quality_chart(lang: str, key: str = "teacher") -> str:
     log_x = [math.log10(x) for x in xs_all]
     ticks = [(math.log10(x), str(x)) for x in xs_all if x in (5, 10, 20, 50, 100, 1000)]   # not Heun's 9, 19, ...
     chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, log_series, y_range=y_range, x_ticks=ticks,
-                              y_ticks=y_ticks, x_label=tr("cmp_axis_nfe", lang), dots=True)
+                              y_ticks=y_ticks, x_label=tr("cmp_axis_nfe", lang), dots=True, colors=colors,
+                              dashes=dashes)
     note = tr("cmp_quality_note", lang, who=tr(f"cmp_who_{key}", lang), n=data["n"], seed=data["seed"],
               when=data["when"], floor=data["frechet_real"])
     note += " " + tr("cmp_quality_log", lang, lo=min(values), hi=max(values))

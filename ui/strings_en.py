@@ -155,7 +155,7 @@ EN: dict[str, str] = {
         "digit decided?"
     ),
     "dn_experts": (
-        "Nets of that size share the work. Net 1 learned every noise level. Each other net started as a copy of one "
+        "Several nets the size of that tiny UNet share the work. Net 1 learned every noise level. Each other net started as a copy of one "
         "before it and then trained on a band of the middle noise levels only (shaded in the timeline, with its number), where "
         "the noise settles which digit it will become; net 1 takes every step outside the bands. Each step asks "
         "one of them, so a step still costs one network call (eDiff-I, Balaji et al. 2022, calls such nets "

@@ -45,9 +45,8 @@ def generate(model, name: str, steps: int, n: int, seed: int) -> tuple[np.ndarra
     """N digits uint8 [N, 28, 28] from one method (a diffusion sampler, or "flow_euler" / "flow_heun" on a flow
     net), and the seconds it took."""
     t0 = time.perf_counter()
-    if METHODS[name].flow:
-        x = flow_sample(in_chunks(model), sampler=name.removeprefix("flow_"), num_steps=steps, shape=(n, 1, 28, 28),
-                        seed=seed)
+    if solver := METHODS[name].flow_solver:
+        x = flow_sample(in_chunks(model), sampler=solver, num_steps=steps, shape=(n, 1, 28, 28), seed=seed)
     else:
         x = sample(in_chunks(model), model.schedule, sampler=name, num_steps=steps, shape=(n, 1, 28, 28), seed=seed)
     return to_uint8(x), time.perf_counter() - t0

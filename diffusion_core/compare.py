@@ -21,16 +21,21 @@ from .schedule import NoiseSchedule
 
 @dataclass(frozen=True)
 class Method:
-    """What a cell runs: its label, its network calls for a step count, and whether it needs the flow net."""
+    """What a cell runs: its label, its network calls for a step count, and for a flow net's cell its solver (a key
+    of flow.FLOW_SAMPLERS; "" for a diffusion sampler on the picked net)."""
     label: str
     nfe: Callable[[int], int]
-    flow: bool = False
+    flow_solver: str = ""
+
+    @property
+    def flow(self) -> bool:
+        return bool(self.flow_solver)
 
 
 METHODS: dict[str, Method] = {
     **{name: Method(info.label, info.nfe) for name, info in SAMPLERS.items()},
-    "flow_euler": Method("Flow · Euler", lambda n: n, flow=True),
-    "flow_heun": Method("Flow · Heun", lambda n: 2 * n - 1, flow=True),      # its last step is plain Euler
+    "flow_euler": Method("Flow · Euler", lambda n: n, flow_solver="euler"),
+    "flow_heun": Method("Flow · Heun", lambda n: 2 * n - 1, flow_solver="heun"),   # its last step is plain Euler
 }
 
 DEFAULT_CELLS: tuple[tuple[str, int], ...] = (
@@ -103,12 +108,12 @@ def race(model: Model, schedule: NoiseSchedule, cells: list[tuple[str, int]], *,
         raise ValueError("a flow cell needs the flow-matching net (flow_model)")
     x_T, _ = start_noise((n, *shape), seed, device)
     for name, steps in cells:
-        flow = METHODS[name].flow
-        counted = CountingModel(flow_model if flow else model)
+        solver = METHODS[name].flow_solver
+        counted = CountingModel(flow_model if solver else model)
         gen = torch.Generator().manual_seed(int(seed) + 1)
         t0 = time.perf_counter()
         x = x_T
-        steps_of = (FLOW_SAMPLERS[name.removeprefix("flow_")](counted, x_T, steps) if flow else
+        steps_of = (FLOW_SAMPLERS[solver](counted, x_T, steps) if solver else
                     run(counted, schedule, x_T, sampler=name, num_steps=steps, generator=gen))
         for st in steps_of:
             x = st.x_next

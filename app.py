@@ -22,8 +22,10 @@ THEME = gr.themes.Soft().set(
     body_text_color_subdued="*neutral_600", input_placeholder_color="*neutral_500",
     button_primary_background_fill="*primary_600", button_primary_background_fill_hover="*primary_700",
     button_primary_border_color="*primary_600", checkbox_label_background_fill_selected="*primary_600")
-# names for Gradio's unnamed picture buttons, and dropdowns that point at their option list only while it exists
-A11Y_HEAD = f"<script>\n{(Path(__file__).resolve().parent / 'ui' / 'a11y.js').read_text(encoding='utf-8')}</script>"
+# names for Gradio's unnamed picture buttons, dropdowns that point at their option list only while it exists, and
+# streaming pictures marked for prefers-reduced-motion; the footer's focus ring and touch size
+A11Y_HEAD = (f"<script>\n{(Path(__file__).resolve().parent / 'ui' / 'a11y.js').read_text(encoding='utf-8')}</script>"
+             f"<style>\n{(Path(__file__).resolve().parent / 'ui' / 'page.css').read_text(encoding='utf-8')}</style>")
 MAX_FILE_SIZE = "20mb"
 MAX_SESSIONS = 400          # learners whose state is kept (oldest dropped first); a class is ~40
 CSS = ".dc-footer {font-size: 0.8em} .pixelated img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}\n" \

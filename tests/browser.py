@@ -24,6 +24,10 @@ def available() -> bool:
 # screenshots the browser tests take of what they checked, kept by CI as artefacts (TEST_ARTIFACTS overrides)
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or Path(__file__).resolve().parent / "artifacts")
 PHONE = (390, 844)
+TABLET = (768, 1024)
+# each tab's key in ui/strings_*.py -> (its main control, its main picture): elem_ids
+TAB_MAIN = {"tab_dye": ("glass", "glass"), "tab_noise": ("t_slider", "x_t"), "tab_denoise": ("dn_go", "dn_xt"),
+            "tab_steer": ("st_go", "st_xt"), "tab_compare": ("cmp_go", "cmp_gallery")}
 
 
 def chrome(lang: str = "en", width: int = 1400, height: int = 2000) -> webdriver.Chrome:
@@ -39,6 +43,17 @@ def chrome(lang: str = "en", width: int = 1400, height: int = 2000) -> webdriver
         o.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height,
                                                                         "pixelRatio": 2.0, "touch": True}})
     return webdriver.Chrome(service=Service(DRIVER), options=o)
+
+
+def viewport(lang: str, width: int, height: int) -> webdriver.Chrome:
+    """Chromium whose viewport (not its window) is width x height: a phone's by emulation, else by sizing the
+    window around it."""
+    d = chrome(lang, width, height)
+    if width >= 500:                  # (a phone's viewport is its width once a page with a viewport tag is loaded)
+        w, h = d.execute_script("return [innerWidth, innerHeight]")
+        d.set_window_size(2 * width - w, 2 * height - h)
+        assert d.execute_script("return [innerWidth, innerHeight]") == [width, height]
+    return d
 
 
 def screenshot(driver, name: str, elem=None) -> Path:
@@ -90,6 +105,12 @@ def open_tab(driver, *names: str) -> None:
     driver.find_element(By.CSS_SELECTOR, ".overflow-menu > button").click()
     wait_for(lambda: [b for b in driver.find_elements(By.CSS_SELECTOR, ".overflow-dropdown button")
                       if b.text in names][0]).click()
+
+
+def shown(d, elem_id: str) -> bool:
+    """The element is in the page and has a box (its tab is open)."""
+    return bool(d.execute_script("const e = document.getElementById(arguments[0]);"
+                                 "return !!e && e.getBoundingClientRect().height > 0", elem_id))
 
 
 def click(d, elem_id: str) -> None:

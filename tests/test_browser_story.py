@@ -10,9 +10,7 @@ FIRST_SCREEN = (1400, 900)
 # the words of the machinery that serves quality and speed, in both languages (issue 44's list)
 MACHINERY = ("expert", "autoguidance", "student", "TorchScript", "FLOP", "bench", "p ≥", "专家", "自引导", "学生",
              "基准")
-# tab -> (its main control, its main picture): elem_ids
-MAIN = {"tab_dye": ("glass", "glass"), "tab_noise": ("t_slider", "x_t"), "tab_denoise": ("dn_go", "dn_xt"),
-        "tab_steer": ("st_go", "st_xt"), "tab_compare": ("cmp_go", "cmp_gallery")}
+MAIN = browser.TAB_MAIN
 
 # the text a person sees in the viewport: every text node with a box on screen, in a shown element
 SEEN_TEXT = """
@@ -36,12 +34,7 @@ return b.width > 0 && b.height > 0 && b.top >= 0 && b.left >= 0 && b.bottom <= i
 
 
 def first_screen(lang: str):
-    """Chromium whose viewport (not its window) is FIRST_SCREEN."""
-    d = browser.chrome(lang, *FIRST_SCREEN)
-    w, h = d.execute_script("return [innerWidth, innerHeight]")
-    d.set_window_size(2 * FIRST_SCREEN[0] - w, 2 * FIRST_SCREEN[1] - h)
-    assert d.execute_script("return [innerWidth, innerHeight]") == list(FIRST_SCREEN)
-    return d
+    return browser.viewport(lang, *FIRST_SCREEN)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
@@ -55,9 +48,7 @@ def test_each_tabs_first_screen_tells_the_story_without_the_machinery(app_url, l
         browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=120)
         for tab, (control, picture) in MAIN.items():
             browser.open_tab(d, s[tab])
-            browser.wait_for(lambda: d.find_elements("css selector", f"#{control}") and d.execute_script(
-                "return document.querySelector('#' + arguments[0]).getBoundingClientRect().height > 0", control),
-                timeout=30)
+            browser.wait_for(lambda: browser.shown(d, control), timeout=30)
             d.execute_script("window.scrollTo(0, 0)")
             seen = d.execute_script(SEEN_TEXT)
             words = [w for w in MACHINERY if w.lower() in seen.lower()]

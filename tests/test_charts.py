@@ -17,9 +17,10 @@ def test_a_line_joins_the_points_its_series_has_and_skips_the_missing():
     assert "nan" not in svg.lower()                                   # one NaN made a browser drop the whole line
     a, b = polylines(svg)
     assert len(a) == 3 and len(b) == 1
-    assert svg.count("<circle") == 0
+    alone = charts.line_chart("t", xs, [("a", [1.0, math.nan, 3.0, 2.0])], y_range=(0.0, 4.0))
+    assert alone.count("<circle") == 0                       # one line: nothing to tell apart, no markers
     dotted = charts.line_chart("t", xs, [("a", [1.0, math.nan, 3.0, 2.0])], y_range=(0.0, 4.0), dots=True)
-    assert dotted.count("<circle") == 3
+    assert dotted.count("<circle") == 3 + 1                  # a marker on each measured point, one in the legend
     # the point (x, y) lands where the axes say: x linear from the left edge, y from the bottom
     (x0, y0), (x2, y2) = a[0], a[1]
     assert x0 == charts.PAD_L
@@ -41,7 +42,7 @@ def test_timestep_rows_leave_room_for_their_longest_label():
     m = re.search(rf'<text x="([\d.]+)"[^>]*>{re.escape(label)}</text>', svg.replace("&#x27;", "'"))
     right_edge = float(m.group(1))
     assert right_edge >= 0.5 * 9 * len(label), "at font size 9 a character is about half the size wide"
-    ticks = re.findall(r'<line x1="([\d.]+)" y1="(\d+)" x2="[\d.]+" y2="\d+" stroke="#(?:dc2626|16a34a)"', svg)
+    ticks = re.findall(rf'<line x1="([\d.]+)" y1="(\d+)" x2="[\d.]+" y2="\d+" stroke="(?:{charts.COLORS[1]}|{charts.COLORS[2]})"', svg)
     assert min(float(x) for x, _ in ticks) > right_edge, "ticks start right of the labels"
 
 
@@ -89,8 +90,9 @@ def test_a_legend_with_no_free_corner_goes_under_the_axis_and_the_view_box_grows
                ("top", [0.95] * 11), ("low", [0.05] * 11)]
     svg = charts.line_chart("t", xs, crowded, y_range=(0.0, 1.0))
     height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
-    rows = [float(v) for v in re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', svg)]
-    assert len(rows) == 5 and min(rows) > charts.H and max(rows) + 10 <= height
+    rows = [float(v) for v in re.findall(r'<text x="[\d.]+" y="([\d.]+)" font-size="10" fill="currentColor" '
+                                         r'paint-order', svg)]                 # the legend's entries
+    assert len(rows) == 5 and min(rows) - 10 > charts.H and max(rows) + 1 <= height
 
 
 def test_a_band_shades_its_y_range_under_the_lines():

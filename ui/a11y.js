@@ -27,3 +27,18 @@
     requestAnimationFrame(() => { queued = false; mend(); });
   }).observe(document.documentElement, {childList: true, subtree: true});
 })();
+
+// prefers-reduced-motion (ui/layout.css hides the picture): a block whose output a run is streaming is marked
+// data-streaming from its status tracker's first "generating" until the tracker hides (the run ended, stopped or
+// failed). Gradio drops "generating" for a moment between two frames, so the class alone would flash each frame.
+(() => {
+  const track = (wrap) => {
+    const block = wrap.closest(".block");
+    if (!block) return;
+    if (wrap.classList.contains("generating")) block.dataset.streaming = "";
+    else if (wrap.classList.contains("hide")) delete block.dataset.streaming;
+  };
+  new MutationObserver((changes) => {
+    for (const c of changes) if (c.target.classList && c.target.classList.contains("wrap")) track(c.target);
+  }).observe(document.documentElement, {attributes: true, attributeFilter: ["class"], subtree: true});
+})();

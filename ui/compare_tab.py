@@ -28,7 +28,7 @@ LOG_TICKS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)         # the quali
 
 
 # a colour for each method on the quality chart (the flow net's lines dashed as well)
-METHOD_COLORS = dict(zip(compare.METHODS, (*charts.COLORS, "#0e7490", "#be185d")))
+METHOD_COLORS = dict(zip(compare.METHODS, charts.COLORS))
 FLOW_NET = "digits_flow"        # the flow-matching net the "Flow · ..." cells race on, beside the picked diffusion net
 
 
@@ -101,7 +101,7 @@ def quality_chart(lang: str, key: str = "teacher") -> str:
     ticks = [(math.log10(x), str(x)) for x in xs_all if x in (5, 10, 20, 50, 100, 1000)]   # not Heun's 9, 19, ...
     chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, log_series, y_range=y_range, x_ticks=ticks,
                               y_ticks=y_ticks, x_label=tr("cmp_axis_nfe", lang), dots=True, colors=colors,
-                              dashes=dashes)
+                              dashes=dashes, desc=charts.describe(xs_all, series, tr("cmp_axis_nfe", lang)))
     note = tr("cmp_quality_note", lang, who=tr(f"cmp_who_{key}", lang), n=data["n"], seed=data["seed"],
               when=data["when"], floor=data["frechet_real"])
     note += " " + tr("cmp_quality_log", lang, lo=min(values), hi=max(values))
@@ -186,7 +186,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
             count = RawSlider(1, 16, value=DEFAULT_COUNT, step=1, label=T("cmp_count"))
         with gr.Column(scale=3):
-            status = gr.Markdown()
+            status = gr.Markdown(elem_id="cmp_status")
             gallery = gr.Gallery(label=T("cmp_gallery"), columns=5, height="auto", format="png", object_fit="contain",
                                  elem_classes=["pixelated"], elem_id="cmp_gallery")
             table = gr.Markdown(elem_id="cmp_table")

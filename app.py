@@ -6,7 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from ui import compare_tab, denoise_tab, drain, dye_tab, noise_tab, steer_tab
+from ui import compare_tab, denoise_tab, drain, dye_tab, lesson_tab, noise_tab, steer_tab
 from ui.context import AppContext
 from ui.i18n import I18N, LOCALE_HEAD, T
 from ui.learner_errors import quiet_learner_errors
@@ -37,7 +37,10 @@ def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
     ctx = ctx or AppContext.create()
     with gr.Blocks(title="Diffusion Classroom · 扩散课堂") as demo:
         gr.Markdown(T("app_intro"))
-        with gr.Tabs(selected="noise"):
+        lesson_progress = lesson_tab.progress_state()
+        with gr.Tabs(selected="noise") as tabs:
+            with gr.Tab(T("tab_lesson"), id="lesson"):
+                lesson_tab.build(ctx, demo, tabs, lesson_progress)
             with gr.Tab(T("tab_dye"), id="dye"):
                 dye_tab.build(ctx, demo)
             with gr.Tab(T("tab_noise"), id="noise"):

@@ -26,7 +26,7 @@ ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or Path(__file__).resolve().pa
 PHONE = (390, 844)
 TABLET = (768, 1024)
 # each tab's key in ui/strings_*.py -> (its main control, its main picture): elem_ids
-TAB_MAIN = {"tab_dye": ("glass", "glass"), "tab_noise": ("t_slider", "x_t"), "tab_denoise": ("dn_go", "dn_xt"),
+TAB_MAIN = {"tab_lesson": ("lesson_check", "lesson_choice"), "tab_dye": ("glass", "glass"), "tab_noise": ("t_slider", "x_t"), "tab_denoise": ("dn_go", "dn_xt"),
             "tab_steer": ("st_go", "st_xt"), "tab_compare": ("cmp_go", "cmp_gallery")}
 
 

@@ -1,5 +1,7 @@
 """English strings (keys shared with strings_zh.py; a test checks both have the same keys)."""
 
+from .strings_lesson import LESSON_EN
+
 EN: dict[str, str] = {
     # --- app -------------------------------------------------------------------------------
     "app_title": "Diffusion Classroom",
@@ -7,7 +9,7 @@ EN: dict[str, str] = {
         "# Diffusion Classroom\n"
         "A diffusion model learns one trick: **remove a little noise**. Here you can touch every "
         "part of one, live on a CPU. Start where the physics starts, with a drop of dye, or jump "
-        "straight to a photo dissolving into noise."
+        "straight to a photo dissolving into noise. New to it? **0 · Lesson** walks you through in ten steps."
     ),
     "tab_dye": "1 · Drop dye in water",
     "tab_noise": "2 · Add noise step by step",
@@ -503,3 +505,4 @@ EN: dict[str, str] = {
     "dye_y": "y (0 = bottom, 1 = top)",
     "dye_drop_btn": "Drop dye here",
 }
+EN.update(LESSON_EN)         # the Lesson tab's words live beside each other in both languages

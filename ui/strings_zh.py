@@ -1,5 +1,7 @@
 """简体中文 strings (same keys as strings_en.py)."""
 
+from .strings_lesson import LESSON_ZH
+
 ZH: dict[str, str] = {
     # --- app -------------------------------------------------------------------------------
     "app_title": "扩散课堂",
@@ -7,6 +9,7 @@ ZH: dict[str, str] = {
         "# 扩散课堂\n"
         "扩散模型只学会了一件事：**每次去掉一点点噪声**。在这里，你可以亲手摆弄它的每一个部分，"
         "全部在 CPU 上实时运行。可以从物理开始——往水里滴一滴颜料；也可以直接看一张照片如何溶解成噪声。"
+        "第一次来？**0 · 课程** 用十个小步骤带你走一遍。"
     ),
     "tab_dye": "1 · 往水里滴颜料",
     "tab_noise": "2 · 逐步加噪",
@@ -487,6 +490,7 @@ _GRADIO_ZH: dict[str, dict[str, str]] = {
         "run": "运行",
     },
 }
+ZH.update(LESSON_ZH)         # the Lesson tab's words live beside each other in both languages
 GRADIO_ZH: dict[str, str] = {f"{ns}.{k}": v for ns, table in _GRADIO_ZH.items() for k, v in table.items()}
 # Gradio titles a pop-up with its type ("Error", "Warning", ...) in its code, not from its strings: ui/locale.js
 # puts these in their place on a Chinese page.

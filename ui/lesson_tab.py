@@ -1,0 +1,186 @@
+"""The Lesson tab (issue 44): ten steps from Michelangelo's recorded stones to samplers and networks. In each the
+learner predicts, then runs the step's experiment (diffusion_core.lesson, the tabs' own functions) and is told
+whether the prediction held and why, with the formula one click away. Progress lives in the browser
+(gr.BrowserState); a link ending in ?step=N opens step N (a teacher projects one step to the class)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import gradio as gr
+
+from diffusion_core import lesson
+from diffusion_core.forward import schedule_curves
+from diffusion_core.pretrained import ASSETS
+from diffusion_core.quality import steps_curve_file
+
+from . import charts, validate
+from .components import FastImage, RawRadio
+from .context import AppContext
+from .i18n import T, lang_of, tr
+from .pools import LIGHT, RUNS, gated
+
+MAX_PICS = 4                        # pictures an experiment shows side by side
+SEED = 0                            # every learner sees the same experiment (and a class can compare)
+NET = "digits"                      # the digits net the lesson's experiments ask
+FRESH = {"step": 0, "answers": {}}  # a learner's progress: the step shown, and their prediction per step key
+
+
+def step_index(value: Any, lang: str) -> int:
+    """A 0-based step index from the learner's stored progress or a ?step= link (1-based), checked."""
+    return validate.number(value, "lesson_step_no", 0, len(lesson.STEPS) - 1, lang)
+
+
+def progress_of(stored: Any) -> dict:
+    """The stored progress if it has the expected form (a browser may hold anything), else a fresh one."""
+    ok = isinstance(stored, dict) and isinstance(stored.get("step"), int) and isinstance(stored.get("answers"), dict)
+    return stored if ok else dict(FRESH, answers={})
+
+
+def view(i: int, progress: dict, lang: str) -> tuple:
+    """Step i before its experiment: title, story, the question with its choices (the learner's earlier pick
+    kept), no pictures yet, and the link to this step."""
+    step = lesson.STEPS[i]
+    k = step.key
+    head = f"### {tr('lesson_step', lang, i=i + 1, n=len(lesson.STEPS))} · {tr(f'lesson_{k}_title', lang)}"
+    choices = [(tr(f"lesson_{k}_{c}", lang), c) for c in step.choices]
+    picked = progress["answers"].get(k)
+    radio = gr.update(choices=choices, value=picked if picked in step.choices else None, label=tr(f"lesson_{k}_q", lang))
+    hidden = [gr.update(visible=False, value=None)] * MAX_PICS
+    link = tr("lesson_link", lang, link=f"?step={i + 1}")
+    progress = {"step": i, "answers": dict(progress["answers"])}
+    return (head, tr(f"lesson_{k}_story", lang), radio, *hidden, gr.update(visible=False, value=""), "", "", link,
+            gr.update(interactive=i > 0), gr.update(interactive=i < len(lesson.STEPS) - 1), progress)
+
+
+def verdict(step: lesson.Step, picked: str, outcome: lesson.Outcome, answers: dict, lang: str) -> str:
+    """Right or not, why (the step's measured facts), the score so far, and after the last step, the end."""
+    k = step.key
+    lead = tr("lesson_right", lang) if picked == outcome.answer else tr(
+        "lesson_wrong", lang, answer=tr(f"lesson_{k}_{outcome.answer}", lang))
+    right = sum(a == b for a, b in answers.values())
+    text = f"{lead} {tr(f'lesson_{k}_why', lang, **outcome.facts)}\n\n{tr('lesson_score', lang, right=right, asked=len(answers))}"
+    return text + ("\n\n" + tr("lesson_end", lang) if k == lesson.STEPS[-1].key else "")
+
+
+def measured_frechet() -> dict[tuple[str, int], float]:
+    """The digits net's measured Frechet distances by (sampler, steps) (bench/quality_vs_steps.py)."""
+    path = steps_curve_file(NET, ASSETS)
+    rows = json.loads(path.read_text(encoding="utf-8"))["rows"] if path.is_file() else []
+    return {(r["sampler"], int(r["steps"])): float(r["frechet"]) for r in rows}
+
+
+def progress_state() -> gr.BrowserState:
+    """The learner's progress, kept in their browser. Create it outside the tabs: the browser reads it when the
+    component is first drawn, and a tab's contents are drawn only once the tab is opened (the page's load event
+    would see the default). A fixed secret: the place survives a restart and is read by any replica (deploy/)."""
+    return gr.BrowserState(dict(FRESH, answers={}), storage_key="diffusion_classroom_lesson",
+                           secret="diffusion-classroom-lesson-progress")
+
+
+def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserState) -> None:
+    """Lay out the tab and wire its events (call inside a gr.Blocks, in the gr.Tabs ``tabs``; ``progress`` from
+    progress_state())."""
+    model = ctx.models.get(NET)
+    sched = ctx.schedules["linear"]
+    gr.Markdown(T("lesson_intro"))
+    head = gr.Markdown(elem_id="lesson_head")
+    story = gr.Markdown(elem_id="lesson_story")
+    choice = RawRadio([], label="", elem_id="lesson_choice")
+    check = gr.Button(T("lesson_check"), variant="primary", elem_id="lesson_check")
+    with gr.Row():
+        pics = [FastImage(visible=False, interactive=False, format="png", height=220, elem_classes=["pixelated"],
+                          elem_id=f"lesson_pic_{i}") for i in range(MAX_PICS)]
+    chart = gr.HTML(visible=False, elem_id="lesson_chart")
+    result = gr.Markdown(elem_id="lesson_verdict")
+    with gr.Accordion(T("lesson_math"), open=False):
+        math = gr.Markdown(elem_id="lesson_math")
+    with gr.Row():
+        back = gr.Button(T("lesson_back"), elem_id="lesson_back")
+        nxt = gr.Button(T("lesson_next"), elem_id="lesson_next")
+        full = gr.Button(T("lesson_open"), elem_id="lesson_open")
+    link = gr.Markdown(elem_id="lesson_link")
+    shown = [head, story, choice, *pics, chart, result, math, link, back, nxt, progress]
+
+    def experiment(key: str, lang: str, request: gr.Request) -> tuple[lesson.Outcome, str]:
+        """Run step ``key``'s experiment; the model's calls go through the shared engine, admitted by cost."""
+        if key in ("dye", "jump", "near_zero"):
+            photo = ctx.default_photo
+            return {"dye": lambda: lesson.dye_spread(SEED), "jump": lambda: lesson.jump(photo, sched, SEED),
+                    "near_zero": lambda: lesson.near_zero(photo, sched, SEED)}[key](), ""
+        if key == "grids":
+            outcome, rows = lesson.grids(sched)
+            ks, curves = schedule_curves(sched)
+            return outcome, charts.timestep_rows(tr("cmp_timesteps", lang), tr("cmp_alpha_bar", lang), ks.tolist(),
+                                                 curves["alpha_bar"].tolist(), list(rows.items()), x_label="t")
+        if key == "mlp":
+            return gated(ctx.gate, lambda request: lesson.mlp(sched, SEED))(request), ""     # trains a net
+        if model is None:
+            raise gr.Error(tr("lesson_no_model", lang))
+        served = ctx.engine.serve(model)
+        images, calls = {"stones": (1, 50), "guess": (8, 1), "one_jump": (8, 1), "renoise": (16, 20),
+                         "steps": (4, 1020)}[key]
+        with ctx.run_gate.run(lang, model.sha256, images, calls):
+            if key == "stones":
+                return lesson.stones(served, sched, SEED), ""
+            if key == "guess":
+                return lesson.guess(served, sched, SEED), ""
+            if key == "one_jump":
+                return lesson.one_jump(served, sched, SEED), ""
+            if key == "renoise":
+                return lesson.renoise(served, sched, SEED), ""
+            frechet = measured_frechet()
+            if not {("ddim", 20), ("ddpm", 1000)} <= set(frechet):
+                raise gr.Error(tr("lesson_no_model", lang))
+            return lesson.race(served, sched, SEED, frechet), ""
+
+    def run_step(stored: Any, picked: Any, request: gr.Request) -> tuple:
+        lang = lang_of(request)
+        p = progress_of(stored)
+        step = lesson.STEPS[step_index(p["step"], lang)]
+        if picked not in step.choices:
+            raise gr.Error(tr("lesson_pick", lang))
+        outcome, svg = experiment(step.key, lang, request)
+        answers = {**p["answers"], step.key: picked}
+        scored = {k: (a, a) for k, a in answers.items()}
+        scored[step.key] = (picked, outcome.answer)
+        titles = [t.strip() for t in tr(f"lesson_{step.key}_pics", lang).split("|")]
+        shown_pics = [gr.update(visible=True, value=pic, label=title, alt_text=title)
+                      for pic, title in zip(outcome.pictures, titles)]
+        shown_pics += [gr.update(visible=False, value=None)] * (MAX_PICS - len(shown_pics))
+        return (*shown_pics, gr.update(visible=bool(svg), value=svg), verdict(step, picked, outcome, scored, lang),
+                tr(f"lesson_{step.key}_math", lang), {"step": p["step"], "answers": answers})
+
+    def move(stored: Any, by: int, request: gr.Request) -> tuple:
+        p = progress_of(stored)
+        lang = lang_of(request)
+        return view(min(max(step_index(p["step"], lang) + by, 0), len(lesson.STEPS) - 1), p, lang)
+
+    def opened(stored: Any, request: gr.Request) -> tuple:
+        """On page load: the step a ?step=N link names (and the Lesson tab shown), else the learner's own step."""
+        lang = lang_of(request)
+        p = progress_of(stored)
+        asked = request.query_params.get("step") if request is not None else None
+        if asked is None:
+            return (*view(step_index(p["step"], lang), p, lang), gr.update())
+        try:
+            i = step_index(int(asked) - 1, lang)
+        except (ValueError, gr.Error):
+            gr.Warning(tr("lesson_bad_step", lang, step=asked, n=len(lesson.STEPS)))
+            return (*view(step_index(p["step"], lang), p, lang), gr.update(selected="lesson"))
+        return (*view(i, p, lang), gr.update(selected="lesson"))
+
+    def open_full(stored: Any, request: gr.Request):
+        return gr.update(selected=lesson.STEPS[step_index(progress_of(stored)["step"], lang_of(request))].tab)
+
+    check.click(run_step, [progress, choice], [*pics, chart, result, math, progress], api_name="lesson_check", **RUNS)
+    def go_back(stored: Any, request: gr.Request) -> tuple:
+        return move(stored, -1, request)
+
+    def go_on(stored: Any, request: gr.Request) -> tuple:
+        return move(stored, +1, request)
+
+    back.click(go_back, [progress], shown, api_name=False, **LIGHT)
+    nxt.click(go_on, [progress], shown, api_name="lesson_next", **LIGHT)
+    full.click(open_full, [progress], [tabs], api_name=False, **LIGHT)
+    demo.load(opened, [progress], [*shown, tabs], api_name=False, **LIGHT)

@@ -123,8 +123,11 @@ DIGITS_STUDENT_MID = time_expert(DIGITS_STUDENT, "digits_student_mid", (151, 650
 # with a zero label embedding (so it starts as that net), then one cosine cycle at 1e-3 with 15% of labels dropped.
 # The embedding is scaled by 10 (for Adam, ten times its learning rate) and the EMA is short (0.995): at scale 1 and
 # EMA 0.999, 96k images left the label all but unheard (one row of digits for every label; docs/experiments.md)
+# a label embedding added to the time embedding, warm-started from the digits net: a cosine cycle at 1e-3 over 160k
+# images, then a second one over 384k, which made the label heard (docs/experiments.md)
 DIGITS_COND = replace(DIGITS, name="digits_cond", unet=replace(DIGITS_UNET, num_classes=10, label_scale=10.0),
-                      data="digits", images=DIGITS.images + 160_000, restarts=((DIGITS.images, 1e-3),),
+                      data="digits", images=DIGITS.images + 160_000 + 384_000,
+                      restarts=((DIGITS.images, 1e-3), (DIGITS.images + 160_000, 1e-3)),
                       init_from="digits", label_dropout=0.15, ema_decay=0.995, notes={})
 # flow matching on the same digits with the same UNet, warm-started from the digits net's weights (its features;
 # what it predicts and the path it sees differ): a cosine cycle at 1e-3, then one at 5e-4 (docs/experiments.md)

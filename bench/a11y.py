@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import browser  # noqa: E402  (tests/browser.py: the project's headless Chromium)
 
 # tab -> the button that runs its main action (elem_id) and the element that shows the result
-ACTIONS = {"tab_dye": (None, "glass"), "tab_noise": (None, "x_t"), "tab_denoise": ("dn_go", "dn_x0"),
+ACTIONS = {"tab_lesson": ("lesson_check", "lesson_pic_0"), "tab_dye": (None, "glass"), "tab_noise": (None, "x_t"), "tab_denoise": ("dn_go", "dn_x0"),
            "tab_steer": ("st_go", "st_x0_mix"), "tab_compare": ("cmp_go", "cmp_gallery")}
 AXE_RUN = ("const done = arguments[arguments.length - 1];"
            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => ({"
@@ -51,6 +51,8 @@ def audit(url: str, lang: str) -> list[dict]:
             browser.open_tab(d, s[tab])
             if button:
                 browser.wait_for(lambda: d.find_elements("css selector", f"#{button}"), timeout=30)
+                if tab == "tab_lesson":                                   # a prediction first, then the experiment
+                    browser.wait_for(lambda: d.find_elements("css selector", "#lesson_choice label"))[0].click()
                 browser.click(d, button)
                 browser.wait_for(lambda: d.find_elements("css selector", f"#{result} img"), timeout=180)
                 browser.wait_for(lambda: run_over(d, result), timeout=180)      # the next tab's run is not refused

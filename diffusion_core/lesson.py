@@ -104,7 +104,7 @@ def guess(model: Model, schedule: NoiseSchedule, seed: int, k: int = 300, n: int
         return float(a @ b / (a.norm() * b.norm()))
 
     c_noise, c_clean = corr(pred, eps), corr(pred, x0)
-    pics = tuple(denoise.digit_grid(v, *r, cols=n) for v, r in ((x0, (-1, 1)), (x_t, (-3, 3)), (eps, (-3, 3)),
+    pics = tuple(denoise.digit_grid(v, *r, cols=4) for v, r in ((x0, (-1, 1)), (x_t, (-2, 2)), (eps, (-3, 3)),
                                                                  (pred, (-3, 3))))
     return Outcome("noise" if c_noise > max(c_clean, 0.5) else "clean", pics,
                    {"k": k, "n": n, "noise": c_noise, "clean": c_clean})

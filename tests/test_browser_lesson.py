@@ -26,7 +26,9 @@ def pick_and_run(d, choice_index: int) -> str:
     labels[choice_index % len(labels)].click()
     before = browser.text_of(d, "lesson_verdict")
     browser.click(d, "lesson_check")
-    return browser.wait_for(lambda: (t := browser.text_of(d, "lesson_verdict")) != before and t, timeout=240)
+    # the verdict once written: it starts with its mark (while the run goes, the block shows Gradio's progress)
+    return browser.wait_for(lambda: (t := browser.text_of(d, "lesson_verdict")) != before and t[:1] in "✓✗" and t,
+                            timeout=240)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])

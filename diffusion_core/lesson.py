@@ -130,9 +130,10 @@ def renoise(model: Model, schedule: NoiseSchedule, seed: int, steps: int = 20, n
 
 
 def race(model: Model, schedule: NoiseSchedule, seed: int, frechet: dict[tuple[str, int], float],
-         n: int = 4) -> Outcome:
+         n: int = 2) -> Outcome:
     """DDIM 20 against DDPM 1000 from the same noise, timed, and the measured verdict: Frechet distance to real
-    digits (bench/quality_vs_steps.py, 512 digits), within 1.05x "same", within 2x "close", else "much worse"."""
+    digits (bench/quality_vs_steps.py, 512 digits), within 1.05x "same", within 3x (bench/quality.py's goal for
+    digits that look real) "close", else "much worse"."""
     pics, secs = [], []
     for sampler, k in (("ddim", 20), ("ddpm", 1000)):
         t0 = time.perf_counter()
@@ -140,7 +141,7 @@ def race(model: Model, schedule: NoiseSchedule, seed: int, frechet: dict[tuple[s
         pics.append(last.arrived)
         secs.append(time.perf_counter() - t0)
     ratio = frechet[("ddim", 20)] / frechet[("ddpm", 1000)]
-    return Outcome("same" if ratio <= 1.05 else "close" if ratio <= 2.0 else "much_worse", tuple(pics),
+    return Outcome("same" if ratio <= 1.05 else "close" if ratio <= 3.0 else "much_worse", tuple(pics),
                    {"ddim": frechet[("ddim", 20)], "ddpm": frechet[("ddpm", 1000)], "ratio": ratio,
                     "ddim_s": secs[0], "ddpm_s": secs[1]})
 

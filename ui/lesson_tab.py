@@ -18,11 +18,11 @@ from . import charts, validate
 from .components import FastImage, RawRadio
 from .context import AppContext
 from .i18n import T, lang_of, tr
+from .nets import default_key, model_name, nets_of
 from .pools import LIGHT, RUNS, gated
 
 MAX_PICS = 4                        # pictures an experiment shows side by side
 SEED = 0                            # every learner sees the same experiment (and a class can compare)
-NET = "digits"                      # the digits net the lesson's experiments ask
 FRESH = {"step": 0, "answers": {}}  # a learner's progress: the step shown, and their prediction per step key
 
 
@@ -63,9 +63,9 @@ def verdict(step: lesson.Step, picked: str, outcome: lesson.Outcome, answers: di
     return text + ("\n\n" + tr("lesson_end", lang) if k == lesson.STEPS[-1].key else "")
 
 
-def measured_frechet() -> dict[tuple[str, int], float]:
-    """The digits net's measured Frechet distances by (sampler, steps) (bench/quality_vs_steps.py)."""
-    path = steps_curve_file(NET, ASSETS)
+def measured_frechet(name: str) -> dict[tuple[str, int], float]:
+    """A digits net's measured Frechet distances by (sampler, steps) (bench/quality_vs_steps.py)."""
+    path = steps_curve_file(name, ASSETS)
     rows = json.loads(path.read_text(encoding="utf-8"))["rows"] if path.is_file() else []
     return {(r["sampler"], int(r["steps"])): float(r["frechet"]) for r in rows}
 
@@ -81,7 +81,9 @@ def progress_state() -> gr.BrowserState:
 def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserState) -> None:
     """Lay out the tab and wire its events (call inside a gr.Blocks, in the gr.Tabs ``tabs``; ``progress`` from
     progress_state())."""
-    model = ctx.models.get(NET)
+    nets = nets_of(ctx)
+    net_key = default_key(nets) if nets else "teacher"    # the Denoise tab's net: the student where it meets the goals
+    model = nets.get(net_key)
     sched = ctx.schedules["linear"]
     gr.Markdown(T("lesson_intro"))
     head = gr.Markdown(elem_id="lesson_head")
@@ -119,7 +121,7 @@ def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserS
             raise gr.Error(tr("lesson_no_model", lang))
         served = ctx.engine.serve(model)
         images, calls = {"stones": (1, 50), "guess": (8, 1), "one_jump": (8, 1), "renoise": (16, 20),
-                         "steps": (4, 1020)}[key]
+                         "steps": (2, 1020)}[key]
         with ctx.run_gate.run(lang, model.sha256, images, calls):
             if key == "stones":
                 return lesson.stones(served, sched, SEED), ""
@@ -129,7 +131,7 @@ def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserS
                 return lesson.one_jump(served, sched, SEED), ""
             if key == "renoise":
                 return lesson.renoise(served, sched, SEED), ""
-            frechet = measured_frechet()
+            frechet = measured_frechet(model_name(net_key))
             if not {("ddim", 20), ("ddpm", 1000)} <= set(frechet):
                 raise gr.Error(tr("lesson_no_model", lang))
             return lesson.race(served, sched, SEED, frechet), ""

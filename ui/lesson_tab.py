@@ -91,7 +91,7 @@ def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserS
     choice = RawRadio([], label="", elem_id="lesson_choice")
     check = gr.Button(T("lesson_check"), variant="primary", elem_id="lesson_check")
     with gr.Row():
-        pics = [FastImage(visible=False, interactive=False, format="png", elem_classes=["pixelated"],
+        pics = [FastImage(visible=False, interactive=False, format="png", height=200, elem_classes=["pixelated"],
                           elem_id=f"lesson_pic_{i}") for i in range(MAX_PICS)]
     chart = gr.HTML(visible=False, elem_id="lesson_chart")
     result = gr.Markdown(elem_id="lesson_verdict")

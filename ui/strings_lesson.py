@@ -119,7 +119,7 @@ LESSON_EN = {
 
     "lesson_steps_title": "1000 training steps, 20 sampling steps",
     "lesson_steps_story": "The network learned all 1000 noise levels. Here DDIM visits 20 of them, DDPM all 1000, "
-                          "from the same noise.",
+                          "from the same noise (DDPM adds fresh noise as it goes, so it ends on other digits).",
     "lesson_steps_q": "Will 20 DDIM steps look worse than 1000 DDPM steps?",
     "lesson_steps_much_worse": "Much worse (a blur or noise)",
     "lesson_steps_close": "Close: the same kind of digits",
@@ -261,7 +261,8 @@ LESSON_ZH = {
     "lesson_renoise_math": "x_(t−1) = √ᾱ_(t−1)·x̂₀ + √(1−ᾱ_(t−1)−σ_t²)·ε̂ + σ_t·z；η 缩放 σ_t（η = 1 即 DDPM）。",
 
     "lesson_steps_title": "训练 1000 步，采样 20 步",
-    "lesson_steps_story": "网络学过全部 1000 个噪声级别。这里 DDIM 只走其中 20 个，DDPM 走全部 1000 个，起点是同一份噪声。",
+    "lesson_steps_story": "网络学过全部 1000 个噪声级别。这里 DDIM 只走其中 20 个，DDPM 走全部 1000 个，起点是同一份噪声"
+                          "（DDPM 一路上会加入新的噪声，所以最后得到的是别的数字）。",
     "lesson_steps_q": "20 步 DDIM 会比 1000 步 DDPM 差吗？",
     "lesson_steps_much_worse": "差很多（模糊或噪声）",
     "lesson_steps_close": "接近：同样像样的数字",

@@ -17,7 +17,7 @@ EXPECTED = {"/load_photo", "/noisy_view", "/noise_initial_view", "/jump_vs_walk"
             "/reform_digit",
             "/compare", "/compare_charts", "/drop_dye", "/model_dye", "/train_points", "/unmix_film",
             "/flow_lab_train", "/flow_lab_reflow", "/flow_lab_steps", "/guide_lab_train", "/guide_lab_view",
-            "/dye_initial_view", "/reform_photo", "/expected_time", "/compare_expected", "/steer", "/steer_strip",
+            "/dye_initial_view", "/reform_photo", "/expected_time", "/compare_expected", "/steer", "/steer_strip", "/lesson_check", "/lesson_next",
             "/steer_chart"}
 
 

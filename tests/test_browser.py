@@ -108,8 +108,10 @@ def test_a_drawn_shape_trains(app_url, lang, size):
     tag = f"{'en' if lang == 'en' else 'zh'}{'_phone' if size else ''}"
     try:
         d.get(app_url)
-        browser.wait_for(lambda: [b for b in d.find_elements("css selector", "button[role=tab]")
-                                  if b.text.startswith("1 ·")][0], timeout=60).click()
+        from ui.i18n import EN, ZH
+
+        browser.wait_for(lambda: d.find_elements("css selector", "button[role=tab]"), timeout=60)
+        browser.open_tab(d, EN["tab_dye"], ZH["tab_dye"])            # on a phone, from the tab bar's overflow menu
         brush = "Brush" if lang == "en" else "画笔"
         browser.wait_for(lambda: d.find_element("css selector", f"#sketch button[aria-label={brush}]"),
                          timeout=30).click()
@@ -161,7 +163,9 @@ def test_chinese_locale(app_url):
         ARTIFACTS.mkdir(exist_ok=True)
         d.save_screenshot(str(ARTIFACTS / "noise_tab_zh.png"))
         # the sketchpad's tool buttons, Gradio's own strings with no Chinese in Gradio, speak Chinese too
-        [b for b in d.find_elements("css selector", "button[role=tab]") if b.text.startswith("1 ·")][0].click()
+        from ui.i18n import ZH
+
+        browser.open_tab(d, ZH["tab_dye"])
         tools = browser.wait_for(lambda: [b.get_attribute("aria-label") for b in
                                           d.find_elements("css selector", "#sketch button[aria-label]")], timeout=30)
         assert {"画笔", "橡皮擦", "平移", "放大"} <= set(tools), tools
@@ -177,7 +181,7 @@ def test_a_browser_that_reports_only_zh_gets_the_chinese_page(app_url):
     d = browser.chrome("zh")
     try:
         d.get(app_url)
-        tabs = [ZH[k] for k in ("tab_dye", "tab_noise", "tab_denoise", "tab_steer", "tab_compare")]
+        tabs = [ZH[k] for k in ("tab_lesson", "tab_dye", "tab_noise", "tab_denoise", "tab_steer", "tab_compare")]
         browser.wait_for(lambda: all(t in d.find_element("tag name", "body").text for t in tabs), timeout=60)
         labels = [b.text for b in d.find_elements("css selector", "button[role=tab]")]
         assert labels == tabs and "扩散课堂" in d.find_element("tag name", "body").text, labels

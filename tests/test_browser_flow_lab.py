@@ -10,6 +10,13 @@ from PIL import Image
 
 import browser
 
+def open_dye_tab(d) -> None:
+    """The Dye tab, from the tab bar or, on a phone, its overflow menu."""
+    from ui.i18n import EN, ZH
+
+    browser.open_tab(d, EN["tab_dye"], ZH["tab_dye"])
+
+
 pytestmark = pytest.mark.skipif(not browser.available(), reason="Debian chromium + chromium-driver not installed")
 
 
@@ -40,8 +47,8 @@ def test_the_flow_lab_trains_reflows_and_redraws(app_url, lang, phone):
     body = lambda: d.find_element("tag name", "body").text                # noqa: E731
     try:
         d.get(app_url)
-        browser.wait_for(lambda: [b for b in d.find_elements("css selector", "button[role=tab]")
-                                  if b.text.startswith("1 ·")][0], timeout=60).click()
+        browser.wait_for(lambda: d.find_elements("css selector", "button[role=tab]"), timeout=60)
+        open_dye_tab(d)
         browser.wait_for(lambda: d.find_element("css selector", "label:has(input[value=heart])"), timeout=30).click()
         secs = d.find_element("css selector", "#unmix_seconds input[type=number]")
         secs.send_keys(Keys.CONTROL, "a")
@@ -92,8 +99,8 @@ def test_the_guidance_lab_trains_and_w_redraws(app_url):
     d = browser.chrome("en", 1400, 2600)
     try:
         d.get(app_url)
-        browser.wait_for(lambda: [b for b in d.find_elements("css selector", "button[role=tab]")
-                                  if b.text.startswith("1 ·")][0], timeout=60).click()
+        browser.wait_for(lambda: d.find_elements("css selector", "button[role=tab]"), timeout=60)
+        open_dye_tab(d)
         secs = browser.wait_for(lambda: d.find_element("css selector", "#unmix_seconds input[type=number]"), timeout=30)
         secs.send_keys(Keys.CONTROL, "a")
         secs.send_keys("2", Keys.TAB)

@@ -20,9 +20,9 @@ look();
 """
 
 
-def pictures_seen_during_a_run(app_url: str, reduce: bool) -> tuple[list[str], str, int, str]:
-    """Generate on the Denoise tab (20 steps); the pictures of #dn_xt a learner saw, the one shown at the end,
-    the scrubber's last frame and what a screen reader reads for the last picture."""
+def pictures_seen_during_a_run(app_url: str, reduce: bool) -> tuple[list[str], str, int]:
+    """Generate on the Denoise tab (20 steps); the pictures of #dn_xt a learner saw, the one shown at the end and
+    the scrubber's last frame."""
     from ui.i18n import EN
 
     d = browser.chrome("en", 1400, 1200)
@@ -42,22 +42,18 @@ def pictures_seen_during_a_run(app_url: str, reduce: bool) -> tuple[list[str], s
         browser.wait_for(lambda: not d.find_elements("css selector", "#dn_xt .wrap.generating"), timeout=30)
         final = browser.wait_for(lambda: (s := browser.image_src(d, "dn_xt")) != before and s, timeout=30)
         seen = d.execute_script("cancelAnimationFrame(window.__watch); return window.__seen")
-        alt = d.find_element("css selector", "#dn_xt img").get_attribute("alt")
         scrub_max = int(d.find_element("css selector", "#dn_scrub input[type=range]").get_attribute("max"))
         browser.screenshot(d, f"47_motion_{'reduce' if reduce else 'full'}",
                            browser.around(d, "dn_status", "column"))
-        return [s for s in seen if s != before], final, scrub_max, alt
+        return [s for s in seen if s != before], final, scrub_max
     finally:
         d.quit()
 
 
 def test_reduced_motion_shows_the_last_frame_not_the_film(app_url):
-    from ui.i18n import EN
-
-    seen, final, scrub_max, alt = pictures_seen_during_a_run(app_url, reduce=True)
+    seen, final, scrub_max = pictures_seen_during_a_run(app_url, reduce=True)
     assert seen and seen[-1] == final, "the run's last frame is shown when it ends"
     assert len(seen) == 1, f"{len(seen)} pictures flashed by during the run"
     assert scrub_max >= 10, "the scrubber steps through the kept frames"
-    assert alt.startswith(EN["dn_xt"] + " — " + EN["dn_done"].split("{")[0]), f"the picture is read as {alt!r}"
-    played, final, *_ = pictures_seen_during_a_run(app_url, reduce=False)
+    played, final, _ = pictures_seen_during_a_run(app_url, reduce=False)
     assert len(played) >= 5 and played[-1] == final, "without the setting the steps play as they come"

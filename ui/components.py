@@ -100,9 +100,3 @@ def under_the_hood(elem_id: str) -> gr.Accordion:
     """A tab's one folded "Under the hood" section: the machinery that serves quality and speed (which nets, how
     they are guided, distilled or split by time), for the curious, kept out of the story the tab tells."""
     return gr.Accordion(T("hood"), open=False, elem_id=elem_id)
-
-
-def described(pictures: tuple[tuple[Any, str], ...], now: str) -> tuple:
-    """Pictures (value, title) as updates whose text alternative says what each shows now: its title and the
-    moment, e.g. "x_t: the sample now — step 5 / 20 · t = 749" (without one, Gradio marks a picture decorative)."""
-    return tuple(gr.update(value=value, alt_text=f"{title} — {now}") for value, title in pictures)

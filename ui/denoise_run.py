@@ -10,7 +10,6 @@ import gradio as gr
 import numpy as np
 
 from . import charts, validate
-from .components import described
 from .i18n import tr
 
 Routes = tuple[tuple[int, int, int], ...]         # a net's time experts: (first t, last t, net)
@@ -76,14 +75,9 @@ def revisit_view(frames: list[Kept], index: Any, lang: str) -> tuple:
     k = frames[validate.number(index, "scrub", 0, len(frames) - 1, lang)]
     arrived = frames[-1].index is None
     line = timeline([*k.ts, 0.0] if arrived else list(k.ts), len(k.ts) if k.index is None else k.index, lang, k.routes)
-    now = tr("dn_arrived", lang) if k.index is None else tr("dn_revisit", lang, i=k.index + 1, n=len(k.ts), t=k.t,
-                                                             nfe=k.nfe)
-    return *panels(k.x_t, k.x0, k.eps, now, lang), now, line
-
-
-def panels(x_t: Any, x0: Any, eps: Any, now: str, lang: str) -> tuple:
-    """The three pictures of a step, each told to a screen reader with its title and ``now`` (the step, t)."""
-    return described(((x_t, tr("dn_xt", lang)), (x0, tr("dn_x0", lang)), (eps, tr("dn_eps", lang))), now)
+    if k.index is None:
+        return k.x_t, k.x0, k.eps, tr("dn_arrived", lang), line
+    return k.x_t, k.x0, k.eps, tr("dn_revisit", lang, i=k.index + 1, n=len(k.ts), t=k.t, nfe=k.nfe), line
 
 
 def stopped_view(frames: list[Kept], lang: str, wait: float = 10.0) -> tuple:
@@ -95,7 +89,6 @@ def stopped_view(frames: list[Kept], lang: str, wait: float = 10.0) -> tuple:
     if not frames or frames[-1].index is None:
         return (gr.skip(),) * 7
     last = frames[-1]
-    line = revisit_view(frames, len(frames) - 1, lang)[-1]
+    x_t, x0, eps, _, line = revisit_view(frames, len(frames) - 1, lang)
     status = tr("dn_stopped", lang, i=last.index + 1, n=len(last.ts), t=last.t, nfe=last.nfe)
-    return (*panels(last.x_t, last.x0, last.eps, status, lang), status, line,
-            gr.update(maximum=len(frames) - 1, value=len(frames) - 1), None)
+    return x_t, x0, eps, status, line, gr.update(maximum=len(frames) - 1, value=len(frames) - 1), None

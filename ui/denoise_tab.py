@@ -15,7 +15,7 @@ from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 from . import validate
 from .components import FastImage, RawDropdown, RawNumber, RawSlider, under_the_hood
 from .context import AppContext
-from .denoise_run import Kept, RunFrames, panels, revisit_view, stopped_view, timeline, tracked
+from .denoise_run import Kept, RunFrames, revisit_view, stopped_view, timeline, tracked
 from .nets import net_radio, nets_of, pick
 from .pools import LIGHT, MODEL, RUNS, gated
 from .i18n import T, duration, lang_of, tr
@@ -168,8 +168,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 if f.arrived is None:
                     if f.index % ctx.run_gate.stride() == 0:        # in a full class, some steps are not sent
                         progress((f.index + 1) / f.num_steps)
-                        yield (*panels(f.x_t, f.x0, f.eps, msg, lang), msg, timeline(ts, f.index, lang, routes), frames,
-                               gr.update(), None)
+                        yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang, routes), frames, gr.update(), None
                     continue
                 ctx.runs.put(ctx.runs.key(m, sched, sampler=name, num_steps=n_steps, seed=s, n=n, **kw), f)
                 # the sample now is the result: the x_t panel ends on what the last step made, not on its input
@@ -178,7 +177,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 if alone():                        # a run that shared the engine says little of a call's own cost
                     ctx.costs.record(m.sha256, n, f.nfe, time.perf_counter() - t0)
                 path = save_gif([fr[1] for fr in frames], ctx.tmp_dir / f"run-{uuid.uuid4().hex[:8]}.gif", fps=10)
-                yield (*panels(f.arrived, f.x0, f.eps, msg, lang), msg, timeline([*ts, 0.0], len(ts), lang, routes), frames,
+                yield (f.arrived, f.x0, f.eps, msg, timeline([*ts, 0.0], len(ts), lang, routes), frames,
                        gr.update(maximum=len(frames) - 1, value=len(frames) - 1), str(path))
 
     def expected_time(sampler_v, steps_v, count_v, net_v, request: gr.Request):

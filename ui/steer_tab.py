@@ -9,7 +9,7 @@ from diffusion_core import steer
 from diffusion_core.samplers import SAMPLERS
 
 from . import charts, validate
-from .components import FastImage, RawDropdown, RawNumber, RawRadio, RawSlider, described
+from .components import FastImage, RawDropdown, RawNumber, RawRadio, RawSlider
 from .context import AppContext
 from .i18n import T, lang_of, tr
 from .pools import LIGHT, RUNS
@@ -105,9 +105,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 progress((f.index + 1) / f.num_steps)
                 msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=2 * f.nfe)
                 xt = f.arrived if f.arrived is not None else f.x_t
-                yield (*described(((xt, tr("st_xt", lang)), (f.x0_base, tr("st_x0_base", lang)),
-                                   (f.x0_label, tr("st_x0_label", lang)), (f.x0_mix, tr("st_x0_mix", lang)),
-                                   (f.push, tr("st_push", lang))), msg), msg)
+                yield xt, f.x0_base, f.x0_label, f.x0_mix, f.push, msg
 
     def scale_strip(label_v, negative_v, w_v, seed_v, request: gr.Request):
         lang = lang_of(request)

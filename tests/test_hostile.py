@@ -54,11 +54,16 @@ BASE = {
     "steer": ['"3"', '"none"', "3", '"ddim"', "3", "0", "1"],
     "steer_strip": ['"3"', '"none"', "3", "0"],
     "steer_chart": ["3"],
+    "lesson_check": ['{"step": 2, "answers": {}}', '"barely"'],
+    "lesson_next": ['{"step": 0, "answers": {}}'],
 }
 HOSTILE = ["NaN", "Infinity", "1e308", "-1e9", '"abc"', "null", '{"a": [1, 2]}']
 ALLOWED = {("train_points", 1): HOSTILE,   # the drawing is only read when the shape is "drawn"
            ("flow_lab_train", 1): HOSTILE,
-           ("load_photo", 0): ["null"]}      # no photo: back to the example photo
+           ("load_photo", 0): ["null"],      # no photo: back to the example photo
+           ("lesson_check", 0): HOSTILE,     # a learner's stored progress in an unknown form: the lesson starts afresh
+           ("lesson_next", 0): HOSTILE}
+CHINESE = {"lesson_next": ['{"step": 99, "answers": {}}']}    # the one argument any form of is accepted: a bad step
 BOUND_S = 60
 
 
@@ -121,5 +126,6 @@ def test_hostile_errors_speak_chinese(app_url, served, api):
         pytest.skip(f"/{api} is not served (its model is not built)")
     args = list(BASE[api])
     args[-1] = "NaN"
+    args = CHINESE.get(api, args)
     kind, data, _ = call(app_url, api, args, lang="zh-CN,zh;q=0.9")
     assert kind == "error" and re.search(r"[\u4e00-\u9fff]", str(data)), (api, data)

@@ -179,7 +179,8 @@ def line_chart(title: str, xs: Sequence[float], series: Sequence[tuple[str, Sequ
                      f'stroke="{color}" stroke-width="2"{dash}/>')
         if shapes:      # every point with dots, else at most MARKS_PER_LINE spread along the line
             every = 1 if dots else max(1, math.ceil(len(pts) / MARKS_PER_LINE))
-            parts += [_marker(shapes[i % len(shapes)], px, py, color) for px, py in pts[::every]]
+            parts += [f'<g class="point">{_marker(shapes[i % len(shapes)], px, py, color)}</g>'
+                      for px, py in pts[::every]]
     for m in markers:
         mx = _x(m, *x_range)
         parts.append(f'<line x1="{mx:.1f}" y1="{H - PAD_B - 6}" x2="{mx:.1f}" y2="{H - PAD_B}" stroke="#111" stroke-width="1.5"/>')

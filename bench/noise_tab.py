@@ -1,5 +1,6 @@
 """Add-noise tab: the server's view handler and data call, the page's t slider (key press / drag -> new x_t pixels,
-timed inside the page), the server calls while t moves, the page's memory, and the record's reform error.
+timed inside the page), the server calls while t moves, the page's memory, and the record's reform error; the same
+key press / drag timings for the Dye tab's two sliders (the drop's time, the model's t), also drawn in the page.
 
 python bench/noise_tab.py [--calls 200] [--moves 100] [--no-browser] [--url URL] [--label NAME]
 
@@ -22,11 +23,11 @@ from diffusion_core.schedule import NoiseSchedule
 # In the page: from a key press or a pointer move on the t slider (its event's time stamp) to the end of the first
 # frame whose x_t pixels differ (a canvas's pixels, or an img's new src once loaded). One measurement at a time.
 PROBE = """
-window.__bench = {out: [], pending: null};
+window.__bench = {out: [], pending: null, slider: '#t_slider', canvas: '#x_t canvas[data-t]'};
 (() => {
   const B = window.__bench, chan = new MessageChannel();
   const sig = () => {
-    const c = document.querySelector('#x_t canvas[data-t]');
+    const c = document.querySelector(B.canvas);
     if (c) {
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let h = 0;
@@ -46,7 +47,7 @@ window.__bench = {out: [], pending: null};
     } else requestAnimationFrame(() => chan.port2.postMessage(0));
   };
   const start = e => {
-    if (B.pending || !(e.target instanceof Element) || !e.target.closest('#t_slider')) return;
+    if (B.pending || !(e.target instanceof Element) || !e.target.closest(B.slider)) return;
     B.pending = {start: e.timeStamp, before: sig()};
     requestAnimationFrame(() => chan.port2.postMessage(0));
   };
@@ -100,9 +101,21 @@ def measured(d, n: int, timeout: float = 10.0) -> None:
         time.sleep(0.02)
 
 
-def keys(d, moves: int) -> list[float]:
+# the sliders whose moves the page draws itself: (name, the slider's elem_id, the canvas it drives, its tab)
+SLIDERS = [("t", "t_slider", "#x_t canvas[data-t]", None),
+           ("dye time", "dye_t", "#dye_view canvas.dv-glass[data-t]", "tab_dye"),
+           ("dye model t", "model_t", "#cloud_view canvas.dv-cloud[data-t]", "tab_dye")]
+
+
+def aim(d, slider: str, canvas: str) -> None:
+    """Point the page's probe at one slider and the canvas it drives."""
+    d.execute_script("Object.assign(window.__bench, {out: [], slider: '#' + arguments[0], canvas: arguments[1]})",
+                     slider, canvas)
+
+
+def keys(d, moves: int, slider: str = "t_slider") -> list[float]:
     """Arrow right / left in turn on the focused slider, one key press at a time."""
-    d.execute_script("window.__bench.out = []; document.querySelector('#t_slider input[type=range]').focus()")
+    d.execute_script(f"window.__bench.out = []; document.querySelector('#{slider} input[type=range]').focus()")
     for i in range(moves):
         key, vk = ("ArrowRight", 39) if i % 2 == 0 else ("ArrowLeft", 37)
         for kind in ("rawKeyDown", "keyUp"):
@@ -111,17 +124,17 @@ def keys(d, moves: int) -> list[float]:
     return d.execute_script("return window.__bench.out")
 
 
-def drag(d, moves: int) -> tuple[list[float], int, int]:
+def drag(d, moves: int, slider: str = "t_slider") -> tuple[list[float], int, int]:
     """Press on the slider's thumb, move right one pixel at a time (each a new t), release. Returns the
     latencies, the distinct values passed and the events the page sent the server during the moves."""
     import page_probe
 
-    left, top, width, height, value = d.execute_script("""
-        const r = document.querySelector('#t_slider input[type=range]');
+    left, top, width, height, value, top_value = d.execute_script("""
+        const r = document.querySelector(`#${arguments[0]} input[type=range]`);
         r.scrollIntoView({block: 'center'});
         const c = r.getBoundingClientRect();
-        return [c.left, c.top, c.width, c.height, Number(r.value)];""")
-    x, y = left + 8 + (width - 16) * value / 1000, top + height / 2
+        return [c.left, c.top, c.width, c.height, Number(r.value), Number(r.max)];""", slider)
+    x, y = left + 8 + (width - 16) * value / top_value, top + height / 2
     mouse = lambda kind, x, **kw: d.execute_cdp_cmd("Input.dispatchMouseEvent", {   # noqa: E731
         "type": kind, "x": x, "y": y, "button": "left", **kw})
     mouse("mousePressed", x, buttons=1, clickCount=1)
@@ -132,7 +145,7 @@ def drag(d, moves: int) -> tuple[list[float], int, int]:
     for i in range(moves):
         mouse("mouseMoved", x + i + 1, buttons=1)
         measured(d, i + 1)
-        values.add(d.execute_script("return document.querySelector('#t_slider input[type=range]').value"))
+        values.add(d.execute_script(f"return document.querySelector('#{slider} input[type=range]').value"))
     during = events() - n0
     mouse("mouseReleased", x + moves, buttons=0, clickCount=1)
     return d.execute_script("return window.__bench.out"), len(values), during
@@ -164,20 +177,36 @@ def browser_rows(moves: int, url: str | None) -> tuple[list[dict], dict]:
             browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=120)
             time.sleep(2)
             heap = page_heap_mb(d)
+            view_mb = int(d.execute_script("return document.querySelector('#x_t canvas.fv-x').dataset.bytes")) / 2**20
             d.execute_script(PROBE)
-            print(f"page loaded (JS heap {heap:.1f} MB); {moves} key presses ...", flush=True)
-            key_ms = keys(d, moves)
-            print(f"a drag of {moves} moves ...", flush=True)
-            drag_ms, values, calls = drag(d, moves)
+            print(f"page loaded (JS heap {heap:.1f} MB)", flush=True)
+            rows, moved = [], {}
+            for name, slider, canvas, tab in SLIDERS:
+                if tab:
+                    from ui.i18n import EN
+
+                    browser.open_tab(d, EN[tab])
+                    browser.wait_for(lambda: d.find_elements("css selector", canvas), timeout=60)
+                    time.sleep(1)
+                aim(d, slider, canvas)
+                print(f"{name}: {moves} key presses, a drag of {moves} moves ...", flush=True)
+                key_ms = keys(d, moves, slider)
+                drag_ms, values, calls = drag(d, moves, slider)
+                moved[name] = {"distinct_values": values, "server_calls_while_dragging": calls}
+                for what, ms in ((f"page: key press on {name} -> new pixels", key_ms),
+                                 (f"page: drag on {name} -> new pixels", drag_ms)):
+                    ok = [m for m in ms if m >= 0]
+                    rows.append({"what": what, "n": len(ok), "p50_ms": pct(ok, 50), "p95_ms": pct(ok, 95),
+                                 "max_ms": max(ok), "goal_p95_ms": 33, "missed": len(ms) - len(ok)})
+            heap_dye = page_heap_mb(d)
         finally:
             d.quit()
-    rows = []
-    for what, ms in (("page: key press on t -> new x_t pixels", key_ms), ("page: drag on t -> new x_t pixels", drag_ms)):
-        ok = [m for m in ms if m >= 0]
-        rows.append({"what": what, "n": len(ok), "p50_ms": pct(ok, 50), "p95_ms": pct(ok, 95), "max_ms": max(ok),
-                     "goal_p95_ms": 33, "missed": len(ms) - len(ok)})
-    return rows, {"drag_moves": moves, "distinct_t": values, "server_calls_while_dragging": calls,
-                  "page_js_heap_mb": round(heap, 2), "goal_calls": 0, "load_average": os.getloadavg()}
+    t = moved["t"]
+    return rows, {"drag_moves": moves, "distinct_t": t["distinct_values"],
+                  "server_calls_while_dragging": t["server_calls_while_dragging"], "sliders": moved,
+                  "page_js_heap_mb": round(heap, 2), "page_js_heap_mb_with_dye_tab": round(heap_dye, 2),
+                  "view_data_mb": round(view_mb, 2), "goal_view_mb": 5,
+                  "goal_calls": 0, "load_average": os.getloadavg()}
 
 
 def main() -> None:
@@ -197,8 +226,12 @@ def main() -> None:
     rec = reform_error()
     print(table(rows, ["what", "n", "p50_ms", "p95_ms", "max_ms", "goal_p95_ms", "missed"]))
     if page:
-        print(f"\ndragging through {page['distinct_t']} values of t ({page['drag_moves']} moves): "
-              f"{page['server_calls_while_dragging']} server calls (goal 0); page JS heap {page['page_js_heap_mb']} MB")
+        for name, m in page["sliders"].items():
+            print(f"dragging {name} through {m['distinct_values']} values ({page['drag_moves']} moves): "
+                  f"{m['server_calls_while_dragging']} server calls (goal 0)")
+        print(f"the Add-noise view's data in the page: {page['view_data_mb']} MB (goal <= 5); "
+              f"page JS heap {page['page_js_heap_mb']} MB (Add-noise tab), "
+              f"{page['page_js_heap_mb_with_dye_tab']} MB with the Dye tab drawn too")
     print(f"{rec['what']}: max abs error {rec['max_abs_error']:.3g} (goal <= {rec['goal']:g})")
     name = "noise_tab" + (f"_{args.label}" if args.label else "")
     print("->", save(name, {"latency": rows, "page": page, "reform": rec}))

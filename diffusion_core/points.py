@@ -138,8 +138,12 @@ def spread(points: np.ndarray, data: np.ndarray) -> float:
 
 def forward_points(x0: np.ndarray, k: int, schedule: NoiseSchedule, seed: int) -> np.ndarray:
     """The diffusion model's forward process on points: x_k = sqrt(ab_k) x_0 + sqrt(1 - ab_k) eps."""
-    eps = np.random.default_rng(seed).standard_normal(x0.shape)
-    return schedule.signal_weight(k) * x0 + schedule.noise_weight(k) * eps
+    return schedule.signal_weight(k) * x0 + schedule.noise_weight(k) * forward_noise(x0.shape, seed)
+
+
+def forward_noise(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """The noise eps of ``forward_points`` (one draw per seed, the same at every k): float64."""
+    return np.random.default_rng(seed).standard_normal(shape)
 
 
 class PointDenoiser(nn.Module):

@@ -52,17 +52,17 @@ def canvas_pixels(driver, css: str = "#x_t canvas.fv-x") -> np.ndarray:
     return np.frombuffer(base64.b64decode(b64), np.uint8).reshape(h, w, 4)[..., :3]
 
 
-def drawn_t(driver) -> int | None:
-    """The t the x_t canvas shows (None before its first picture)."""
-    t = driver.execute_script("return document.querySelector('#x_t canvas.fv-x')?.dataset.t")
+def drawn_t(driver, canvas: str = "#x_t canvas.fv-x") -> int | None:
+    """The t (or time) a canvas the page draws shows (None before its first picture)."""
+    t = driver.execute_script("return document.querySelector(arguments[0])?.dataset.t", canvas)
     return None if t is None else int(t)
 
 
-def set_t(driver, t: int) -> None:
-    """Put the t slider at ``t`` as a drag would (the range input's value, then its input event) and wait until
-    the canvas shows it."""
+def set_t(driver, t: int, slider: str = "t_slider", canvas: str = "#x_t canvas.fv-x") -> None:
+    """Put a slider (elem_id) at ``t`` as a drag would (the range input's value, then its input event) and wait
+    until the canvas it drives shows it."""
     driver.execute_script("""
-        const r = document.querySelector('#t_slider input[type=range]');
+        const r = document.querySelector(`#${arguments[1]} input[type=range]`);
         r.value = String(arguments[0]);
-        r.dispatchEvent(new Event('input', {bubbles: true}));""", t)
-    browser.wait_for(lambda: drawn_t(driver) == t, timeout=10)
+        r.dispatchEvent(new Event('input', {bubbles: true}));""", t, slider)
+    browser.wait_for(lambda: drawn_t(driver, canvas) == t, timeout=10)

@@ -47,6 +47,13 @@ class UploadImage(gr.Image):
         return str(path) if path else ""   # a payload without a file: the loader answers "not an image"
 
 
+def described_by(status_id: str) -> str:
+    """An elem_class for a result picture whose status line (the Markdown with elem_id ``status_id``) says what it
+    shows now: ui/a11y.js gives the picture the alt text "<its label>: <the status>" (Gradio's own alt text is
+    fixed at build time, and an update carrying one would change what API callers receive)."""
+    return f"described-by-{status_id}"
+
+
 class FastImage(gr.Image):
     """An output gr.Image that stores arrays as lossless WebP at the fastest setting: every slider move
     and streamed frame is encoded, and Gradio's PNG was most of a slider move's server time."""

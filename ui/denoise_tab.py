@@ -13,7 +13,7 @@ from diffusion_core.media import save_gif
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 
 from . import validate
-from .components import FastImage, RawDropdown, RawNumber, RawSlider, under_the_hood
+from .components import FastImage, described_by, RawDropdown, RawNumber, RawSlider, under_the_hood
 from .context import AppContext
 from .denoise_run import Kept, RunFrames, revisit_view, stopped_view, timeline, tracked
 from .nets import net_radio, nets_of, pick
@@ -65,22 +65,24 @@ def speckle_note(f: denoise.Frame, sched: Any, lang: str) -> str:
     return tr("dn_speckle", lang, x=f.speckle, a=float(sched.alphas_cumprod[int(round(f.t))]) ** 0.5)
 
 
-def digits_image(label_key: str, height: int) -> gr.Image:
-    return FastImage(label=T(label_key), format="png", height=height, interactive=False, elem_classes=PIXELATED,
-                     elem_id=label_key)
+def digits_image(label_key: str, height: int, status_id: str = "") -> gr.Image:
+    """A picture of digits; with ``status_id``, its alt text says what that status line says (``described_by``)."""
+    return FastImage(label=T(label_key), format="png", height=height, interactive=False,
+                     elem_classes=PIXELATED + ([described_by(status_id)] if status_id else []), elem_id=label_key)
 
 
 def question(button_key: str, head_key: str, image_keys: tuple[str, ...], height: int = 240,
              note: bool = False) -> tuple[gr.Button, list]:
     """A folded section: the learner's question, a button, and the pictures that answer it (and, with ``note``, a
     paragraph under them, last in the list): closing the section hides all it produced."""
+    note_id = f"{button_key}_note" if note else ""
     with gr.Accordion(T(button_key), open=False):
         gr.Markdown(T(head_key))
         button = gr.Button(T(button_key))
         with gr.Row():
-            images = [digits_image(k, height) for k in image_keys]
+            images = [digits_image(k, height, note_id) for k in image_keys]
         if note:
-            images.append(gr.Markdown())
+            images.append(gr.Markdown(elem_id=note_id))
     return button, images
 
 
@@ -113,7 +115,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 count = RawSlider(1, MAX_COUNT, value=16, step=1, label=T("count"))
         with gr.Column(scale=3):
             with gr.Row():
-                img_xt, img_x0, img_eps = (digits_image(k, 300) for k in ("dn_xt", "dn_x0", "dn_eps"))
+                img_xt, img_x0, img_eps = (digits_image(k, 300, "dn_status") for k in ("dn_xt", "dn_x0", "dn_eps"))
             status = gr.Markdown(elem_id="dn_status")
             with gr.Row():
                 line = gr.HTML(elem_id="dn_line")
@@ -134,8 +136,9 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
             reform_t = RawSlider(0, 1000, value=400, step=1, label=T("reform_t"))
             reform_go = gr.Button(T("reform_go"))
         with gr.Row():
-            outs = [digits_image(k, 160) for k in ("reform_original", "reform_noised", "reform_model", "reform_record")]
-        reform_md = gr.Markdown()
+            outs = [digits_image(k, 160, "reform_note") for k in ("reform_original", "reform_noised", "reform_model",
+                                                                     "reform_record")]
+        reform_md = gr.Markdown(elem_id="reform_note")
     any_guide = any(m.guide for m in nets.values())
     with under_the_hood("dn_hood"):          # what serves quality and speed: the nets behind the pictures
         if model.routes():

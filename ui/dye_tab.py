@@ -12,39 +12,52 @@ from diffusion_core.forward import density_histogram, normal_curve
 from diffusion_core.media import save_gif
 from diffusion_core.render import points_picture
 
-from . import charts, guide_lab, unmix_lab, validate
-from .components import FastImage, RawNumber, RawRadio, RawSlider
+from . import charts, dye_view, guide_lab, unmix_lab, validate
+from .components import FastImage, described_by, RawNumber, RawRadio, RawSlider
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
-GLASS = 288                  # the glass picture is GLASS x GLASS pixels (48 x 6)
+GLASS = dye_view.SIZE        # the pictures are GLASS x GLASS pixels (48 cells of 6)
 MAX_PARTICLES = 5000
 MAX_TRAIN_S = 30
+MAX_SEED = 2**31 - 1
 FILM_PARTICLES, FILM_STEPS, TOL = 2000, 100, 0.06
 SHAPES = points.PRESETS + ("drawn",)
 
 
+def drop_args(n: Any, seed: Any, lang: str) -> tuple[int, int]:
+    return (validate.number(n, "dye_particles", 100, MAX_PARTICLES, lang),
+            validate.number(seed, "seed", 0, MAX_SEED, lang))
+
+
 def glass_views(x: float, y: float, t: Any, n: Any, seed: Any, lang: str) -> tuple:
+    """The server's glass at time t (the APIs; the page draws the same from ``dye_view.glass_payload``)."""
     steps = validate.number(t, "dye_time", 0, dye.MAX_STEPS, lang)
-    count = validate.number(n, "dye_particles", 100, MAX_PARTICLES, lang)
-    s = validate.number(seed, "seed", 0, 2**31 - 1, lang)
+    count, s = drop_args(n, seed, lang)
     st = dye.dye_at(x, y, steps, count, s)
     ks, hs = dye.entropy_curve(round(x, 3), round(y, 3), min(count, 1500), s, every=40)
     chart = charts.line_chart(tr("dye_entropy_title", lang), ks, [(tr("dye_entropy", lang), hs)], cursor=steps,
                               x_label=tr("dye_axis_time", lang))
-    return st.picture, st.heat_picture, chart, tr("dye_where", lang, x=x, y=y, h=st.entropy)
+    return st.picture, st.heat_picture, chart, tr("dye_where", lang, x=x, y=y, t=steps, h=st.entropy)
 
 
 def model_views(ctx: AppContext, x: float, y: float, t: Any, seed: Any, lang: str) -> tuple:
+    """The server's forward process on the drop at t (the APIs; the page draws it from ``dye_view.cloud_payload``)."""
     k = validate.number(t, "model_t", 0, 1000, lang)
-    s = validate.number(seed, "seed", 0, 2**31 - 1, lang)
-    x0 = dye.release(x, y, 2000, s) * 2 - 1                         # the glass [0, 1]^2 -> data scale [-1, 1]^2
-    pts = points.forward_points(x0, k, ctx.schedules["linear"], s)
-    hist, edges = density_histogram(pts[:, 0], 40, -4.0, 4.0)
+    s = validate.number(seed, "seed", 0, MAX_SEED, lang)
+    picture, xs = dye_view.cloud_picture(x, y, k, s, ctx.schedules["linear"])
+    hist, edges = density_histogram(xs, dye_view.HIST["bins"], dye_view.HIST["lo"], dye_view.HIST["hi"])
     h = charts.histogram(tr("model_hist", lang), hist.tolist(), edges.tolist(), normal_curve(),
                          ("x", "N(0, 1)"), f"t = {k}")
-    return points_picture(pts, extent=3.5, size=GLASS, unit_circle=True), h
+    return picture, h
+
+
+def page_views(ctx: AppContext, x: float, y: float, n: Any, seed: Any, lang: str) -> tuple[str, str]:
+    """What the page draws the glass and the forward process from at any time, once per drop."""
+    count, s = drop_args(n, seed, lang)
+    return (dye_view.glass_payload(x, y, count, s, lang),
+            dye_view.cloud_payload(x, y, s, ctx.schedules["linear"], lang))
 
 
 def shape_mask(shape: Any, drawing: Any, lang: str) -> np.ndarray:
@@ -74,25 +87,22 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     trained = gr.State(None, time_to_live=3600)                   # (PointDenoiser, mask) per learner
     gr.Markdown(T("dye_intro"))
     with gr.Row():
-        glass = FastImage(label=T("dye_glass"), format="png", height=GLASS + 40, interactive=False, elem_id="glass")
-        heat = FastImage(label=T("dye_heat"), format="png", height=GLASS + 40, interactive=False)
-        with gr.Column():
-            t = RawSlider(0, dye.MAX_STEPS, value=60, step=1, label=T("dye_time"))
+        with gr.Column(scale=2):
+            view = dye_view.glass_view()
+        with gr.Column(scale=1):
+            t = RawSlider(0, dye.MAX_STEPS, value=60, step=1, label=T("dye_time"), elem_id="dye_t")
             n = RawSlider(100, MAX_PARTICLES, value=3000, step=100, label=T("dye_particles"))
-            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0)
-            status = gr.Markdown()
+            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
             with gr.Accordion(T("dye_drop_keys"), open=False):
                 x_in = RawSlider(0, 1, value=0.5, step=0.01, label=T("dye_x"))
                 y_in = RawSlider(0, 1, value=0.5, step=0.01, label=T("dye_y"))
-                drop_btn = gr.Button(T("dye_drop_btn"))
-    entropy = gr.HTML()
-
+                drop_btn = gr.Button(T("dye_drop_btn"), elem_id="dye_drop_btn")
     gr.Markdown(T("model_intro"))
-    with gr.Row():
-        model_t = RawSlider(0, 1000, value=100, step=1, label=T("model_t"))
-    with gr.Row():
-        cloud = FastImage(label=T("model_cloud"), format="png", height=GLASS + 40, interactive=False)
-        cloud_hist = gr.HTML()
+    model_t = RawSlider(0, 1000, value=100, step=1, label=T("model_t"), elem_id="model_t")
+    cloud_box = dye_view.cloud_view()
+    with gr.Group(visible=False):       # the outputs of the /drop_dye, /model_dye and /dye_initial_view APIs
+        glass, heat, cloud = (FastImage(format="png") for _ in range(3))
+        entropy, status, cloud_hist = gr.HTML(), gr.Markdown(), gr.HTML()
 
     gr.Markdown(T("unmix_intro"))
     with gr.Row():
@@ -111,21 +121,31 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                                   elem_id="unmix_shape_img")
             loss = gr.HTML()
         with gr.Column():
-            film = FastImage(label=T("unmix_film"), format="png", height=GLASS + 40, interactive=False)
-            film_md = gr.Markdown()
+            film = FastImage(label=T("unmix_film"), format="png", height=GLASS + 40, interactive=False,
+                             elem_classes=[described_by("unmix_film_note")])
+            film_md = gr.Markdown(elem_id="unmix_film_note")
             film_gif = gr.File(label=T("unmix_gif"), interactive=False)
     unmix_lab.build(ctx, shape, sketch, seconds, seed, shape_mask, MAX_TRAIN_S)     # flow matching beside it
     guide_lab.build(ctx, seconds, seed, MAX_TRAIN_S)                                # steering it with a label
 
-    def on_click(t_v: Any, n_v: Any, seed_v: Any, k_v: Any, evt: gr.SelectData, request: gr.Request):
+    def on_click(n_v: Any, seed_v: Any, evt: gr.EventData, request: gr.Request):
+        """A click on the glass (its place in glass units, sent by dye_view.js): a new drop there."""
         lang = lang_of(request)
-        idx = evt.index if isinstance(evt.index, (list, tuple)) and len(evt.index) == 2 else None
-        if idx is None or not all(isinstance(v, (int, float)) for v in idx):
+        where = getattr(evt, "_data", None)
+        where = (where.get("x"), where.get("y")) if isinstance(where, dict) else (None, None)
+        if not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in where):
             raise gr.Error(tr("err_click", lang))
-        x, y = idx[0] / GLASS, 1 - idx[1] / GLASS
-        if not (0 <= x <= 1 and 0 <= y <= 1):
-            raise gr.Error(tr("err_click", lang))
-        return ((x, y),) + glass_views(x, y, t_v, n_v, seed_v, lang) + model_views(ctx, x, y, k_v, seed_v, lang)
+        return (where, *page_views(ctx, *where, n_v, seed_v, lang))
+
+    def on_drop(pos: Any, n_v: Any, seed_v: Any, request: gr.Request):
+        x, y = pos if isinstance(pos, tuple) else (0.5, 0.5)
+        return page_views(ctx, x, y, n_v, seed_v, lang_of(request))
+
+    def drop_by_keys(x_v: Any, y_v: Any, n_v: Any, seed_v: Any, request: gr.Request):
+        lang = lang_of(request)
+        x = validate.number(x_v, "dye_x", 0.0, 1.0, lang, integer=False)
+        y = validate.number(y_v, "dye_y", 0.0, 1.0, lang, integer=False)
+        return ((x, y), *page_views(ctx, x, y, n_v, seed_v, lang))
 
     def on_glass(pos: Any, t_v: Any, n_v: Any, seed_v: Any, request: gr.Request):
         x, y = pos if isinstance(pos, tuple) else (0.5, 0.5)
@@ -135,7 +155,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         x = validate.number(x_v, "dye_x", 0.0, 1.0, lang, integer=False)
         y = validate.number(y_v, "dye_y", 0.0, 1.0, lang, integer=False)
-        return ((x, y),) + glass_views(x, y, t_v, n_v, seed_v, lang) + model_views(ctx, x, y, k_v, seed_v, lang)
+        return glass_views(x, y, t_v, n_v, seed_v, lang) + model_views(ctx, x, y, k_v, seed_v, lang)
 
     def on_model(pos: Any, k_v: Any, seed_v: Any, request: gr.Request):
         x, y = pos if isinstance(pos, tuple) else (0.5, 0.5)
@@ -145,7 +165,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         lang = lang_of(request)
         mask = shape_mask(shape_v, drawing, lang)
         secs = validate.number(secs_v, "unmix_seconds", 1, MAX_TRAIN_S, lang)
-        s = validate.number(seed_v, "seed", 0, 2**31 - 1, lang)
+        s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
         data = points.sample_mask(mask, 20000, s)
         model = points.PointDenoiser()
         picture = points_picture(data[:FILM_PARTICLES], extent=1.2, size=GLASS, mask=mask)
@@ -164,7 +184,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         if not isinstance(state, tuple):
             raise gr.Error(tr("unmix_need_model", lang))
         model, mask = state
-        s = validate.number(seed_v, "seed", 0, 2**31 - 1, lang)
+        s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
         frames = []
         for step, t_now, pts in points.reverse_film(model, ctx.schedules["linear"], FILM_PARTICLES, FILM_STEPS, s):
             pic = points_picture(pts, extent=2.5, size=GLASS, arrows=points.field(model, t_now, extent=2.4))
@@ -175,16 +195,18 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         gif = save_gif(frames[::2] + [last], ctx.tmp_dir / f"unmix-{uuid.uuid4().hex[:8]}.gif", fps=15)
         yield last, tr("unmix_done", lang, share=share, tol=TOL), str(gif)
 
-    model_out = [cloud, cloud_hist]
-    glass.select(on_click, [t, n, seed, model_t], [where, glass, heat, entropy, status] + model_out, api_name=False, **LIGHT)
-    for slider in (t, n, seed):
-        slider.change(on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name=False,
-                      trigger_mode="always_last", **LIGHT)
-    drop_btn.click(drop_at, [x_in, y_in, t, n, seed, model_t], [where, glass, heat, entropy, status] + model_out,
-                   api_name="drop_dye", **LIGHT)
-    model_t.change(on_model, [where, model_t, seed], model_out, api_name="model_dye", trigger_mode="always_last", **LIGHT)
+    # moving either slider calls no server: the page redraws from the drop's data, sent once per drop
+    views = [view, cloud_box]
+    view.click(on_click, [n, seed], [where, *views], api_name=False, **LIGHT)
+    drop_btn.click(drop_by_keys, [x_in, y_in, n, seed], [where, *views], api_name=False, **LIGHT)
+    for box in (n, seed):
+        box.change(on_drop, [where, n, seed], views, api_name=False, trigger_mode="always_last", **LIGHT)
+    demo.load(on_drop, [where, n, seed], views, api_name=False, **LIGHT)
+    # the server's own pictures, for API callers (and the tests that hold the page to them)
+    gr.on([], drop_at, [x_in, y_in, t, n, seed, model_t], [glass, heat, entropy, status, cloud, cloud_hist],
+          api_name="drop_dye", **LIGHT)
+    gr.on([], on_model, [where, model_t, seed], [cloud, cloud_hist], api_name="model_dye", **LIGHT)
+    gr.on([], on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name="dye_initial_view", **LIGHT)
     train_btn.click(gated(ctx.gate, train), [shape, sketch, seconds, seed], [shape_img, loss, trained, film_md], api_name="train_points",
                     **MODEL)
     play_btn.click(gated(ctx.gate, play), [trained, seed], [film, film_md, film_gif], api_name="unmix_film", **MODEL)
-    demo.load(on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name="dye_initial_view", **LIGHT)
-    demo.load(on_model, [where, model_t, seed], model_out, api_name=False, **LIGHT)

@@ -22,7 +22,8 @@ from . import charts
 from .i18n import tr
 
 BINS, LO, HI = 48, -4.0, 4.0               # the histogram's bins, as forward.noisy_view's defaults
-JS = Path(__file__).with_name("forward_view.js").read_text(encoding="utf-8")
+HERE = Path(__file__).parent
+JS = (HERE / "page_view.js").read_text(encoding="utf-8") + (HERE / "forward_view.js").read_text(encoding="utf-8")
 TEXT_KEYS = ("x_t", "noise_img", "w_signal", "w_noise", "hist_title", "hist_data", "hist_normal", "hist_caption",
              "x_t_alt", "noise_alt")
 

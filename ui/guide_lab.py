@@ -17,7 +17,7 @@ from diffusion_core.points_flow import Scores
 from diffusion_core.render import points_picture
 
 from . import charts, validate
-from .components import FastImage, RawRadio, RawSlider
+from .components import FastImage, described_by, RawRadio, RawSlider
 from .context import AppContext
 from .i18n import T, lang_of, tr
 from .pools import LIGHT, MODEL, gated
@@ -125,7 +125,7 @@ def build(ctx: AppContext, seconds: gr.components.Component, seed: gr.components
                 status = gr.Markdown(elem_id="guide_status")
         with gr.Row():
             pics = [FastImage(label=T(f"guide_pic_{p}"), format="png", height=PIC + 40, interactive=False,
-                              elem_id=f"guide_pic_{p}") for p in PANELS]
+                              elem_id=f"guide_pic_{p}", elem_classes=[described_by("guide_status")]) for p in PANELS]
         gr.Markdown(T("guide_pics_note"))
         chart = gr.HTML(elem_id="guide_chart")
     outs = [state, loss, *pics, chart, status]

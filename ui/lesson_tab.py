@@ -15,7 +15,7 @@ from diffusion_core.pretrained import ASSETS
 from diffusion_core.quality import steps_curve_file
 
 from . import charts, validate
-from .components import FastImage, RawRadio
+from .components import FastImage, described_by, RawRadio
 from .context import AppContext
 from .i18n import T, lang_of, tr
 from .nets import default_key, model_name, nets_of
@@ -91,8 +91,8 @@ def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserS
     choice = RawRadio([], label="", elem_id="lesson_choice")
     check = gr.Button(T("lesson_check"), variant="primary", elem_id="lesson_check")
     with gr.Row():
-        pics = [FastImage(visible=False, interactive=False, format="png", height=200, elem_classes=["pixelated"],
-                          elem_id=f"lesson_pic_{i}") for i in range(MAX_PICS)]
+        pics = [FastImage(visible=False, interactive=False, format="png", height=200, elem_id=f"lesson_pic_{i}",
+                          elem_classes=["pixelated", described_by("lesson_verdict")]) for i in range(MAX_PICS)]
     chart = gr.HTML(visible=False, elem_id="lesson_chart")
     result = gr.Markdown(elem_id="lesson_verdict")
     with gr.Accordion(T("lesson_math"), open=False):

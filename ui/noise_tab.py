@@ -14,7 +14,7 @@ from diffusion_core.media import save_gif
 from diffusion_core.schedule import NoiseSchedule
 
 from . import charts, forward_view, reform_section, validate
-from .components import FastImage, RawNumber, RawRadio, RawSlider, UploadImage
+from .components import FastImage, described_by, RawNumber, RawRadio, RawSlider, UploadImage
 from .context import AppContext
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
@@ -114,20 +114,23 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
 
     gr.Markdown(T("jump_title"))
     with gr.Row():
-        jump_btn = gr.Button(T("jump_btn"))
+        jump_btn = gr.Button(T("jump_btn"), elem_id="jump_btn")
     with gr.Row():
-        jump_img = FastImage(label=T("jump_img"), format="png", height=220, interactive=False)
-        walk_img = FastImage(label=T("walk_img"), format="png", height=220, interactive=False)
-        jump_stats = gr.Markdown()
+        jump_img = FastImage(label=T("jump_img"), format="png", height=220, interactive=False, elem_id="jump_img",
+                             elem_classes=[described_by("jump_stats")])
+        walk_img = FastImage(label=T("walk_img"), format="png", height=220, interactive=False, elem_id="walk_img",
+                             elem_classes=[described_by("jump_stats")])
+        jump_stats = gr.Markdown(elem_id="jump_stats")
 
     gr.Markdown(T("record_title"))
     record_btn = gr.Button(T("record_btn"), variant="primary", elem_id="record_btn")
     with gr.Row():
-        film = FastImage(label=T("record_film"), format="png", height=260, interactive=False, elem_id="record_film")
+        film = FastImage(label=T("record_film"), format="png", height=260, interactive=False, elem_id="record_film",
+                         elem_classes=[described_by("record_result")])
         with gr.Column():
             replay = gr.Button(T("record_replay"), size="sm", elem_id="record_replay")
             film_gif = gr.File(label=T("record_gif"), interactive=False, elem_id="record_gif")
-            film_result = gr.Markdown()
+            film_result = gr.Markdown(elem_id="record_result")
             gr.Markdown(T("record_caption"))
     reform_section.build(ctx, image_state, kind, seed, common_args, check_image_state)   # it has its own t
 

@@ -10,7 +10,7 @@ from diffusion_core import detail
 from diffusion_core.reform import MAX_REFORM_STEPS, matching_step, reform_pair
 
 from . import validate
-from .components import FastImage, RawSlider
+from .components import FastImage, described_by, RawSlider
 from .context import AppContext
 from .i18n import T, lang_of, tr
 from .pools import LIGHT, MODEL, gated
@@ -40,13 +40,14 @@ def build(ctx: AppContext, image_state: gr.State, kind: gr.Radio, seed: gr.Numbe
         steps = RawSlider(1, MAX_REFORM_STEPS, value=25, step=1, label=T("rf_steps"))
         go = gr.Button(T("rf_btn"), variant="primary", elem_id="rf_go")
     with gr.Row():
-        pictures = [FastImage(label=T(k), format="png", height=260, interactive=False, elem_id=k)
+        pictures = [FastImage(label=T(k), format="png", height=260, interactive=False, elem_id=k,
+                              elem_classes=[described_by("rf_result")])
                     for k in ("rf_record", "rf_model", "rf_guess")]
     gr.Markdown(T("rf_zoom_head"))
     with gr.Row():                          # side by side even on a phone (min_width): the point is to compare them
         zooms = [FastImage(label=T(k), format="png", height=260, interactive=False, elem_id=k, min_width=96,
-                           elem_classes=["pixelated"]) for k in ("rf_zoom_record", "rf_zoom_model", "rf_zoom_guess")]
-    result = gr.Markdown()
+                           elem_classes=["pixelated", described_by("rf_result")]) for k in ("rf_zoom_record", "rf_zoom_model", "rf_zoom_guess")]
+    result = gr.Markdown(elem_id="rf_result")
     gr.Markdown(T("rf_caption"))
 
     def reform(image: Any, t_val: Any, kind_val: Any, seed_val: Any, steps_val: Any,

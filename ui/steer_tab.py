@@ -9,7 +9,7 @@ from diffusion_core import steer
 from diffusion_core.samplers import SAMPLERS
 
 from . import charts, validate
-from .components import FastImage, RawDropdown, RawNumber, RawRadio, RawSlider
+from .components import FastImage, described_by, RawDropdown, RawNumber, RawRadio, RawSlider
 from .context import AppContext
 from .i18n import T, lang_of, tr
 from .pools import LIGHT, RUNS
@@ -81,8 +81,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 count = RawSlider(1, MAX_COUNT, value=8, step=1, label=T("count"))
         with gr.Column(scale=3):
             with gr.Row():
-                pics = [FastImage(label=T(k), format="png", height=220, interactive=False, elem_classes=PIXELATED,
-                                  elem_id=k) for k in ("st_xt", "st_x0_base", "st_x0_label", "st_x0_mix", "st_push")]
+                pics = [FastImage(label=T(k), format="png", height=220, interactive=False, elem_id=k,
+                                  elem_classes=PIXELATED + [described_by("st_status")]) for k in ("st_xt", "st_x0_base", "st_x0_label", "st_x0_mix", "st_push")]
             status = gr.Markdown(elem_id="st_status")
     gr.Markdown(T("st_strip_head"))
     strip_go = gr.Button(T("st_strip_go"), elem_id="st_strip_go")

@@ -378,7 +378,8 @@ EN: dict[str, str] = {
     "dye_entropy_title": "Entropy of the dye (1 = perfectly even)",
     "dye_entropy": "entropy",
     "dye_axis_time": "time",
-    "dye_where": "Drop at ({x:.2f}, {y:.2f}); entropy now {h:.3f}.",
+    "dye_where": "Drop at ({x:.2f}, {y:.2f}), {t} steps later: entropy {h:.3f}.",
+    "cloud_alt": "The drop's particles after t = {t} forward-process steps: signal weight {a:.3f}, noise weight {b:.3f}.",
     "model_intro": (
         "### The model's dye: diffusion with a pull to the centre\n"
         "A diffusion model's forward process on the same particles is x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε: they spread "

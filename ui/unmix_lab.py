@@ -17,7 +17,7 @@ from diffusion_core import points_flow as pf
 from diffusion_core.render import paths_picture
 
 from . import charts, validate
-from .components import FastImage, RawSlider
+from .components import FastImage, described_by, RawSlider
 from .context import AppContext
 from .i18n import T, lang_of, tr
 from .pools import LIGHT, MODEL, gated
@@ -201,14 +201,14 @@ def build(ctx: AppContext, shape: gr.components.Component, sketch: gr.components
                 status = gr.Markdown(elem_id="lab_status")
         with gr.Row():
             pics = [FastImage(label=T(f"lab_pic_{r}"), format="png", height=PIC + 40, interactive=False,
-                              elem_id=f"lab_pic_{r}") for r in PICTURED]
+                              elem_id=f"lab_pic_{r}", elem_classes=[described_by("lab_status")]) for r in PICTURED]
         gr.Markdown(T("lab_pics_note"))
         score_html = gr.HTML(elem_id="lab_charts")
         gr.Markdown(T("lab_euler_title"))
         with gr.Row():
             with gr.Column(min_width=300):
                 euler_pic = FastImage(label=T("lab_euler_pic"), format="png", height=PIC + 40, interactive=False,
-                                      elem_id="lab_euler_pic")
+                                      elem_id="lab_euler_pic", elem_classes=[described_by("lab_euler_note")])
             with gr.Column(min_width=300):
                 euler_md = gr.Markdown(elem_id="lab_euler_note")
     outs = [state, loss, *pics, score_html, status, euler_pic, euler_md]

@@ -39,7 +39,7 @@ CLOUD_EXTENT = 3.5                          # the forward-process picture shows 
 HIST = {"bins": 40, "lo": -4.0, "hi": 4.0}  # the histogram of the points' x
 
 GLASS_TEMPLATE = """
-<div class="dv-pics">
+<div class="dv-pics dv-pair">
   <figure id="glass"><figcaption class="dv-cap-glass"></figcaption><canvas class="dv-glass" role="img" width="1" height="1"></canvas></figure>
   <figure><figcaption class="dv-cap-heat"></figcaption><canvas class="dv-heat" role="img" width="1" height="1"></canvas></figure>
 </div>
@@ -53,7 +53,8 @@ CLOUD_TEMPLATE = """
 </div>
 """
 CSS = """
-.dv-pics { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 8px; align-items: start; }
+.dv-pics { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 8px; align-items: end; }
+.dv-pair { grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); }   /* side by side on a phone too */
 figure { margin: 0; min-width: 0; }
 figcaption { font-size: 0.9em; margin-bottom: 4px; }
 canvas { display: block; width: 100%; max-width: 320px; image-rendering: pixelated; }

@@ -11,7 +11,7 @@ TABS = tuple(browser.TAB_MAIN)
 SIZES = {"phone": browser.PHONE, "tablet": browser.TABLET}
 TOUCH = 44                                                  # px, WCAG 2.5.5's target size
 
-# What does not fit: the page's own sideways scroll, shown pictures and charts wider than the page, and targets a
+# What does not fit: the page's own sideways scroll (or a part's), shown pictures and charts wider than the page, and targets a
 # finger presses under TOUCH px tall (Gradio's 1-px copies of the tab buttons, kept to measure the tab bar, and the
 # sketchpad's own tools, whose growth moved its canvas, aside)
 PROBE = """
@@ -25,7 +25,10 @@ const small = [...document.querySelectorAll(targets)].filter(shown).filter(e => 
 const wide = [...document.querySelectorAll('.block img, .block canvas, .block svg[role=img]')].filter(shown)
   .filter(e => e.getBoundingClientRect().width > 8 && e.getBoundingClientRect().right > width + 1)
   .map(e => `${e.closest('.block').id || e.tagName} (right edge ${Math.round(e.getBoundingClientRect().right)})`);
-return {scroll: root.scrollWidth, width, small: [...new Set(small)], wide};
+const sideways = [...document.querySelectorAll('.block')].filter(shown)       // a part with its own sideways scroll
+  .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+  .map(e => `${e.id || e.className.toString().split(' ')[0]} (${e.scrollWidth} px in ${e.clientWidth})`);
+return {scroll: root.scrollWidth, width, small: [...new Set(small)], wide, sideways};
 """
 
 
@@ -51,6 +54,7 @@ def test_every_tab_fits_a_phone_and_a_tablet(app_url, lang, size):
             if seen["scroll"] > seen["width"]:
                 problems.append(f"{tab}: the page scrolls sideways ({seen['scroll']} px in {seen['width']})")
             problems += [f"{tab}: wider than the page: {w}" for w in seen["wide"]]
+            problems += [f"{tab}: scrolls sideways inside: {w}" for w in seen["sideways"]]
             problems += [f"{tab}: under {TOUCH} px: {w}" for w in seen["small"]]
             browser.screenshot(d, f"47_{size}_{lang[:2]}_{tab}")
     finally:

@@ -31,6 +31,11 @@ def drop_args(n: Any, seed: Any, lang: str) -> tuple[int, int]:
             validate.number(seed, "seed", 0, MAX_SEED, lang))
 
 
+def drop_place(pos: Any) -> tuple[float, float]:
+    """The learner's drop (a session's state), or the middle of the glass before their first."""
+    return pos if isinstance(pos, tuple) else (0.5, 0.5)
+
+
 def glass_views(x: float, y: float, t: Any, n: Any, seed: Any, lang: str) -> tuple:
     """The server's glass at time t (the APIs; the page draws the same from ``dye_view.glass_payload``)."""
     steps = validate.number(t, "dye_time", 0, dye.MAX_STEPS, lang)
@@ -138,7 +143,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         return (where, *page_views(ctx, *where, n_v, seed_v, lang))
 
     def on_drop(pos: Any, n_v: Any, seed_v: Any, request: gr.Request):
-        x, y = pos if isinstance(pos, tuple) else (0.5, 0.5)
+        x, y = drop_place(pos)
         return page_views(ctx, x, y, n_v, seed_v, lang_of(request))
 
     def drop_by_keys(x_v: Any, y_v: Any, n_v: Any, seed_v: Any, request: gr.Request):
@@ -148,7 +153,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         return ((x, y), *page_views(ctx, x, y, n_v, seed_v, lang))
 
     def on_glass(pos: Any, t_v: Any, n_v: Any, seed_v: Any, request: gr.Request):
-        x, y = pos if isinstance(pos, tuple) else (0.5, 0.5)
+        x, y = drop_place(pos)
         return glass_views(x, y, t_v, n_v, seed_v, lang_of(request))
 
     def drop_at(x_v: Any, y_v: Any, t_v: Any, n_v: Any, seed_v: Any, k_v: Any, request: gr.Request):
@@ -158,7 +163,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
         return glass_views(x, y, t_v, n_v, seed_v, lang) + model_views(ctx, x, y, k_v, seed_v, lang)
 
     def on_model(pos: Any, k_v: Any, seed_v: Any, request: gr.Request):
-        x, y = pos if isinstance(pos, tuple) else (0.5, 0.5)
+        x, y = drop_place(pos)
         return model_views(ctx, x, y, k_v, seed_v, lang_of(request))
 
     def train(shape_v: Any, drawing: Any, secs_v: Any, seed_v: Any, request: gr.Request) -> Iterator[tuple]:

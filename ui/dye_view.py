@@ -15,24 +15,21 @@ import base64
 import functools
 import json
 import zlib
-from pathlib import Path
 
 import gradio as gr
 import numpy as np
 
 from diffusion_core import dye, points
-from diffusion_core.forward import normal_curve
+from diffusion_core.forward import normal_curve, weight_tables
 from diffusion_core.media import encode_fast
 from diffusion_core.render import points_picture
 from diffusion_core.schedule import NoiseSchedule
 
-from . import charts
+from . import charts, page_view
 from .i18n import tr
 
-HERE = Path(__file__).parent
-SHARED_JS = (HERE / "page_view.js").read_text(encoding="utf-8")
-GLASS_JS = SHARED_JS + (HERE / "dye_view.js").read_text(encoding="utf-8")
-CLOUD_JS = SHARED_JS + (HERE / "cloud_view.js").read_text(encoding="utf-8")
+GLASS_JS = page_view.script("dye_view.js")
+CLOUD_JS = page_view.script("cloud_view.js")
 SCALE = 6                                   # a cell of the glass is SCALE x SCALE pixels (dye.dye_picture)
 SIZE = dye.GRID * SCALE                     # the pictures are SIZE x SIZE pixels
 CLOUD_EXTENT = 3.5                          # the forward-process picture shows [-3.5, 3.5]^2
@@ -74,10 +71,6 @@ def cloud_view() -> gr.HTML:
                    apply_default_css=False)
 
 
-def _b64(a: np.ndarray, dtype: str) -> str:
-    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
-
-
 def glass_payload(x: float, y: float, n: int, seed: int, lang: str) -> str:
     """The drop at (x, y) at every step, and what the page needs to draw it (JSON)."""
     f = dye.film(x, y, n, seed)
@@ -89,10 +82,10 @@ def glass_payload(x: float, y: float, n: int, seed: int, lang: str) -> str:
     return json.dumps({
         "x": x, "y": y, "n": n, "steps": dye.MAX_STEPS, "grid": dye.GRID, "scale": SCALE,
         "counts": base64.b64encode(zlib.compress(planes.tobytes(), 6)).decode("ascii"),
-        "entropy": _b64(f.entropy, "<f8"),
+        "entropy": page_view.b64(f.entropy, "<f8"),
         "water": list(dye.WATER), "dye": list(dye.DYE),
         "d_dt": dye.D_DT, "radius": dye.RADIUS, "modes": dye.HEAT_MODES,
-        "chart_svg": chart, "chart": _geometry(),
+        "chart_svg": chart, "chart": page_view.chart_geometry(),
         "text": {k: tr(k, lang) for k in ("dye_glass", "dye_heat", "dye_where")},
     }, separators=(",", ":"))
 
@@ -100,15 +93,14 @@ def glass_payload(x: float, y: float, n: int, seed: int, lang: str) -> str:
 def cloud_payload(x: float, y: float, seed: int, schedule: NoiseSchedule, lang: str) -> str:
     """The drop as the model's data, its noise, and the weights at every t (JSON)."""
     x0 = dye.drop_in_data_scale(x, y, seed)
-    steps = range(schedule.num_steps + 1)
+    signal, noise = weight_tables(schedule)
     return json.dumps({
         "t_max": schedule.num_steps, "size": SIZE, "extent": CLOUD_EXTENT, "color": list(dye.DYE),
-        "x0": _b64(x0, "<f8"), "eps": _b64(points.forward_noise(x0.shape, seed), "<f8"),
-        "signal": _b64([schedule.signal_weight(k) for k in steps], "<f8"),
-        "noise": _b64([schedule.noise_weight(k) for k in steps], "<f8"),
+        "x0": page_view.b64(x0, "<f8"), "eps": page_view.b64(points.forward_noise(x0.shape, seed), "<f8"),
+        "signal": page_view.b64(signal, "<f8"), "noise": page_view.b64(noise, "<f8"),
         "background": cloud_background_url(),
         "hist": {**HIST, "normal": normal_curve(HIST["lo"], HIST["hi"])},
-        "chart": {**_geometry(), "legend": charts.legend(["x", "N(0, 1)"])},
+        "chart": {**page_view.chart_geometry(), "legend": charts.legend(["x", "N(0, 1)"])},
         "text": {k: tr(k, lang) for k in ("model_cloud", "model_hist", "cloud_alt")},
     }, separators=(",", ":"))
 
@@ -125,8 +117,3 @@ def cloud_picture(x: float, y: float, k: int, seed: int, schedule: NoiseSchedule
     """The server's picture of the forward process at k (the /drop_dye and /model_dye APIs), and the points' x."""
     pts = points.forward_points(dye.drop_in_data_scale(x, y, seed), k, schedule, seed)
     return points_picture(pts, extent=CLOUD_EXTENT, size=SIZE, unit_circle=True), pts[:, 0]
-
-
-def _geometry() -> dict:
-    return {"w": charts.W, "h": charts.H, "pad": [charts.PAD_L, charts.PAD_R, charts.PAD_T, charts.PAD_B],
-            "colors": list(charts.COLORS)}

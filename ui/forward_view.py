@@ -8,9 +8,7 @@ so the page shows the server's picture (the /noisy_view API) pixel for pixel.
 """
 from __future__ import annotations
 
-import base64
 import json
-from pathlib import Path
 
 import gradio as gr
 import numpy as np
@@ -18,12 +16,11 @@ import numpy as np
 from diffusion_core import forward
 from diffusion_core.schedule import NoiseSchedule
 
-from . import charts
+from . import charts, page_view
 from .i18n import tr
 
 BINS, LO, HI = 48, -4.0, 4.0               # the histogram's bins, as forward.noisy_view's defaults
-HERE = Path(__file__).parent
-JS = (HERE / "page_view.js").read_text(encoding="utf-8") + (HERE / "forward_view.js").read_text(encoding="utf-8")
+JS = page_view.script("forward_view.js")
 TEXT_KEYS = ("x_t", "noise_img", "w_signal", "w_noise", "hist_title", "hist_data", "hist_normal", "hist_caption",
              "x_t_alt", "noise_alt")
 
@@ -51,11 +48,6 @@ def component() -> gr.HTML:
                    apply_default_css=False)
 
 
-def _b64(a: np.ndarray, dtype: str) -> str:
-    """Little-endian bytes of ``a`` as ``dtype``, base64 (the browser reads them into a typed array)."""
-    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
-
-
 def payload(image_u8: np.ndarray, schedule: NoiseSchedule, seed: int, schedule_svg: str, lang: str) -> str:
     """Everything the page needs to draw the view at any t (JSON; about 0.8 MB for a 256 x 256 photo)."""
     h, w, _ = image_u8.shape
@@ -63,11 +55,10 @@ def payload(image_u8: np.ndarray, schedule: NoiseSchedule, seed: int, schedule_s
     signal, noise = forward.weight_tables(schedule)
     return json.dumps({
         "w": w, "h": h, "t_max": schedule.num_steps, "kind": schedule.kind,
-        "x0": _b64(image_u8, "u1"), "eps": _b64(codes, "<i2"), "eps_scale": forward.EPS_SCALE,
-        "signal": _b64(signal, "<f8"), "noise": _b64(noise, "<f8"),
+        "x0": page_view.b64(image_u8, "u1"), "eps": page_view.b64(codes, "<i2"), "eps_scale": forward.EPS_SCALE,
+        "signal": page_view.b64(signal, "<f8"), "noise": page_view.b64(noise, "<f8"),
         "hist": {"bins": BINS, "lo": LO, "hi": HI, "normal": forward.normal_curve(LO, HI)},
-        "chart": {"w": charts.W, "h": charts.H, "pad": [charts.PAD_L, charts.PAD_R, charts.PAD_T, charts.PAD_B],
-                  "colors": list(charts.COLORS), "legend": charts.legend([tr("hist_data", lang), tr("hist_normal", lang)])},
+        "chart": {**page_view.chart_geometry(), "legend": charts.legend([tr("hist_data", lang), tr("hist_normal", lang)])},
         "schedule_svg": schedule_svg,
         "text": {k: tr(k, lang) for k in TEXT_KEYS},
     }, separators=(",", ":"))

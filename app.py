@@ -8,6 +8,7 @@ import gradio as gr
 
 from ui import compare_tab, denoise_tab, drain, dye_tab, lesson_tab, noise_tab, steer_tab
 from ui.context import AppContext
+from ui.depth import depth_choice
 from ui.i18n import I18N, LOCALE_HEAD, T
 from ui.learner_errors import quiet_learner_errors
 from ui.pools import THREADS
@@ -36,21 +37,21 @@ def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
     """The whole app as a gr.Blocks (not launched)."""
     ctx = ctx or AppContext.create()
     with gr.Blocks(title="Diffusion Classroom · 扩散课堂") as demo:
-        gr.Markdown(T("app_intro"))
+        with gr.Row(equal_height=False):                # what the app is; beside it (below, on a phone), how deep
+            with gr.Column(scale=4, min_width=320):
+                gr.Markdown(T("app_intro"))
+            with gr.Column(scale=1, min_width=300):
+                depth_choice(demo)
         lesson_progress = lesson_tab.progress_state()
         with gr.Tabs(selected="noise") as tabs:
             with gr.Tab(T("tab_lesson"), id="lesson"):
-                lesson_tab.build(ctx, demo, tabs, lesson_progress)
-            with gr.Tab(T("tab_dye"), id="dye"):
-                dye_tab.build(ctx, demo)
-            with gr.Tab(T("tab_noise"), id="noise"):
-                noise_tab.build(ctx, demo)
-            with gr.Tab(T("tab_denoise"), id="denoise"):
-                denoise_tab.build(ctx, demo)
-            with gr.Tab(T("tab_steer"), id="steer"):
-                steer_tab.build(ctx, demo)
-            with gr.Tab(T("tab_compare"), id="compare"):
-                compare_tab.build(ctx, demo)
+                open_full = lesson_tab.build(ctx, demo, tabs, lesson_progress)
+            controls = {}                   # "<tab>.<control>": what a Lesson step sets when it opens its tab
+            for tab, module in (("dye", dye_tab), ("noise", noise_tab), ("denoise", denoise_tab),
+                                ("steer", steer_tab), ("compare", compare_tab)):
+                with gr.Tab(T(f"tab_{tab}"), id=tab):
+                    controls |= {f"{tab}.{name}": c for name, c in module.build(ctx, demo).items()}
+        lesson_tab.open_in_tabs(ctx, open_full, lesson_progress, tabs, controls)
         gr.Markdown(T("footer"), elem_classes="dc-footer")
         release_on_close(demo)
     return quiet_learner_errors(demo)      # a learner's mistake logs one line, a fault its traceback

@@ -37,7 +37,7 @@ class LabelGuided:
     net: LabelledNet
     null: int                       # the null label, "no condition" (the net's num_classes)
     label: int | None = None
-    weight: float = 1.0
+    weight: float | Tensor = 1.0      # or one scale per sample, [B, 1, 1, 1] (several w from one batch)
     negative: int | None = None
 
     def __call__(self, x: Tensor, t: Tensor) -> Mix:

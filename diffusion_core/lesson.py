@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 import numpy as np
 import torch
 
 from . import denoise, dye, forward, points
-from .data import mnist_digits, to_model_range
+from .data import mnist_digits, to_model_range, to_uint8
 from .render import points_picture
-from .samplers import Model
+from .samplers import Model, run, start_noise
 from .schedule import NoiseSchedule
 
 # the eight questions learners asked under the source lesson (../shared/seeds), by the lesson step that answers them
@@ -40,8 +41,13 @@ STEPS = (
     Step("steps", ("much_worse", "close", "same"), ("steps_1000_vs_20",), "compare"),
     Step("grids", ("changes", "same"), ("sampler_vs_noising",), "compare"),
     Step("mlp", ("only_unet", "any_net"), ("unet_only",), "dye"),
+    Step("steer", ("steered", "unchanged", "broken"), (), "steer"),
+    Step("flow", ("digit", "blur", "noise"), (), "compare"),
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
+JUMP_T, NEAR_T = 500, 10    # the steps the forward-process questions ask about
+STEER_LABEL, STEER_STEPS = 3, 8      # the digit the steer step asks for; DPM-Solver++ steps a run
+FLOW_STEPS = 20             # Euler steps of the flow step's many-step run
 DIGIT = 7                   # the training digit the stones step buries and rebuilds
 N = 8                       # digits a step's experiment samples
 
@@ -70,7 +76,7 @@ def dye_spread(seed: int, n: int = 3000) -> Outcome:
                    {"entropy": s.entropy, "steps": dye.MAX_STEPS})
 
 
-def jump(photo: np.ndarray, schedule: NoiseSchedule, seed: int, k: int = 500) -> Outcome:
+def jump(photo: np.ndarray, schedule: NoiseSchedule, seed: int, k: int = JUMP_T) -> Outcome:
     """The photo at step k in one jump; whether it is recognisable follows from the photo's weight a against the
     noise's b: a >= 0.7 clear, a >= 0.15 barely, else gone."""
     a, b = schedule.signal_weight(k), schedule.noise_weight(k)        # x_k = a x_0 + b eps, in one jump
@@ -79,7 +85,7 @@ def jump(photo: np.ndarray, schedule: NoiseSchedule, seed: int, k: int = 500) ->
                    {"k": k, "a": a, "b": b})
 
 
-def near_zero(photo: np.ndarray, schedule: NoiseSchedule, seed: int, k: int = 10) -> Outcome:
+def near_zero(photo: np.ndarray, schedule: NoiseSchedule, seed: int, k: int = NEAR_T) -> Outcome:
     """x_k at a small k: alpha_bar_k, the share of x_k's variance that is the photo, is close to 1."""
     share = schedule.signal_weight(k) ** 2
     return Outcome("almost_all" if share >= 0.9 else "half" if share >= 0.3 else "little",
@@ -129,21 +135,32 @@ def renoise(model: Model, schedule: NoiseSchedule, seed: int, steps: int = 20, n
                    tuple(f.arrived for f in finals), {"with": detail[0], "without": plain, "steps": steps})
 
 
+@dataclass(frozen=True)
+class Progress:
+    """A long experiment on its way: the pictures so far, and how far it has gone."""
+    pictures: tuple[np.ndarray, ...]
+    done: int
+    total: int
+
+
 def race(model: Model, schedule: NoiseSchedule, seed: int, frechet: dict[tuple[str, int], float],
-         n: int = 2) -> Outcome:
+         n: int = 2, every: int = 20) -> Iterator[Progress | Outcome]:
     """DDIM 20 against DDPM 1000 from the same noise, timed, and the measured verdict: Frechet distance to real
     digits (bench/quality_vs_steps.py, 512 digits), within 1.05x "same", within 3x (bench/quality.py's goal for
-    digits that look real) "close", else "much worse"."""
-    pics, secs = [], []
-    for sampler, k in (("ddim", 20), ("ddpm", 1000)):
-        t0 = time.perf_counter()
-        *_, last = denoise.run_frames(model, schedule, sampler=sampler, num_steps=k, seed=seed, n=n, keep=1)
-        pics.append(last.arrived)
-        secs.append(time.perf_counter() - t0)
-    ratio = frechet[("ddim", 20)] / frechet[("ddpm", 1000)]
-    return Outcome("same" if ratio <= 1.05 else "close" if ratio <= 3.0 else "much_worse", tuple(pics),
-                   {"ddim": frechet[("ddim", 20)], "ddpm": frechet[("ddpm", 1000)], "ratio": ratio,
-                    "ddim_s": secs[0], "ddpm_s": secs[1]})
+    digits that look real) "close", else "much worse". While DDPM walks, a Progress every ``every`` frames of
+    its x_t (the wait is part of the lesson); the Outcome last."""
+    t0 = time.perf_counter()
+    *_, ddim = denoise.run_frames(model, schedule, sampler="ddim", num_steps=20, seed=seed, n=n, keep=1)
+    ddim_s, t0 = time.perf_counter() - t0, time.perf_counter()
+    for f in denoise.run_frames(model, schedule, sampler="ddpm", num_steps=1000, seed=seed, n=n, keep=every):
+        if f.arrived is None:
+            yield Progress((ddim.arrived, f.x_t), f.index + 1, f.num_steps)
+            continue
+        ddpm_s = time.perf_counter() - t0
+        ratio = frechet[("ddim", 20)] / frechet[("ddpm", 1000)]
+        yield Outcome("same" if ratio <= 1.05 else "close" if ratio <= 3.0 else "much_worse", (ddim.arrived, f.arrived),
+                      {"ddim": frechet[("ddim", 20)], "ddpm": frechet[("ddpm", 1000)], "ratio": ratio,
+                       "ddim_s": ddim_s, "ddpm_s": ddpm_s})
 
 
 def grids(schedule: NoiseSchedule) -> tuple[Outcome, dict[str, list[float]]]:
@@ -157,7 +174,7 @@ def grids(schedule: NoiseSchedule) -> tuple[Outcome, dict[str, list[float]]]:
     return Outcome("same" if inside else "changes", (), {"levels": schedule.num_steps}), rows
 
 
-def mlp(schedule: NoiseSchedule, seed: int, seconds: float = 4.0, particles: int = 600) -> Outcome:
+def mlp(schedule: NoiseSchedule, seed: int, seconds: float = 1.0, particles: int = 600) -> Outcome:
     """A three-layer MLP (no UNet, no convolution) learns to remove noise from 2-D points of a heart in a few
     seconds; sampled from noise, the share of its particles inside the heart says it learned the shape."""
     mask = points.preset_mask("heart")
@@ -170,6 +187,42 @@ def mlp(schedule: NoiseSchedule, seed: int, seconds: float = 4.0, particles: int
     return Outcome("any_net" if share >= 0.6 else "only_unet",
                    (points_picture(data[:particles], extent=1.2, size=240, mask=mask),
                     points_picture(pts, extent=1.2, size=240, mask=mask)), {"share": 100 * share, "seconds": seconds})
+
+
+@torch.inference_mode()
+def steer(model: Any, seed: int, weight: float, label: int = STEER_LABEL, n: int = N,
+          steps: int = STEER_STEPS) -> Outcome:
+    """A class-conditional net asked for ``label``, from the same noise at w = 0 (its no-label answer alone) and at
+    ``weight`` (classifier-free guidance): the share of digits the project's classifier reads as the label, each w.
+    Both scales run as one batch (the same n noises twice, a scale per row; DPM-Solver++ adds no noise)."""
+    from .guidance import LabelGuided
+    from .quality import read_as
+
+    x_T, gen = start_noise((n, *model.image_shape), seed, model.device)
+    scales = torch.tensor([0.0] * n + [weight] * n, device=model.device).view(-1, 1, 1, 1)     # [2n, 1, 1, 1]
+    guided = LabelGuided(model.eps, model.num_classes, label, scales)
+    *_, last = run(guided, model.schedule, torch.cat([x_T, x_T]), sampler="dpmpp2m", num_steps=steps, generator=gen)
+    finals = last.x_next.float().cpu().split(n)                                         # w = 0, w = weight
+    read = [float((read_as(to_uint8(x)) == label).mean()) for x in finals]
+    answer = "steered" if read[1] >= 0.75 and read[1] - read[0] >= 0.25 else \
+        "unchanged" if abs(read[1] - read[0]) < 0.25 else "broken"
+    return Outcome(answer, tuple(denoise.digit_grid(x, cols=4) for x in finals),
+                   {"label": label, "w": weight, "plain": 100 * read[0], "guided": 100 * read[1], "steps": steps})
+
+
+@torch.inference_mode()
+def flow(model: Any, seed: int, n: int = N, steps: int = FLOW_STEPS) -> Outcome:
+    """A flow-matching net (trained on straight lines from noise to digits) from the same noise in one Euler step
+    and in ``steps``: each result's detail against a real digit's (denoise.speckle) says whether one straight step
+    reaches a digit. From pure noise the net's velocity points at the average digit, so one step lands on a blur."""
+    from .flow import flow_euler
+
+    x_T, _ = start_noise((n, *model.image_shape), seed, model.device)
+    finals = [list(flow_euler(model, x_T, k))[-1].x_next.clamp(-1, 1) for k in (1, steps)]
+    one, many = (denoise.speckle(x) for x in finals)
+    answer = "blur" if one < 0.5 else "digit" if one <= 2.0 else "noise"
+    return Outcome(answer, tuple(denoise.digit_grid(x, cols=4) for x in finals),
+                   {"one": one, "many": many, "steps": steps})
 
 
 def start_of(step: str) -> int:

@@ -237,6 +237,11 @@ def evaluate(images_u8: np.ndarray, seed: int = 0) -> Quality:
                    float((dist < copy_threshold()).mean()), counts.tolist(), classifier_id())
 
 
+def read_as(images_u8: np.ndarray) -> np.ndarray:
+    """The digit the project's classifier reads in each of images_u8 [N, 28, 28]: int [N]."""
+    return _features_and_probs(images_u8)[1].argmax(1)
+
+
 def label_figures(images_u8: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     """How well digits drawn for given labels [N] (0-9) follow them, and how varied each class is: ``accuracy`` (the
     classifier reads the label), ``confident`` (it reads the label with p >= 0.9), ``diversity`` (mean pairwise

@@ -93,3 +93,39 @@ def test_a_step_link_opens_its_step_and_a_reload_keeps_the_learners_place(app_ur
         assert step_no(d) == 5
     finally:
         d.quit()
+
+
+def test_open_in_the_full_tab_sets_the_tab_as_the_step_ran(app_url):
+    """Step 3 asks about t = 500: its tab opens with the slider at 500 and the picture the page draws at 500 (not
+    the slider's old place); the guidance step opens the Steer tab asking for its label."""
+    import page_probe
+    from diffusion_core import lesson
+    from ui.i18n import EN
+
+    d = browser.chrome("en", 1400, 1100)
+    try:
+        d.get(app_url + "?step=3")
+        browser.wait_for(lambda: EN["lesson_jump_title"] in head(d), timeout=120)
+        browser.wait_for(lambda: page_probe.drawn_t(d) == 250, timeout=60)        # the Add-noise tab's own start
+        browser.click(d, "lesson_open")
+        browser.wait_for(lambda: browser.shown(d, "t_slider"), timeout=30)
+        browser.wait_for(lambda: browser.slider_input(d, "t_slider").get_attribute("value") == str(lesson.JUMP_T),
+                         timeout=30)
+        browser.wait_for(lambda: page_probe.drawn_t(d) == lesson.JUMP_T, timeout=30)
+        browser.open_tab(d, EN["tab_steer"])                        # the learner asks the Steer tab for a 5 ...
+        browser.wait_for(lambda: browser.shown(d, "st_label"), timeout=30)
+        [e for e in d.find_elements("css selector", "#st_label label") if e.text == "5"][0].click()
+        browser.wait_for(lambda: d.find_element("css selector", "#st_label input:checked").get_attribute("value")
+                         == "5", timeout=30)
+        browser.open_tab(d, EN["tab_lesson"])                       # ... then walks on to the guidance step
+        while step_no(d) < lesson.STEP_KEYS.index("steer") + 1:
+            shown_no = step_no(d)
+            browser.click(d, "lesson_next")
+            browser.wait_for(lambda: step_no(d) > shown_no, timeout=30)
+        assert EN["lesson_steer_title"] in head(d)
+        browser.click(d, "lesson_open")
+        browser.wait_for(lambda: browser.shown(d, "st_label"), timeout=30)
+        browser.wait_for(lambda: d.find_element("css selector", "#st_label input:checked").get_attribute("value")
+                         == str(lesson.STEER_LABEL), timeout=30)
+    finally:
+        d.quit()

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 from diffusion_core import lesson
 from diffusion_core.schedule import NoiseSchedule
@@ -26,9 +27,9 @@ def test_each_learner_question_has_exactly_one_step_and_each_step_its_words():
 
     asked = [q for s in lesson.STEPS for q in s.answers]
     assert sorted(asked) == sorted(lesson.QUESTIONS) and len(asked) == len(set(asked)) == 8
-    assert 8 <= len(lesson.STEPS) <= 10 and len(set(lesson.STEP_KEYS)) == len(lesson.STEPS)
+    assert 8 <= len(lesson.STEPS) <= 12 and len(set(lesson.STEP_KEYS)) == len(lesson.STEPS)
     for s in lesson.STEPS:
-        for part in ("title", "story", "q", "pics", "why", "math", *s.choices):
+        for part in ("title", "story", "q", "pics", "why", "how", "math", *s.choices):
             assert f"lesson_{s.key}_{part}" in EN and f"lesson_{s.key}_{part}" in ZH, (s.key, part)
         assert s.tab in ("dye", "noise", "denoise", "steer", "compare")
 
@@ -82,11 +83,66 @@ def test_the_race_verdict_is_the_measured_ratio(sched):
     from diffusion_core.pretrained import load
 
     fast = {("ddim", 20): 10.4, ("ddpm", 1000): 10.0}
-    assert lesson.race(load("digits"), sched, 0, fast, n=1).answer == "same"
+    *walk, out = lesson.race(load("digits"), sched, 0, fast, n=1)
+    assert out.answer == "same"
+    # while DDPM walks the learner sees it go: progress in order, DDIM's finished digit beside DDPM's x_t
+    assert walk and all(isinstance(p, lesson.Progress) for p in walk) and walk[-1].total == 1000
+    assert [p.done for p in walk] == sorted({p.done for p in walk}) and walk[-1].done < 1000
+    assert all(np.array_equal(p.pictures[0], out.pictures[0]) for p in walk)
     slow = {("ddim", 20): 40.0, ("ddpm", 1000): 10.0}
-    out = lesson.race(load("digits"), sched, 0, slow, n=1)
+    *_, out = lesson.race(load("digits"), sched, 0, slow, n=1)
     assert out.answer == "much_worse" and out.facts["ratio"] == pytest.approx(4.0)
     assert out.facts["ddpm_s"] > out.facts["ddim_s"]                 # 1000 calls take longer than 20
+
+
+class LabelDeaf:
+    """digits_cond told nothing: every label it gets becomes the null label, so guidance has nothing to mix."""
+
+    def __init__(self, net):
+        self.net = net
+        self.num_classes, self.image_shape, self.device, self.schedule = (net.num_classes, net.image_shape,
+                                                                          net.device, net.schedule)
+
+    def eps(self, x, t, labels):
+        return self.net.eps(x, t, torch.full_like(labels, self.num_classes))
+
+
+def test_the_steer_verdict_follows_what_the_classifier_reads():
+    from diffusion_core.pretrained import load
+
+    net = load("digits_cond")
+    out = lesson.steer(net, seed=0, weight=2.0)
+    assert out.answer == "steered" and out.facts["guided"] >= 75 and out.facts["plain"] <= 50
+    deaf = lesson.steer(LabelDeaf(net), seed=0, weight=2.0)          # the same noise, a net that cannot hear it
+    assert deaf.answer == "unchanged" and deaf.facts["guided"] == deaf.facts["plain"]
+    assert np.array_equal(deaf.pictures[0], deaf.pictures[1])
+
+
+class ExactFlow:
+    """The exact velocity of a data set that is one digit x*: x_s = (1 - s) x* + s eps gives v = (x_s - x*) / s."""
+
+    image_shape, device = (1, 28, 28), "cpu"
+
+    def __init__(self, digit):
+        self.digit = digit
+
+    def __call__(self, x, t):
+        s = (t / 999.0).view(-1, 1, 1, 1)
+        return (x - self.digit) / s
+
+
+def test_one_straight_step_lands_only_when_the_paths_are_straight():
+    """With one digit as the whole data set every path is a straight line and one Euler step lands on it (a
+    sharp digit); the net trained on 5,000 digits points at their average from pure noise: a blur."""
+    from diffusion_core.data import mnist_digits, to_model_range
+    from diffusion_core.pretrained import load
+
+    digit = to_model_range(mnist_digits()[0][lesson.DIGIT:lesson.DIGIT + 1])       # [1, 1, 28, 28]
+    exact = lesson.flow(ExactFlow(digit), seed=0)
+    assert exact.answer == "digit" and exact.facts["one"] == pytest.approx(exact.facts["many"], rel=1e-3)
+    assert exact.facts["one"] > 0.5
+    trained = lesson.flow(load("digits_flow"), seed=0)
+    assert trained.answer == "blur" and trained.facts["one"] < 0.5 < trained.facts["many"]
 
 
 def test_a_prediction_not_offered_and_a_step_that_does_not_exist_are_refused(client):

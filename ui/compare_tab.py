@@ -17,6 +17,7 @@ from diffusion_core.quality import steps_curve_file
 from . import charts, validate
 from .components import RawCheckboxGroup, RawNumber, RawSlider, under_the_hood
 from .context import AppContext
+from .depth import explained
 from .nets import default_key, model_name, net_radio, nets_of, pick, picked_key
 from .pools import LIGHT, RUNS
 from .i18n import T, duration, lang_of, tr
@@ -163,18 +164,18 @@ def renoise_note(by: dict[tuple[str, int], float], lang: str) -> str:
     return small(tr("cmp_renoise", lang, n=n, ddpm=ddpm, ddim=ddim, verdict=verdict))
 
 
-def build(ctx: AppContext, demo: gr.Blocks) -> None:
-    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
+    """Lay out the tab and wire its events (call inside a gr.Blocks); returns the controls a Lesson step sets."""
     if "digits" not in ctx.models:
         gr.Markdown(tr("dn_unavailable", "en", why=ctx.model_errors.get("digits", "?")))
-        return
+        return {}
     # the samplers race on the nets alone (no guide): a step is one network call
     racers = {key: m.unguided() for key, m in nets_of(ctx).items()}
     offered = cells_offered(ctx)
     flow_ok = FLOW_NET in ctx.models
     defaults = [c for c in compare.DEFAULT_CELLS if c in offered]
     choices = [(cell_label(n, s), compare.cell_key(n, s)) for n, s in offered]
-    gr.Markdown(T("cmp_intro"))
+    explained("cmp_intro", "cmp")
     with gr.Row():
         with gr.Column(scale=1):
             with gr.Row():
@@ -254,3 +255,4 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     for i, comp in enumerate(race_choice):
         comp.change(expected_race, race_choice, [expect], api_name="compare_expected" if i == 0 else False, **LIGHT)
     demo.load(expected_race, race_choice, [expect], api_name=False, **LIGHT)
+    return {"cells": cells}

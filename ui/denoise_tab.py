@@ -15,6 +15,7 @@ from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 from . import validate
 from .components import FastImage, described_by, RawDropdown, RawNumber, RawSlider, under_the_hood
 from .context import AppContext
+from .depth import explained
 from .denoise_run import Kept, RunFrames, revisit_view, stopped_view, timeline, tracked
 from .nets import net_radio, nets_of, pick
 from .pools import LIGHT, MODEL, RUNS, gated
@@ -86,18 +87,18 @@ def question(button_key: str, head_key: str, image_keys: tuple[str, ...], height
     return button, images
 
 
-def build(ctx: AppContext, demo: gr.Blocks) -> None:
-    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
+    """Lay out the tab and wire its events (call inside a gr.Blocks); returns the controls a Lesson step sets."""
     model = ctx.models.get("digits")
     if model is None:
         gr.Markdown(tr("dn_unavailable", "en", why=ctx.model_errors.get("digits", "?")) + "\n\n" +
                     tr("dn_unavailable", "zh-CN", why=ctx.model_errors.get("digits", "?")))
-        return
+        return {}
     sched = model.schedule
     nets = nets_of(ctx)
     frames_state = gr.State(RunFrames(), time_to_live=1800, delete_callback=lambda frames: frames.clear())
 
-    gr.Markdown(T("dn_intro"))
+    explained("dn_intro", "dn")
     with gr.Row():
         with gr.Column(scale=1):
             sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
@@ -305,3 +306,4 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     shorter.click(lambda: SHORT_STEPS, None, [steps], api_name=False, **LIGHT)
     sampler.change(lambda name: SAMPLERS[name].default_steps if name in SAMPLERS else gr.update(), [sampler], [steps],
                    api_name=False, **LIGHT)
+    return {"sampler": sampler, "eta": eta}

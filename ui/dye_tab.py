@@ -12,9 +12,10 @@ from diffusion_core.forward import density_histogram, normal_curve
 from diffusion_core.media import save_gif
 from diffusion_core.render import points_picture
 
-from . import charts, dye_view, guide_lab, unmix_lab, validate
+from . import charts, dye_view, guide_lab, page_view, unmix_lab, validate
 from .components import FastImage, described_by, RawNumber, RawRadio, RawSlider
 from .context import AppContext
+from .depth import explained
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
@@ -86,11 +87,11 @@ def shape_mask(shape: Any, drawing: Any, lang: str) -> np.ndarray:
         raise gr.Error(tr("err_too_few_points", lang)) from None
 
 
-def build(ctx: AppContext, demo: gr.Blocks) -> None:
-    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
+    """Lay out the tab and wire its events (call inside a gr.Blocks); returns the controls a Lesson step sets."""
     where = gr.State((0.5, 0.5))
     trained = gr.State(None, time_to_live=3600)                   # (PointDenoiser, mask) per learner
-    gr.Markdown(T("dye_intro"))
+    explained("dye_intro", "dye")
     with gr.Row():
         with gr.Column(scale=2):
             view = dye_view.glass_view()
@@ -102,7 +103,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                 x_in = RawSlider(0, 1, value=0.5, step=0.01, label=T("dye_x"))
                 y_in = RawSlider(0, 1, value=0.5, step=0.01, label=T("dye_y"))
                 drop_btn = gr.Button(T("dye_drop_btn"), elem_id="dye_drop_btn")
-    gr.Markdown(T("model_intro"))
+    explained("model_intro", "model")
     model_t = RawSlider(0, 1000, value=100, step=1, label=T("model_t"), elem_id="model_t")
     cloud_box = dye_view.cloud_view()
     with gr.Group(visible=False):       # the outputs of the /drop_dye, /model_dye and /dye_initial_view APIs
@@ -215,3 +216,5 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     train_btn.click(gated(ctx.gate, train), [shape, sketch, seconds, seed], [shape_img, loss, trained, film_md], api_name="train_points",
                     **MODEL)
     play_btn.click(gated(ctx.gate, play), [trained, seed], [film, film_md, film_gif], api_name="unmix_film", **MODEL)
+    page_view.follow_set_value(t, "dye_t")
+    return {"t": t, "shape": shape}

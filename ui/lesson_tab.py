@@ -1,15 +1,15 @@
-"""The Lesson tab (issue 44): ten steps from Michelangelo's recorded stones to samplers and networks. In each the
+"""The Lesson tab (issue 44): twelve steps from Michelangelo's recorded stones to samplers, networks, guidance and flow matching. In each the
 learner predicts, then runs the step's experiment (diffusion_core.lesson, the tabs' own functions) and is told
 whether the prediction held and why, with the formula one click away. Progress lives in the browser
 (gr.BrowserState); a link ending in ?step=N opens step N (a teacher projects one step to the class)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterator
 
 import gradio as gr
 
-from diffusion_core import lesson
+from diffusion_core import compare, dye, lesson
 from diffusion_core.forward import schedule_curves
 from diffusion_core.pretrained import ASSETS
 from diffusion_core.quality import steps_curve_file
@@ -23,6 +23,8 @@ from .pools import LIGHT, RUNS, gated
 
 MAX_PICS = 4                        # pictures an experiment shows side by side
 SEED = 0                            # every learner sees the same experiment (and a class can compare)
+OTHER_NETS = {"steer": "digits_cond", "flow": "digits_flow"}    # steps whose experiment needs another tab's net
+OTHER_COSTS = {"steer": (4 * lesson.N, lesson.STEER_STEPS), "flow": (lesson.N, 1 + lesson.FLOW_STEPS)}  # images, calls
 FRESH = {"step": 0, "answers": {}}  # a learner's progress: the step shown, and their prediction per step key
 
 
@@ -49,7 +51,7 @@ def view(i: int, progress: dict, lang: str) -> tuple:
     hidden = [gr.update(visible=False, value=None)] * MAX_PICS
     link = tr("lesson_link", lang, link=f"?step={i + 1}")
     progress = {"step": i, "answers": dict(progress["answers"])}
-    return (head, tr(f"lesson_{k}_story", lang), radio, *hidden, gr.update(visible=False, value=""), "", "", link,
+    return (head, tr(f"lesson_{k}_story", lang), radio, *hidden, gr.update(visible=False, value=""), "", "", "", link,
             gr.update(interactive=i > 0), gr.update(interactive=i < len(lesson.STEPS) - 1), progress)
 
 
@@ -61,6 +63,12 @@ def verdict(step: lesson.Step, picked: str, outcome: lesson.Outcome, answers: di
     right = sum(a == b for a, b in answers.values())
     text = f"{lead} {tr(f'lesson_{k}_why', lang, **outcome.facts)}\n\n{tr('lesson_score', lang, right=right, asked=len(answers))}"
     return text + ("\n\n" + tr("lesson_end", lang) if k == lesson.STEPS[-1].key else "")
+
+
+def shown_pictures(pictures: tuple, titles: list[str]) -> list:
+    """The experiment's pictures under their titles, the unused places hidden."""
+    shown = [gr.update(visible=True, value=pic, label=title, alt_text=title) for pic, title in zip(pictures, titles)]
+    return shown + [gr.update(visible=False, value=None)] * (MAX_PICS - len(shown))
 
 
 def measured_frechet(name: str) -> dict[tuple[str, int], float]:
@@ -78,9 +86,45 @@ def progress_state() -> gr.BrowserState:
                            secret="diffusion-classroom-lesson-progress")
 
 
-def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserState) -> None:
+def settings_of(key: str, ctx: AppContext) -> dict[str, Any]:
+    """What "Open in the full tab" sets for step ``key``, by "<tab>.<control>": the step's experiment as the tab
+    runs it (its t, its label and w, its cells; the Denoise tab's sampler without fresh noise)."""
+    cells = {"steps": (("ddim", 20), ("ddpm", 1000)), "grids": (("ddpm", 1000), ("ddim", 20), ("dpmpp2m", 20),
+                                                                   ("ddim", 5)),
+             "flow": (("flow_euler", 5), ("flow_euler", 10), ("flow_euler", 20))}
+    cond = ctx.models.get(OTHER_NETS["steer"])
+    return {"jump": {"noise.t": lesson.JUMP_T}, "near_zero": {"noise.t": lesson.NEAR_T},
+            "dye": {"dye.t": dye.MAX_STEPS}, "mlp": {"dye.shape": "heart"},
+            "renoise": {"denoise.sampler": "ddim", "denoise.eta": 0.0},
+            "steer": {"steer.label": str(lesson.STEER_LABEL)} | (
+                {"steer.w": float(cond.card.get("guidance", {}).get("weight", 3.0))} if cond else {}),
+            **{k: {"compare.cells": [compare.cell_key(*c) for c in v]} for k, v in cells.items()}}.get(key, {})
+
+
+def open_in_tabs(ctx: AppContext, button: gr.Button, progress: gr.BrowserState, tabs: gr.Tabs,
+                 controls: dict[str, gr.components.Component]) -> None:
+    """Wire "Open in the full tab": the step's tab, its controls set as the step ran its experiment (``controls``
+    by "<tab>.<control>", the tabs' build() answers; call once every tab is built)."""
+    names = list(controls)
+
+    def open_full(stored: Any, request: gr.Request) -> tuple:
+        step = lesson.STEPS[step_index(progress_of(stored)["step"], lang_of(request))]
+        wanted = settings_of(step.key, ctx)
+        updates = []
+        for name in names:
+            value = wanted.get(name)
+            offered = getattr(controls[name], "choices", None)
+            if isinstance(value, list) and offered:              # only the cells this copy of the app offers
+                value = [v for v in value if v in {c[1] for c in offered}]
+            updates.append(gr.update(value=value) if name in wanted else gr.skip())
+        return (gr.update(selected=step.tab), *updates)
+
+    button.click(open_full, [progress], [tabs, *controls.values()], api_name=False, **LIGHT)
+
+
+def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserState) -> gr.Button:
     """Lay out the tab and wire its events (call inside a gr.Blocks, in the gr.Tabs ``tabs``; ``progress`` from
-    progress_state())."""
+    progress_state()); returns the "Open in the full tab" button, for open_in_tabs."""
     nets = nets_of(ctx)
     net_key = default_key(nets) if nets else "teacher"    # the Denoise tab's net: the student where it meets the goals
     model = nets.get(net_key)
@@ -95,63 +139,83 @@ def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserS
                           elem_classes=["pixelated", described_by("lesson_verdict")]) for i in range(MAX_PICS)]
     chart = gr.HTML(visible=False, elem_id="lesson_chart")
     result = gr.Markdown(elem_id="lesson_verdict")
-    with gr.Accordion(T("lesson_math"), open=False):
-        math = gr.Markdown(elem_id="lesson_math")
+    how = gr.Markdown(elem_id="lesson_how", elem_classes=["depth-mechanism"])     # at the chosen depth (ui/depth.py)
+    math = gr.Markdown(elem_id="lesson_math", elem_classes=["depth-maths"])
     with gr.Row():
         back = gr.Button(T("lesson_back"), elem_id="lesson_back")
         nxt = gr.Button(T("lesson_next"), elem_id="lesson_next")
         full = gr.Button(T("lesson_open"), elem_id="lesson_open")
     link = gr.Markdown(elem_id="lesson_link")
-    shown = [head, story, choice, *pics, chart, result, math, link, back, nxt, progress]
+    shown = [head, story, choice, *pics, chart, result, how, math, link, back, nxt, progress]
 
-    def experiment(key: str, lang: str, request: gr.Request) -> tuple[lesson.Outcome, str]:
-        """Run step ``key``'s experiment; the model's calls go through the shared engine, admitted by cost."""
+    def experiment(key: str, lang: str, request: gr.Request) -> Iterator[lesson.Progress | tuple[lesson.Outcome, str]]:
+        """Run step ``key``'s experiment: a long one yields its Progress, every one its Outcome (and a chart) last.
+        The model's calls go through the shared engine, admitted by cost."""
         if key in ("dye", "jump", "near_zero"):
             photo = ctx.default_photo
-            return {"dye": lambda: lesson.dye_spread(SEED), "jump": lambda: lesson.jump(photo, sched, SEED),
-                    "near_zero": lambda: lesson.near_zero(photo, sched, SEED)}[key](), ""
+            yield {"dye": lambda: lesson.dye_spread(SEED), "jump": lambda: lesson.jump(photo, sched, SEED),
+                   "near_zero": lambda: lesson.near_zero(photo, sched, SEED)}[key](), ""
+            return
         if key == "grids":
             outcome, rows = lesson.grids(sched)
             ks, curves = schedule_curves(sched)
-            return outcome, charts.timestep_rows(tr("cmp_timesteps", lang), tr("cmp_alpha_bar", lang), ks.tolist(),
-                                                 curves["alpha_bar"].tolist(), list(rows.items()), x_label="t")
+            yield outcome, charts.timestep_rows(tr("cmp_timesteps", lang), tr("cmp_alpha_bar", lang), ks.tolist(),
+                                                curves["alpha_bar"].tolist(), list(rows.items()), x_label="t")
+            return
         if key == "mlp":
-            return gated(ctx.gate, lambda request: lesson.mlp(sched, SEED))(request), ""     # trains a net
+            yield gated(ctx.gate, lambda request: lesson.mlp(sched, SEED))(request), ""     # trains a net
+            return
+        if key in ("steer", "flow"):
+            yield other_net(key, lang), ""
+            return
         if model is None:
             raise gr.Error(tr("lesson_no_model", lang))
         served = ctx.engine.serve(model)
         images, calls = {"stones": (1, 50), "guess": (8, 1), "one_jump": (8, 1), "renoise": (16, 20),
                          "steps": (2, 1020)}[key]
         with ctx.run_gate.run(lang, model.sha256, images, calls):
-            if key == "stones":
-                return lesson.stones(served, sched, SEED), ""
-            if key == "guess":
-                return lesson.guess(served, sched, SEED), ""
-            if key == "one_jump":
-                return lesson.one_jump(served, sched, SEED), ""
-            if key == "renoise":
-                return lesson.renoise(served, sched, SEED), ""
-            frechet = measured_frechet(model_name(net_key))
-            if not {("ddim", 20), ("ddpm", 1000)} <= set(frechet):
-                raise gr.Error(tr("lesson_no_model", lang))
-            return lesson.race(served, sched, SEED, frechet), ""
+            if key == "steps":
+                frechet = measured_frechet(model_name(net_key))
+                if not {("ddim", 20), ("ddpm", 1000)} <= set(frechet):
+                    raise gr.Error(tr("lesson_no_model", lang))
+                for item in lesson.race(served, sched, SEED, frechet):
+                    yield item if isinstance(item, lesson.Progress) else (item, "")
+                return
+            run = {"stones": lesson.stones, "guess": lesson.guess, "one_jump": lesson.one_jump,
+                   "renoise": lesson.renoise}[key]
+            yield run(served, sched, SEED), ""
 
-    def run_step(stored: Any, picked: Any, request: gr.Request) -> tuple:
+    def other_net(key: str, lang: str) -> lesson.Outcome:
+        """The guidance and flow steps' experiments, on the nets of their own tabs (digits_cond, digits_flow)."""
+        net = ctx.models.get(OTHER_NETS[key])
+        if net is None:
+            raise gr.Error(tr("lesson_no_model", lang))
+        images, calls = OTHER_COSTS[key]
+        with ctx.run_gate.run(lang, net.sha256, images, calls):
+            served = ctx.engine.serve(net)
+            if key == "steer":
+                return lesson.steer(served, SEED, float(net.card.get("guidance", {}).get("weight", 3.0)))
+            return lesson.flow(served, SEED)
+
+    def run_step(stored: Any, picked: Any, request: gr.Request) -> Iterator[tuple]:
         lang = lang_of(request)
         p = progress_of(stored)
         step = lesson.STEPS[step_index(p["step"], lang)]
         if picked not in step.choices:
             raise gr.Error(tr("lesson_pick", lang))
-        outcome, svg = experiment(step.key, lang, request)
+        titles = [t.strip() for t in tr(f"lesson_{step.key}_pics", lang).split("|")]
+        for item in experiment(step.key, lang, request):
+            if isinstance(item, lesson.Progress):          # on its way: the pictures so far and how far
+                yield (*shown_pictures(item.pictures, titles), gr.skip(),
+                       tr("lesson_running", lang, done=item.done, total=item.total), "", "", gr.skip())
+                continue
+            outcome, svg = item
         answers = {**p["answers"], step.key: picked}
         scored = {k: (a, a) for k, a in answers.items()}
         scored[step.key] = (picked, outcome.answer)
-        titles = [t.strip() for t in tr(f"lesson_{step.key}_pics", lang).split("|")]
-        shown_pics = [gr.update(visible=True, value=pic, label=title, alt_text=title)
-                      for pic, title in zip(outcome.pictures, titles)]
-        shown_pics += [gr.update(visible=False, value=None)] * (MAX_PICS - len(shown_pics))
-        return (*shown_pics, gr.update(visible=bool(svg), value=svg), verdict(step, picked, outcome, scored, lang),
-                tr(f"lesson_{step.key}_math", lang), {"step": p["step"], "answers": answers})
+        layers = (tr(f"lesson_{step.key}_{layer}", lang, **outcome.facts) for layer in ("how", "math"))
+        yield (*shown_pictures(outcome.pictures, titles), gr.update(visible=bool(svg), value=svg),
+               verdict(step, picked, outcome, scored, lang), *layers, {"step": p["step"], "answers": answers})
 
     def move(stored: Any, by: int, request: gr.Request) -> tuple:
         p = progress_of(stored)
@@ -172,10 +236,8 @@ def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserS
             return (*view(step_index(p["step"], lang), p, lang), gr.update(selected="lesson"))
         return (*view(i, p, lang), gr.update(selected="lesson"))
 
-    def open_full(stored: Any, request: gr.Request):
-        return gr.update(selected=lesson.STEPS[step_index(progress_of(stored)["step"], lang_of(request))].tab)
-
-    check.click(run_step, [progress, choice], [*pics, chart, result, math, progress], api_name="lesson_check", **RUNS)
+    check.click(run_step, [progress, choice], [*pics, chart, result, how, math, progress], api_name="lesson_check",
+                **RUNS)
     def go_back(stored: Any, request: gr.Request) -> tuple:
         return move(stored, -1, request)
 
@@ -184,5 +246,5 @@ def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserS
 
     back.click(go_back, [progress], shown, api_name=False, **LIGHT)
     nxt.click(go_on, [progress], shown, api_name="lesson_next", **LIGHT)
-    full.click(open_full, [progress], [tabs], api_name=False, **LIGHT)
     demo.load(opened, [progress], [*shown, tabs], api_name=False, **LIGHT)
+    return full

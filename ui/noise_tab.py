@@ -13,9 +13,10 @@ from diffusion_core.images import ImageError, load_image
 from diffusion_core.media import save_gif
 from diffusion_core.schedule import NoiseSchedule
 
-from . import charts, forward_view, reform_section, validate
+from . import charts, forward_view, page_view, reform_section, validate
 from .components import FastImage, described_by, RawNumber, RawRadio, RawSlider, UploadImage
 from .context import AppContext
+from .depth import explained
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
@@ -91,11 +92,11 @@ def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val
     return v.x_t, bars, h, sc
 
 
-def build(ctx: AppContext, demo: gr.Blocks) -> None:
-    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
+    """Lay out the tab and wire its events (call inside a gr.Blocks); returns the controls a Lesson step sets."""
     image_state = gr.State(None, time_to_live=7200)                # a class's length
 
-    gr.Markdown(T("noise_intro"), latex_delimiters=[{"left": "$$", "right": "$$", "display": True}])
+    explained("noise_intro", "noise")
     with gr.Row():
         with gr.Column(scale=1):
             photo = UploadImage(value=str(ctx.examples[0]) if ctx.examples else None, type="filepath", format="png",
@@ -179,3 +180,5 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
                      api_name="record_film", **MODEL)
     replay.click(None, [film_gif, film], [film], js=REPLAY_JS, api_name=False)
     demo.load(data, **data_io, api_name="noise_initial_view", **LIGHT)
+    page_view.follow_set_value(t, "t_slider")
+    return {"t": t}

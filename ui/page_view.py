@@ -27,3 +27,16 @@ def chart_geometry() -> dict:
     """charts.py's size, padding and palette: the page draws its charts (and cursors) in the server's layout."""
     return {"w": charts.W, "h": charts.H, "pad": [charts.PAD_L, charts.PAD_R, charts.PAD_T, charts.PAD_B],
             "colors": list(charts.COLORS)}
+
+
+def follow_set_value(slider: Any, elem_id: str) -> None:
+    """A page-drawn view follows its slider's input events; when the server sets the slider (a Lesson step's "open
+    in the full tab"), no such event comes, so this tells the view, in the browser only. While the learner's own
+    hand is on the slider (it has the focus) the view already follows it, and nothing is added."""
+    slider.change(None, [slider], None, api_name=False, show_progress="hidden", js=f"""(v) => {{
+      const r = document.querySelector("#{elem_id} input[type=range]");
+      if (!r || document.activeElement === r || !Number.isFinite(Number(v))) return v;
+      r.value = String(v);
+      r.dispatchEvent(new Event("input", {{bubbles: true}}));
+      return v;
+    }}""")

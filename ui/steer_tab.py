@@ -11,6 +11,7 @@ from diffusion_core.samplers import SAMPLERS
 from . import charts, validate
 from .components import FastImage, described_by, RawDropdown, RawNumber, RawRadio, RawSlider
 from .context import AppContext
+from .depth import maths, mechanism
 from .i18n import T, lang_of, tr
 from .pools import LIGHT, RUNS
 
@@ -54,15 +55,16 @@ def scale_chart(card: dict, w: float, lang: str) -> str:
                              x_label="w", dots=True, markers=[card["guidance"]["weight"]])
 
 
-def build(ctx: AppContext, demo: gr.Blocks) -> None:
-    """Lay out the tab and wire its events (call inside a gr.Blocks)."""
+def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
+    """Lay out the tab and wire its events (call inside a gr.Blocks); returns the controls a Lesson step sets."""
     model = ctx.models.get(MODEL_NAME)
     if model is None:
         why = ctx.model_errors.get(MODEL_NAME, "?")
         gr.Markdown(tr("st_unavailable", "en", why=why) + "\n\n" + tr("st_unavailable", "zh-CN", why=why))
-        return
+        return {}
     w0 = float(model.card.get("guidance", {}).get("weight", 3.0))
     gr.Markdown(T("st_intro"))
+    mechanism("st_mechanism")
     with gr.Row():
         with gr.Column(scale=1):
             label = RawRadio([(T("st_none"), NONE), *((d, d) for d in LABELS)], value="3", label=T("st_label"),
@@ -89,8 +91,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     strip = FastImage(label=T("st_strip"), format="png", height=200, interactive=False, elem_classes=PIXELATED,
                       elem_id="st_strip")
     chart = gr.HTML(elem_id="st_chart")
-    with gr.Accordion(T("st_maths_head"), open=False):
-        gr.Markdown(T("st_maths"))
+    maths("st_maths")
 
     def generate(label_v, negative_v, w_v, sampler_v, steps_v, seed_v, count_v, request: gr.Request,
                  progress=gr.Progress()) -> Iterator[tuple]:
@@ -129,3 +130,4 @@ def build(ctx: AppContext, demo: gr.Blocks) -> None:
     w.release(scale_strip, strip_args, [strip], api_name=False, **RUNS)
     w.change(on_w, [w], [chart], api_name="steer_chart", **LIGHT)
     demo.load(on_w, [w], [chart], api_name=False, **LIGHT)
+    return {"label": label, "w": w}

@@ -1,5 +1,6 @@
 """English strings (keys shared with strings_zh.py; a test checks both have the same keys)."""
 
+from .strings_depth import DEPTH_EN
 from .strings_lesson import LESSON_EN
 
 EN: dict[str, str] = {
@@ -9,7 +10,7 @@ EN: dict[str, str] = {
         "# Diffusion Classroom\n"
         "A diffusion model learns one trick: **remove a little noise**. Here you can touch every "
         "part of one, live on a CPU. Start where the physics starts, with a drop of dye, or jump "
-        "straight to a photo dissolving into noise. New to it? **0 · Lesson** walks you through in ten steps."
+        "straight to a photo dissolving into noise. New to it? **0 · Lesson** walks you through in twelve steps."
     ),
     "tab_dye": "1 · Drop dye in water",
     "tab_noise": "2 · Add noise step by step",
@@ -45,9 +46,7 @@ EN: dict[str, str] = {
     # --- add-noise tab -------------------------------------------------------------------------
     "noise_intro": (
         "### Dissolve a picture into noise\n"
-        "The forward process adds a little Gaussian noise at each of **T = 1000** steps. "
-        "Because Gaussians add up to a Gaussian, any step can be reached **in one jump**:\n\n"
-        "$$x_t = \\sqrt{\\bar\\alpha_t}\\,x_0 + \\sqrt{1-\\bar\\alpha_t}\\,\\varepsilon,\\qquad \\varepsilon\\sim\\mathcal N(0, I)$$\n\n"
+        "The forward process adds a little Gaussian noise at each of **T = 1000** steps, until only noise is left. "
         "Slide **t** and watch the two weights trade places: the picture fades, the noise takes over."
     ),
     "photo": "Your photo",
@@ -150,11 +149,9 @@ EN: dict[str, str] = {
     # --- denoise tab -----------------------------------------------------------------------
     "dn_intro": (
         "### Watch noise become digits\n"
-        "A tiny UNet (about a million numbers, trained here on 5,000 MNIST digits) looks at a noisy "
-        "picture x_t and guesses the noise ε in it. Remove a little of that guess, look again, repeat. "
-        "Each step shows **x_t**, the model's guess of the **clean digit x̂₀**, and its guess of the **noise ε̂**. "
-        "Press **Generate**, then drag the slider under the pictures back through the steps: at which step is the "
-        "digit decided?"
+        "A tiny network, trained here on 5,000 handwritten digits, looks at a noisy picture and guesses the noise "
+        "in it. Remove a little of that guess, look again, repeat. Press **Generate**, then drag the slider under "
+        "the pictures back through the steps: at which step is the digit decided?"
     ),
     "dn_experts": (
         "Several nets the size of that tiny UNet share the work. Net 1 learned every noise level. Each other net started as a copy of one "
@@ -303,7 +300,6 @@ EN: dict[str, str] = {
     "st_chart_missing": "(The chart of label accuracy against w has not been measured for this model yet.)",
     "st_accuracy": "reads as the label",
     "st_variety": "variety (1 = as varied as real digits)",
-    "st_maths_head": "The formula, and why it works",
     "st_maths": (
         "Classifier-free guidance (Ho & Salimans 2022). One network ε̂(x_t, t, c) was trained with the label c "
         "dropped to ∅ (\"no condition\") for 15% of the images, so it also answers ε̂(x_t, t, ∅). Each step mixes "
@@ -317,10 +313,8 @@ EN: dict[str, str] = {
     "st_unavailable": "The Steer tab needs the class-conditional digits model ({why}). Build it with `python -m diffusion_core.train --model digits_cond`.",
     "cmp_intro": (
         "### Training used 1000 steps. Why does sampling need only 20?\n"
-        "Training teaches **one noise predictor** at every one of the 1000 noise levels. A sampler only "
-        "decides **which levels to visit and how to step between them**: a better integrator can take "
-        "bigger steps. All cells below start from **the same noise x_T** and use **the same noise "
-        "predictor**, one network call a step; only the “Flow ·” cells use another net, trained by flow matching."
+        "Every cell below starts from **the same noise** and asks **the same trained network**; only the number "
+        "of steps and the way of stepping differ. Press **Race** and compare the digits and the time each took."
     ),
     "cmp_diagram": (
         "| | training | sampling |\n|---|---|---|\n"
@@ -382,10 +376,9 @@ EN: dict[str, str] = {
     "cloud_alt": "The drop's particles after t = {t} forward-process steps: signal weight {a:.3f}, noise weight {b:.3f}.",
     "model_intro": (
         "### The model's dye: diffusion with a pull to the centre\n"
-        "A diffusion model's forward process on the same particles is x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε: they spread "
-        "**and** shrink towards the centre. The end is not an even glass but a **standard Gaussian cloud** N(0, I), "
-        "the same whatever the drop was. That is the point: generation must start from a distribution we know "
-        "and can sample, so the end of the forward process has to be known exactly."
+        "A diffusion model's forward process moves the same particles differently: they spread **and** shrink "
+        "towards the centre. The end is not an even glass but a **standard Gaussian cloud**, the same whatever the "
+        "drop was."
     ),
     "model_t": "t (forward-process steps)",
     "model_cloud": "The particles under the forward process (circles: 1σ and 2σ of N(0, I))",
@@ -506,4 +499,5 @@ EN: dict[str, str] = {
     "dye_y": "y (0 = bottom, 1 = top)",
     "dye_drop_btn": "Drop dye here",
 }
+EN.update(DEPTH_EN)          # explanations in layers (ui/depth.py)
 EN.update(LESSON_EN)         # the Lesson tab's words live beside each other in both languages

@@ -4,7 +4,7 @@ Per step KEY: lesson_KEY_title, _story, _q (the prediction asked), _CHOICE (each
 
 LESSON_EN = {
     "tab_lesson": "0 · Lesson",
-    "lesson_intro": "**Ten short steps from a drop of dye to a sampler.** In each, first say what you expect, "
+    "lesson_intro": "**Twelve short steps from a drop of dye to a sampler.** In each, first say what you expect, "
                     "then run the experiment: the app measures what happens and tells you whether you were right.",
     "lesson_step": "Step {i} of {n}",
     "lesson_check": "Run the experiment",
@@ -16,12 +16,12 @@ LESSON_EN = {
     "lesson_pick": "Pick the answer you expect first, then run the experiment.",
     "lesson_bad_step": "There is no lesson step {step}; the steps go from 1 to {n}.",
     "lesson_link": "A link to this step (for a class): `{link}`",
-    "lesson_math": "The maths",
     "lesson_step_no": "lesson step",
     "lesson_no_model": "This step needs the digits model and its measured quality file, which this copy of the app "
                        "does not have yet.",
     "lesson_end": "🎓 That was the last step. The tabs above let you try every part with your own settings.",
     "lesson_score": "Predicted right so far: {right} of {asked}.",
+    "lesson_running": "Running: DDPM step {done} of {total}…",
 
     "lesson_stones_title": "Michelangelo's stones, recorded",
     "lesson_stones_story": "Michelangelo said he only removed the stone that was not David. But how do you know "
@@ -149,16 +149,47 @@ LESSON_EN = {
     "lesson_mlp_only_unet": "Only a UNet can",
     "lesson_mlp_any_net": "Any network that sees x_t and t",
     "lesson_mlp_pics": "The heart's points (data) | Noise, un-mixed by the MLP",
-    "lesson_mlp_why": "A three-layer MLP, no UNet anywhere, trained for {seconds:.0f} s, brought {share:.0f}% of the "
+    "lesson_mlp_why": "A three-layer MLP, no UNet anywhere, trained for {seconds:g} s, brought {share:.0f}% of the "
                       "noise particles back inside the heart. Any network that takes x_t and t and answers with a "
                       "noise guess can be the denoiser: UNets suit images, Transformers (DiT) serve Stable Diffusion "
                       "3 and Sora.",
     "lesson_mlp_math": "ε_θ(x_t, t) = MLP([x_t, embed(t)]); the loss is the same ‖ε − ε_θ‖².",
+
+    "lesson_steer_title": "Steering with a label",
+    "lesson_steer_story": "Image generators follow a prompt. The simplest prompt is a label: here a network that has "
+                          "learned all ten digits is asked for a **3**. A scale w says how hard the label pushes.",
+    "lesson_steer_q": "From the same noise, what happens when the push w is turned up from 0?",
+    "lesson_steer_steered": "They turn into 3s",
+    "lesson_steer_unchanged": "Nothing: the same digits",
+    "lesson_steer_broken": "They fall apart into noise",
+    "lesson_steer_pics": "w = 0: the label ignored | w turned up: asked for a 3",
+    "lesson_steer_why": "At w = 0 the network answers without the label and draws any digit: {plain:.0f}% of these "
+                        "are read as a {label}. At w = {w:g}, from the very same noise, {guided:.0f}% are. Each step "
+                        "the label nudges the noise guess toward what a {label} needs; over {steps} steps that "
+                        "decides the digit. A text prompt steers Stable Diffusion the same way.",
+    "lesson_steer_math": "ε̂ = ε̂(x_t, ∅) + w·(ε̂(x_t, c) − ε̂(x_t, ∅)) (classifier-free guidance, Ho & Salimans "
+                         "2022): w = 0 gives ε̂(x_t, ∅), w = 1 gives ε̂(x_t, c).",
+
+    "lesson_flow_title": "Straight paths: flow matching",
+    "lesson_flow_story": "Newer image models (Stable Diffusion 3, Flux) are trained by **flow matching**: the network "
+                         "learns to move along *straight lines* from noise to a picture. If the lines are straight, "
+                         "why not cross in one step?",
+    "lesson_flow_q": "With a flow-matching net, what does a single step from pure noise give?",
+    "lesson_flow_digit": "A clean digit: the line is straight",
+    "lesson_flow_blur": "A blurry average digit",
+    "lesson_flow_noise": "Still noise",
+    "lesson_flow_pics": "One step | Twenty steps",
+    "lesson_flow_why": "One step lands on a blur, with {one:.2f}× a real digit's detail; {steps} steps reach "
+                       "{many:.2f}×. Each training line is straight, but from one noise start lines to every digit, "
+                       "and the network can only learn their average direction: at the start it points at the "
+                       "average digit. The path it follows bends as the digit is decided, so it still needs steps.",
+    "lesson_flow_math": "x_s = (1−s)·x₀ + s·ε, target v = ε − x₀, loss ‖v − v_θ(x_s, s)‖²; Euler: "
+                        "x_(s−Δ) = x_s − Δ·v_θ(x_s, s).",
 }
 
 LESSON_ZH = {
     "tab_lesson": "0 · 课程",
-    "lesson_intro": "**十个小步骤，从一滴颜料走到采样器。** 每一步先说出你的预测，再运行实验："
+    "lesson_intro": "**十二个小步骤，从一滴颜料走到采样器。** 每一步先说出你的预测，再运行实验："
                     "应用会测量发生了什么，并告诉你猜得对不对。",
     "lesson_step": "第 {i} 步，共 {n} 步",
     "lesson_check": "运行实验",
@@ -170,11 +201,11 @@ LESSON_ZH = {
     "lesson_pick": "请先选出你预期的答案，再运行实验。",
     "lesson_bad_step": "没有第 {step} 步课程；课程从第 1 步到第 {n} 步。",
     "lesson_link": "本步骤的链接（可在课堂上分享）：`{link}`",
-    "lesson_math": "数学",
     "lesson_step_no": "课程步骤",
     "lesson_no_model": "这一步需要数字模型及其质量测量文件，这份应用还没有。",
     "lesson_end": "🎓 这是最后一步。上方的标签页可以让你用自己的设置逐一尝试。",
     "lesson_score": "目前猜对：{asked} 题中的 {right} 题。",
+    "lesson_running": "正在运行：DDPM 第 {done} 步，共 {total} 步……",
 
     "lesson_stones_title": "米开朗基罗的石头，有记录",
     "lesson_stones_story": "米开朗基罗说，他只是去掉了不属于大卫的石头。可是怎么知道哪些石头是多余的？扩散模型反过来做："
@@ -289,8 +320,36 @@ LESSON_ZH = {
     "lesson_mlp_only_unet": "只有 UNet 能",
     "lesson_mlp_any_net": "任何看得到 x_t 和 t 的网络都能",
     "lesson_mlp_pics": "心形的点（数据） | 噪声，经 MLP 还原",
-    "lesson_mlp_why": "一个三层 MLP，完全没有 UNet，训练 {seconds:.0f} 秒，就把 {share:.0f}% 的噪声粒子送回了心形里。"
+    "lesson_mlp_why": "一个三层 MLP，完全没有 UNet，训练 {seconds:g} 秒，就把 {share:.0f}% 的噪声粒子送回了心形里。"
                       "任何接收 x_t 和 t、回答噪声猜测的网络都可以做去噪器：UNet 适合图片，"
                       "Transformer（DiT）用于 Stable Diffusion 3 和 Sora。",
     "lesson_mlp_math": "ε_θ(x_t, t) = MLP([x_t, embed(t)])；损失仍是 ‖ε − ε_θ‖²。",
+
+    "lesson_steer_title": "用标签引导",
+    "lesson_steer_story": "图像生成器会听从提示词。最简单的提示就是一个标签：这里一个学会了全部十个数字的网络，"
+                          "被要求画一个 **3**。引导强度 w 决定标签推得多用力。",
+    "lesson_steer_q": "同样的起始噪声，把推力 w 从 0 调大，会怎样？",
+    "lesson_steer_steered": "它们变成了 3",
+    "lesson_steer_unchanged": "没有变化：还是那些数字",
+    "lesson_steer_broken": "它们散成了噪声",
+    "lesson_steer_pics": "w = 0：不理标签 | 调大 w：要一个 3",
+    "lesson_steer_why": "w = 0 时网络不看标签，画出的是随便哪个数字：其中 {plain:.0f}% 被认作 {label}。w = {w:g} 时，"
+                        "同样的噪声，{guided:.0f}% 被认作 {label}。每一步标签都把噪声猜测朝“{label} 需要的样子”"
+                        "推一点；{steps} 步下来，就决定了是哪个数字。文字提示词引导 Stable Diffusion 也是这样。",
+    "lesson_steer_math": "ε̂ = ε̂(x_t, ∅) + w·(ε̂(x_t, c) − ε̂(x_t, ∅))（无分类器引导，Ho & Salimans 2022）："
+                         "w = 0 得 ε̂(x_t, ∅)，w = 1 得 ε̂(x_t, c)。",
+
+    "lesson_flow_title": "笔直的路径：流匹配",
+    "lesson_flow_story": "较新的图像模型（Stable Diffusion 3、Flux）用**流匹配**训练：网络学着沿*直线*从噪声走到图片。"
+                         "既然是直线，为什么不一步走完？",
+    "lesson_flow_q": "用流匹配网络，从纯噪声只走一步，会得到什么？",
+    "lesson_flow_digit": "一个清楚的数字：直线嘛",
+    "lesson_flow_blur": "一个模糊的“平均数字”",
+    "lesson_flow_noise": "仍然是噪声",
+    "lesson_flow_pics": "一步 | 二十步",
+    "lesson_flow_why": "一步落在一团模糊上，细节只有真实数字的 {one:.2f} 倍；{steps} 步则达到 {many:.2f} 倍。"
+                       "训练用的每条线都是直的，但从同一份噪声出发，有通往每个数字的线，网络只能学到它们的平均方向："
+                       "起点处它指向“平均数字”。它走的路径随着数字被确定而弯曲，所以仍然需要多走几步。",
+    "lesson_flow_math": "x_s = (1−s)·x₀ + s·ε，目标 v = ε − x₀，损失 ‖v − v_θ(x_s, s)‖²；欧拉法："
+                        "x_(s−Δ) = x_s − Δ·v_θ(x_s, s)。",
 }

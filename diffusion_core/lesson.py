@@ -46,7 +46,7 @@ STEPS = (
 )
 STEP_KEYS = tuple(s.key for s in STEPS)
 JUMP_T, NEAR_T = 500, 10    # the steps the forward-process questions ask about
-STEER_LABEL, STEER_STEPS = 3, 8      # the digit the steer step asks for; DPM-Solver++ steps a run
+STEER_LABEL, STEER_STEPS, STEER_N = 3, 8, 6     # the steer step's digit, DPM-Solver++ steps, digits a scale
 FLOW_STEPS = 20             # Euler steps of the flow step's many-step run
 DIGIT = 7                   # the training digit the stones step buries and rebuilds
 N = 8                       # digits a step's experiment samples
@@ -190,24 +190,28 @@ def mlp(schedule: NoiseSchedule, seed: int, seconds: float = 1.0, particles: int
 
 
 @torch.inference_mode()
-def steer(model: Any, seed: int, weight: float, label: int = STEER_LABEL, n: int = N,
+def steer(model: Any, seed: int, weight: float, label: int = STEER_LABEL, n: int = STEER_N,
           steps: int = STEER_STEPS) -> Outcome:
-    """A class-conditional net asked for ``label``, from the same noise at w = 0 (its no-label answer alone) and at
-    ``weight`` (classifier-free guidance): the share of digits the project's classifier reads as the label, each w.
-    Both scales run as one batch (the same n noises twice, a scale per row; DPM-Solver++ adds no noise)."""
+    """A class-conditional net asked for ``label`` from the same noise at three scales: w = 0 (its no-label answer
+    alone), w = 1 (its labelled answer alone) and ``weight`` (classifier-free guidance, past the labelled answer);
+    the share of each scale's digits the project's classifier reads as the label. One batch for all three (the same
+    n noises three times, a scale per row; DPM-Solver++ adds no noise), ``steps`` steps."""
     from .guidance import LabelGuided
     from .quality import read_as
 
     x_T, gen = start_noise((n, *model.image_shape), seed, model.device)
-    scales = torch.tensor([0.0] * n + [weight] * n, device=model.device).view(-1, 1, 1, 1)     # [2n, 1, 1, 1]
+    ws = (0.0, 1.0, weight)
+    scales = torch.tensor([w for w in ws for _ in range(n)], device=model.device).view(-1, 1, 1, 1)   # [3n, 1, 1, 1]
     guided = LabelGuided(model.eps, model.num_classes, label, scales)
-    *_, last = run(guided, model.schedule, torch.cat([x_T, x_T]), sampler="dpmpp2m", num_steps=steps, generator=gen)
-    finals = last.x_next.float().cpu().split(n)                                         # w = 0, w = weight
-    read = [float((read_as(to_uint8(x)) == label).mean()) for x in finals]
-    answer = "steered" if read[1] >= 0.75 and read[1] - read[0] >= 0.25 else \
-        "unchanged" if abs(read[1] - read[0]) < 0.25 else "broken"
-    return Outcome(answer, tuple(denoise.digit_grid(x, cols=4) for x in finals),
-                   {"label": label, "w": weight, "plain": 100 * read[0], "guided": 100 * read[1], "steps": steps})
+    *_, last = run(guided, model.schedule, x_T.repeat(len(ws), 1, 1, 1), sampler="dpmpp2m", num_steps=steps,
+                   generator=gen)
+    finals = last.x_next.float().cpu().split(n)                                     # w = 0, 1, weight
+    plain, labelled, guided_share = (100 * float((read_as(to_uint8(x)) == label).mean()) for x in finals)
+    answer = "steered" if guided_share >= 75 and guided_share - plain >= 25 else \
+        "unchanged" if abs(guided_share - plain) < 25 else "broken"
+    return Outcome(answer, tuple(denoise.digit_grid(x, cols=3) for x in finals),
+                   {"label": label, "w": weight, "plain": plain, "labelled": labelled, "guided": guided_share,
+                    "steps": steps})
 
 
 @torch.inference_mode()

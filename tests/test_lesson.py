@@ -113,9 +113,10 @@ def test_the_steer_verdict_follows_what_the_classifier_reads():
     net = load("digits_cond")
     out = lesson.steer(net, seed=0, weight=2.0)
     assert out.answer == "steered" and out.facts["guided"] >= 75 and out.facts["plain"] <= 50
+    assert len(out.pictures) == 3 and out.facts["labelled"] >= out.facts["plain"]
     deaf = lesson.steer(LabelDeaf(net), seed=0, weight=2.0)          # the same noise, a net that cannot hear it
-    assert deaf.answer == "unchanged" and deaf.facts["guided"] == deaf.facts["plain"]
-    assert np.array_equal(deaf.pictures[0], deaf.pictures[1])
+    assert deaf.answer == "unchanged" and deaf.facts["guided"] == deaf.facts["labelled"] == deaf.facts["plain"]
+    assert np.array_equal(deaf.pictures[0], deaf.pictures[1]) and np.array_equal(deaf.pictures[0], deaf.pictures[2])
 
 
 class ExactFlow:
@@ -156,3 +157,13 @@ def test_a_prediction_not_offered_and_a_step_that_does_not_exist_are_refused(cli
             client.predict({"step": step, "answers": {}}, "even", api_name="/lesson_check")
     out = client.predict({"step": 1, "answers": {}}, "even", api_name="/lesson_check")
     assert "You predicted it" in out[5] and out[-1]["answers"] == {"dye": "even"}    # the app keeps serving
+
+
+def test_the_score_counts_each_prediction_as_it_held(client):
+    """A wrong prediction stays wrong in the score of every later step (a right one, right)."""
+    wrong = client.predict({"step": 1, "answers": {}}, "drop", api_name="/lesson_check")[-1]     # the dye spreads
+    assert wrong["right"] == {"dye": False}
+    out = client.predict({**wrong, "step": 2}, "barely", api_name="/lesson_check")                # t = 500: barely
+    assert "Predicted right so far: 1 of 2" in out[5] and out[-1]["right"] == {"dye": False, "jump": True}
+    old = client.predict({"step": 2, "answers": {"dye": "drop"}}, "barely", api_name="/lesson_check")
+    assert "1 of 1" in old[5]                 # progress kept before the score was: its unscored steps are not counted

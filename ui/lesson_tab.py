@@ -13,6 +13,7 @@ from diffusion_core import compare, dye, lesson
 from diffusion_core.forward import schedule_curves
 from diffusion_core.pretrained import ASSETS
 from diffusion_core.quality import steps_curve_file
+from diffusion_core.samplers import SAMPLERS
 
 from . import charts, validate
 from .components import FastImage, described_by, RawRadio
@@ -24,8 +25,9 @@ from .pools import LIGHT, RUNS, gated
 MAX_PICS = 4                        # pictures an experiment shows side by side
 SEED = 0                            # every learner sees the same experiment (and a class can compare)
 OTHER_NETS = {"steer": "digits_cond", "flow": "digits_flow"}    # steps whose experiment needs another tab's net
-OTHER_COSTS = {"steer": (4 * lesson.N, lesson.STEER_STEPS), "flow": (lesson.N, 1 + lesson.FLOW_STEPS)}  # images, calls
-FRESH = {"step": 0, "answers": {}}  # a learner's progress: the step shown, and their prediction per step key
+OTHER_COSTS = {"steer": (6 * lesson.STEER_N, lesson.STEER_STEPS), "flow": (lesson.N, 1 + lesson.FLOW_STEPS)}  # images, calls
+# a learner's progress: the step shown, their prediction per step key, and per step key whether it held
+FRESH = {"step": 0, "answers": {}, "right": {}}
 
 
 def step_index(value: Any, lang: str) -> int:
@@ -36,7 +38,10 @@ def step_index(value: Any, lang: str) -> int:
 def progress_of(stored: Any) -> dict:
     """The stored progress if it has the expected form (a browser may hold anything), else a fresh one."""
     ok = isinstance(stored, dict) and isinstance(stored.get("step"), int) and isinstance(stored.get("answers"), dict)
-    return stored if ok else dict(FRESH, answers={})
+    if not ok:
+        return dict(FRESH, answers={}, right={})
+    right = stored.get("right")         # absent in progress stored before it was kept: those steps are not scored
+    return {**stored, "right": {k: v for k, v in right.items() if isinstance(v, bool)} if isinstance(right, dict) else {}}
 
 
 def view(i: int, progress: dict, lang: str) -> tuple:
@@ -50,18 +55,18 @@ def view(i: int, progress: dict, lang: str) -> tuple:
     radio = gr.update(choices=choices, value=picked if picked in step.choices else None, label=tr(f"lesson_{k}_q", lang))
     hidden = [gr.update(visible=False, value=None)] * MAX_PICS
     link = tr("lesson_link", lang, link=f"?step={i + 1}")
-    progress = {"step": i, "answers": dict(progress["answers"])}
+    progress = {"step": i, "answers": dict(progress["answers"]), "right": dict(progress["right"])}
     return (head, tr(f"lesson_{k}_story", lang), radio, *hidden, gr.update(visible=False, value=""), "", "", "", link,
             gr.update(interactive=i > 0), gr.update(interactive=i < len(lesson.STEPS) - 1), progress)
 
 
-def verdict(step: lesson.Step, picked: str, outcome: lesson.Outcome, answers: dict, lang: str) -> str:
+def verdict(step: lesson.Step, picked: str, outcome: lesson.Outcome, right: dict[str, bool], lang: str) -> str:
     """Right or not, why (the step's measured facts), the score so far, and after the last step, the end."""
     k = step.key
     lead = tr("lesson_right", lang) if picked == outcome.answer else tr(
         "lesson_wrong", lang, answer=tr(f"lesson_{k}_{outcome.answer}", lang))
-    right = sum(a == b for a, b in answers.values())
-    text = f"{lead} {tr(f'lesson_{k}_why', lang, **outcome.facts)}\n\n{tr('lesson_score', lang, right=right, asked=len(answers))}"
+    score = tr("lesson_score", lang, right=sum(right.values()), asked=len(right))
+    text = f"{lead} {tr(f'lesson_{k}_why', lang, **outcome.facts)}\n\n{score}"
     return text + ("\n\n" + tr("lesson_end", lang) if k == lesson.STEPS[-1].key else "")
 
 
@@ -82,7 +87,7 @@ def progress_state() -> gr.BrowserState:
     """The learner's progress, kept in their browser. Create it outside the tabs: the browser reads it when the
     component is first drawn, and a tab's contents are drawn only once the tab is opened (the page's load event
     would see the default). A fixed secret: the place survives a restart and is read by any replica (deploy/)."""
-    return gr.BrowserState(dict(FRESH, answers={}), storage_key="diffusion_classroom_lesson",
+    return gr.BrowserState(dict(FRESH, answers={}, right={}), storage_key="diffusion_classroom_lesson",
                            secret="diffusion-classroom-lesson-progress")
 
 
@@ -159,8 +164,10 @@ def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserS
         if key == "grids":
             outcome, rows = lesson.grids(sched)
             ks, curves = schedule_curves(sched)
+            named = [(f"{SAMPLERS[name].label} · {k}", ts) for name, k, ts in
+                     ((*key.split(" · "), ts) for key, ts in rows.items())]            # "ddim · 20" -> "DDIM · 20"
             yield outcome, charts.timestep_rows(tr("cmp_timesteps", lang), tr("cmp_alpha_bar", lang), ks.tolist(),
-                                                curves["alpha_bar"].tolist(), list(rows.items()), x_label="t")
+                                                curves["alpha_bar"].tolist(), named, x_label="t")
             return
         if key == "mlp":
             yield gated(ctx.gate, lambda request: lesson.mlp(sched, SEED))(request), ""     # trains a net
@@ -211,11 +218,11 @@ def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserS
                 continue
             outcome, svg = item
         answers = {**p["answers"], step.key: picked}
-        scored = {k: (a, a) for k, a in answers.items()}
-        scored[step.key] = (picked, outcome.answer)
+        right = {**p["right"], step.key: picked == outcome.answer}
         layers = (tr(f"lesson_{step.key}_{layer}", lang, **outcome.facts) for layer in ("how", "math"))
         yield (*shown_pictures(outcome.pictures, titles), gr.update(visible=bool(svg), value=svg),
-               verdict(step, picked, outcome, scored, lang), *layers, {"step": p["step"], "answers": answers})
+               verdict(step, picked, outcome, right, lang), *layers,
+               {"step": p["step"], "answers": answers, "right": right})
 
     def move(stored: Any, by: int, request: gr.Request) -> tuple:
         p = progress_of(stored)

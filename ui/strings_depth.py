@@ -23,8 +23,8 @@ DEPTH_EN = {
                    "ᾱ_1000 ≈ 4·10⁻⁵: x_1000 is ε up to 0.6% of x₀.",
     "noise_mechanism": "**How it works.** Gaussians add up to a Gaussian, so the 1000 small steps need not be walked: "
                        "any step t is reached **in one jump**, as the photo times a weight √ᾱ_t plus fresh noise "
-                       "times √(1−ᾱ_t). The two bars are those weights. Their squares add up to 1, so x_t keeps the "
-                       "same overall spread while the photo's share ᾱ_t shrinks.",
+                       "times √(1−ᾱ_t). The two bars are those weights. Their squares add up to 1: as the photo's "
+                       "share ᾱ_t shrinks, the noise's grows, until x_t is pure N(0, I) noise.",
     "noise_maths": "$$x_t = \\sqrt{\\bar\\alpha_t}\\,x_0 + \\sqrt{1-\\bar\\alpha_t}\\,\\varepsilon,\\qquad "
                    "\\varepsilon\\sim\\mathcal N(0, I)$$\n\nOne step: q(x_t | x_(t−1)) = N(√(1−β_t)·x_(t−1), β_t·I), "
                    "and ᾱ_t = (1−β₁)(1−β₂)…(1−β_t). Linear schedule: β_t from 0.0001 to 0.02. Cosine schedule "
@@ -86,7 +86,8 @@ DEPTH_EN = {
     "lesson_steer_how": "**How it works.** The network was trained with the label and, for 15% of the pictures, "
                         "without it, so one network gives both answers. Each step the sampler takes the no-label "
                         "answer and adds w times the difference the label makes. Both answers come from one network "
-                        "call on the batch stacked twice.",
+                        "call on the batch stacked twice. Past w = 1 guidance mostly buys surer, more alike digits "
+                        "rather than more of the label: the Steer tab's chart measures both.",
     "lesson_flow_how": "**How it works.** Flow matching trains on straight lines x_s = (1−s)·x₀ + s·ε between a "
                        "digit and a noise and asks the network for the direction along them, v = ε − x₀. The same "
                        "as diffusion: a network learns to undo a fixed mixing of data and noise, and a sampler "
@@ -114,7 +115,7 @@ DEPTH_ZH = {
                    "ᾱ_1000 ≈ 4·10⁻⁵：x_1000 就是 ε，x₀ 只剩 0.6%。",
     "noise_mechanism": "**原理。** 高斯分布相加仍是高斯分布，所以 1000 小步不必一步步走："
                        "任意一步 t 都可以**一步跳到**：照片乘以权重 √ᾱ_t，加上新噪声乘以 √(1−ᾱ_t)。两根条就是这两个权重。"
-                       "它们的平方和是 1，所以 x_t 的总体幅度不变，照片所占的份额 ᾱ_t 越来越小。",
+                       "它们的平方和是 1：照片的份额 ᾱ_t 越来越小，噪声的份额越来越大，直到 x_t 成为纯粹的 N(0, I) 噪声。",
     "noise_maths": "$$x_t = \\sqrt{\\bar\\alpha_t}\\,x_0 + \\sqrt{1-\\bar\\alpha_t}\\,\\varepsilon,\\qquad "
                    "\\varepsilon\\sim\\mathcal N(0, I)$$\n\n一步：q(x_t | x_(t−1)) = N(√(1−β_t)·x_(t−1), β_t·I)，"
                    "ᾱ_t = (1−β₁)(1−β₂)…(1−β_t)。线性调度：β_t 从 0.0001 增到 0.02。余弦调度"
@@ -160,7 +161,8 @@ DEPTH_ZH = {
                       "同样的损失，同样的采样器。UNet 的卷积对图片有帮助，是因为相邻像素彼此相关，而不是去噪非要它不可。",
     "lesson_steer_how": "**原理。** 网络训练时带着标签，另有 15% 的图片不带标签，所以同一个网络能给出两种回答。"
                         "每一步，采样器取不带标签的回答，再加上 w 倍的“标签带来的差别”。两种回答来自同一次网络调用"
-                        "（把这批图叠成两份）。",
+                        "（把这批图叠成两份）。w 超过 1 之后，引导换来的主要是更“确定”、更相像的数字，而不是更多的标签数字："
+                        "“用标签引导”页的图表把两者都量了出来。",
     "lesson_flow_how": "**原理。** 流匹配在数字与噪声之间的直线 x_s = (1−s)·x₀ + s·ε 上训练，让网络回答沿直线的方向 "
                        "v = ε − x₀。与扩散相同的是：网络学着撤销一种固定的“数据与噪声的混合”，采样器一步步累加它的回答。"
                        "不同的是：路径（直线混合）和预测的东西（方向，而不是噪声）。“重流”（颜料页的流匹配实验）"

@@ -76,7 +76,7 @@ EN: dict[str, str] = {
     "sched_beta": "β_t (noise added per step, ×50)",
     "sched_axis_t": "t",
 
-    "jump_title": "### Jump or walk?\nOne jump with the formula above, or t small steps of q(x_t | x_{t−1}) each with its own noise: the pictures differ, but they are draws from **the same distribution**.",
+    "jump_title": "### Jump or walk?\nOne jump straight from the photo to step t, or t small steps of q(x_t | x_(t−1)) each with its own noise: the pictures differ, but they are draws from **the same distribution**.",
     "jump_btn": "Walk t steps and compare",
     "jump_img": "x_t in one jump",
     "walk_img": "x_t in t small steps",
@@ -90,7 +90,7 @@ EN: dict[str, str] = {
         "### The record of the stones\n"
         "Michelangelo said he only removed the stone that was not David. Here we *add* stones "
         "(noise) step by step and **write down every one**. With that record each step can be "
-        "undone exactly: x_{t−1} = (x_t − √β_t·ε_t) / √(1−β_t)."
+        "undone exactly: x_(t−1) = (x_t − √β_t·ε_t) / √(1−β_t)."
     ),
     "record_btn": "Dissolve to t, then reform with the record",
     "record_film": "The film",
@@ -313,8 +313,9 @@ EN: dict[str, str] = {
     "st_unavailable": "The Steer tab needs the class-conditional digits model ({why}). Build it with `python -m diffusion_core.train --model digits_cond`.",
     "cmp_intro": (
         "### Training used 1000 steps. Why does sampling need only 20?\n"
-        "Every cell below starts from **the same noise** and asks **the same trained network**; only the number "
-        "of steps and the way of stepping differ. Press **Race** and compare the digits and the time each took."
+        "Every cell below starts from **the same noise** and asks **the same trained network** (the “Flow ·” cells: "
+        "a second net, trained by flow matching); only the number of steps and the way of stepping differ. Press "
+        "**Race** and compare the digits and the time each took."
     ),
     "cmp_diagram": (
         "| | training | sampling |\n|---|---|---|\n"

@@ -19,7 +19,7 @@ LESSON_EN = {
     "lesson_step_no": "lesson step",
     "lesson_no_model": "This step needs the digits model and its measured quality file, which this copy of the app "
                        "does not have yet.",
-    "lesson_end": "🎓 That was the last step. The tabs above let you try every part with your own settings.",
+    "lesson_end": "That was the last step. The tabs above let you try every part with your own settings.",
     "lesson_score": "Predicted right so far: {right} of {asked}.",
     "lesson_running": "Running: DDPM step {done} of {total}…",
 
@@ -162,17 +162,19 @@ LESSON_EN = {
     "lesson_steer_steered": "They turn into 3s",
     "lesson_steer_unchanged": "Nothing: the same digits",
     "lesson_steer_broken": "They fall apart into noise",
-    "lesson_steer_pics": "w = 0: the label ignored | w turned up: asked for a 3",
+    "lesson_steer_pics": "w = 0: no label | w = 1: the label's answer alone | w turned up: guided past it",
     "lesson_steer_why": "At w = 0 the network answers without the label and draws any digit: {plain:.0f}% of these "
-                        "are read as a {label}. At w = {w:g}, from the very same noise, {guided:.0f}% are. Each step "
-                        "the label nudges the noise guess toward what a {label} needs; over {steps} steps that "
-                        "decides the digit. A text prompt steers Stable Diffusion the same way.",
+                        "are read as a {label} (by the app's digit classifier). At w = 1, its answer told the label "
+                        "alone: {labelled:.0f}%. At w = {w:g}, guidance goes past that answer: {guided:.0f}%, from the "
+                        "very same noise. Each step the label nudges the noise guess toward what a {label} needs; "
+                        "over {steps} steps (DPM-Solver++) that decides the digit. A text prompt steers Stable "
+                        "Diffusion the same way.",
     "lesson_steer_math": "ε̂ = ε̂(x_t, ∅) + w·(ε̂(x_t, c) − ε̂(x_t, ∅)) (classifier-free guidance, Ho & Salimans "
                          "2022): w = 0 gives ε̂(x_t, ∅), w = 1 gives ε̂(x_t, c).",
 
     "lesson_flow_title": "Straight paths: flow matching",
     "lesson_flow_story": "Newer image models (Stable Diffusion 3, Flux) are trained by **flow matching**: the network "
-                         "learns to move along *straight lines* from noise to a picture. If the lines are straight, "
+                         "is trained on *straight lines* from noise to a picture. If the lines are straight, "
                          "why not cross in one step?",
     "lesson_flow_q": "With a flow-matching net, what does a single step from pure noise give?",
     "lesson_flow_digit": "A clean digit: the line is straight",
@@ -203,7 +205,7 @@ LESSON_ZH = {
     "lesson_link": "本步骤的链接（可在课堂上分享）：`{link}`",
     "lesson_step_no": "课程步骤",
     "lesson_no_model": "这一步需要数字模型及其质量测量文件，这份应用还没有。",
-    "lesson_end": "🎓 这是最后一步。上方的标签页可以让你用自己的设置逐一尝试。",
+    "lesson_end": "这是最后一步。上方的标签页可以让你用自己的设置逐一尝试。",
     "lesson_score": "目前猜对：{asked} 题中的 {right} 题。",
     "lesson_running": "正在运行：DDPM 第 {done} 步，共 {total} 步……",
 
@@ -332,15 +334,16 @@ LESSON_ZH = {
     "lesson_steer_steered": "它们变成了 3",
     "lesson_steer_unchanged": "没有变化：还是那些数字",
     "lesson_steer_broken": "它们散成了噪声",
-    "lesson_steer_pics": "w = 0：不理标签 | 调大 w：要一个 3",
-    "lesson_steer_why": "w = 0 时网络不看标签，画出的是随便哪个数字：其中 {plain:.0f}% 被认作 {label}。w = {w:g} 时，"
-                        "同样的噪声，{guided:.0f}% 被认作 {label}。每一步标签都把噪声猜测朝“{label} 需要的样子”"
-                        "推一点；{steps} 步下来，就决定了是哪个数字。文字提示词引导 Stable Diffusion 也是这样。",
+    "lesson_steer_pics": "w = 0：不给标签 | w = 1：只用带标签的回答 | 调大 w：引导越过它",
+    "lesson_steer_why": "w = 0 时网络不看标签，画出的是随便哪个数字：其中 {plain:.0f}% 被（应用里的数字分类器）认作 {label}。"
+                        "w = 1 时，只用告诉了标签的回答：{labelled:.0f}%。w = {w:g} 时，引导越过了那个回答："
+                        "{guided:.0f}%，用的是完全相同的噪声。每一步标签都把噪声猜测朝“{label} 需要的样子”推一点；"
+                        "{steps} 步（DPM-Solver++）下来，就决定了是哪个数字。文字提示词引导 Stable Diffusion 也是这样。",
     "lesson_steer_math": "ε̂ = ε̂(x_t, ∅) + w·(ε̂(x_t, c) − ε̂(x_t, ∅))（无分类器引导，Ho & Salimans 2022）："
                          "w = 0 得 ε̂(x_t, ∅)，w = 1 得 ε̂(x_t, c)。",
 
     "lesson_flow_title": "笔直的路径：流匹配",
-    "lesson_flow_story": "较新的图像模型（Stable Diffusion 3、Flux）用**流匹配**训练：网络学着沿*直线*从噪声走到图片。"
+    "lesson_flow_story": "较新的图像模型（Stable Diffusion 3、Flux）用**流匹配**训练：网络在从噪声到图片的*直线*上训练。"
                          "既然是直线，为什么不一步走完？",
     "lesson_flow_q": "用流匹配网络，从纯噪声只走一步，会得到什么？",
     "lesson_flow_digit": "一个清楚的数字：直线嘛",

@@ -96,7 +96,7 @@ def main() -> None:
     candidate = bool(args.assets or args.guide)
     if candidate and (args.card or args.compare_precision):
         ap.error("--assets and --guide score a candidate: they take neither --card nor --compare-precision")
-    model = pretrained.load(args.model, device="cpu", precision=args.precision, assets=args.assets or pretrained.ASSETS)
+    model = pretrained.load(args.model, device="cpu", precision=args.precision, assets=args.assets)
     if args.guide:
         model = with_guide(model, args.guide, ap)
     print(f"{args.model} model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes(),

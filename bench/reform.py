@@ -65,7 +65,7 @@ def main() -> None:
     ap.add_argument("--no-mirrors", action="store_true", help="the plain DDIM reform (printed, not saved)")
     args = ap.parse_args()
     mirrors = not args.no_mirrors
-    model = pretrained.load("photos", assets=args.assets or pretrained.ASSETS)
+    model = pretrained.load("photos", assets=args.assets)
     print("served photos model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes())
     sched = model.schedule
     rows = []

@@ -1,8 +1,10 @@
 """The one place that picks a device and a compute dtype."""
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from typing import Iterator
 
 import torch
 
@@ -51,18 +53,19 @@ def autocast_dtype(device: torch.device) -> torch.dtype | None:
 
 
 
-# Threads for model calls. torch's thread count is kept per OS thread once a thread has run an op,
-# and servers run each call on any pool thread, so the count is set where the model runs
-# (``use_shared_cores`` in pretrained.Pretrained.eps), from this one process-wide choice.
-_ALL_CORES = torch.get_num_threads()
-_wanted = _ALL_CORES
+ALL_CORES = torch.get_num_threads()      # torch's own choice at start-up: every core
 
 
-def share_cores(crowded: bool) -> int:
-    """Choose threads for the model calls that follow: all cores when alone, one when others wait."""
-    global _wanted
-    _wanted = 1 if crowded else _ALL_CORES
-    return _wanted
+@contextlib.contextmanager
+def threads(n: int) -> Iterator[None]:
+    """Model calls inside run on ``n`` threads (torch keeps the count per OS thread: this sets it for the calling
+    thread, and puts the old count back after)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(max(1, int(n)))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 MODEL_NICE = 10       # model work runs below the page's own work: a slider move preempts a training step
@@ -78,8 +81,3 @@ def lower_priority(nice: int = MODEL_NICE) -> bool:
     except (AttributeError, OSError):
         return False
 
-
-def use_shared_cores() -> None:
-    """Apply the chosen thread count in the calling thread."""
-    if torch.get_num_threads() != _wanted:
-        torch.set_num_threads(_wanted)

@@ -16,16 +16,16 @@ import torch
 from torch import Tensor, nn
 
 from .schedule import NoiseSchedule
+from .paths import assets_dir
 
 MASK = 128                     # raster of a shape's mask over [-1, 1]^2
 PRESETS = ("heart", "kuo", "spiral", "moons")
 TEXT_SHAPES = {"kuo": "扩"}    # presets drawn from a character: shipped as masks, so no font is needed at run time
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
 def mask_file(name: str) -> Path:
     """Where a preset drawn from a character is shipped as a mask (made once by ``--make-masks``)."""
-    return ASSETS / f"shape_{name}.png"
+    return assets_dir() / f"shape_{name}.png"
 
 
 def rasterize_text(text: str, font) -> np.ndarray:

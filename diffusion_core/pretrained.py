@@ -9,8 +9,8 @@ import contextlib
 import hashlib
 import itertools
 import json
+import logging
 import math
-import os
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,13 +19,13 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from .device import autocast_dtype, pick_device, use_shared_cores
+from .device import autocast_dtype, pick_device
+from .paths import assets_dir
 from .schedule import NoiseSchedule
 from .unet import TinyUNet, UNetConfig
 from .weights import load_weights
 
-# DIFFUSION_ASSETS points at another assets folder (a model being trained, a test copy).
-ASSETS = Path(os.environ.get("DIFFUSION_ASSETS") or Path(__file__).resolve().parent.parent / "assets")
+log = logging.getLogger(__name__)
 
 
 class ModelUnavailable(RuntimeError):
@@ -102,7 +102,6 @@ class Pretrained:
         """eps_theta(x_t, t) -> float32 (routed to its expert, then guided), no autograd; bf16 autocast where the
         hardware has it. A class-conditional net takes ``label`` [B] (its null label, "no condition", where None)."""
         ctx = torch.autocast(self.device.type, dtype=self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
-        use_shared_cores()
         with torch.inference_mode(), ctx:
             fmt = torch.channels_last if self.channels_last else torch.contiguous_format
             x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)
@@ -213,7 +212,7 @@ def rebuild_hint(name: str) -> str:
     return f"python -m diffusion_core.train --model {name}"
 
 
-def load(name: str, device: torch.device | str | None = None, assets: Path = ASSETS,
+def load(name: str, device: torch.device | str | None = None, assets: Path | None = None,
          precision: str = "auto", channels_last: bool | None = None, frozen: bool | None = None) -> Pretrained:
     """Load assets/NAME.safetensors with its card assets/NAME.json; precision "auto" | "fp32" | "bf16".
 
@@ -223,6 +222,7 @@ def load(name: str, device: torch.device | str | None = None, assets: Path = ASS
     frozen None = auto: a net that runs fp32 on a CPU is served as its TorchScript freeze (``freeze``) where the
     card says "cpu_precision": "fp32" (a small net bound by per-op overhead); True: wherever it runs fp32 on a CPU.
     """
+    assets = assets or assets_dir()
     weights, card_path = assets / f"{name}.safetensors", assets / f"{name}.json"
     for p in (card_path, weights):
         if not p.is_file():
@@ -277,8 +277,13 @@ def freeze(net: TinyUNet, image_shape: tuple[int, int, int], channels_last: bool
             warnings.simplefilter("ignore")               # torch.jit's deprecation notice, shape-tracing notes
             traced = torch.jit.freeze(torch.jit.trace(net, (x, torch.full((2,), 500.0))))
             same = torch.allclose(traced(x3, t3), net(x3, t3), atol=1e-4)
-    except Exception:                                     # noqa: BLE001 - any failure: serve the plain net
+    except Exception as e:                                # noqa: BLE001 - any failure: serve the plain net
+        log.warning("TorchScript could not freeze the net for %s images (%s: %s); serving it unfrozen",
+                    image_shape, type(e).__name__, e)
         return net
+    if not same:
+        log.warning("the frozen net disagreed with the net for %s images (beyond 1e-4); serving it unfrozen",
+                    image_shape)
     return traced if same else net
 
 

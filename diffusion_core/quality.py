@@ -25,9 +25,9 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from .data import mnist_digits
+from .paths import assets_dir
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
-CLASSIFIER = ASSETS / "digit_classifier.safetensors"
+CLASSIFIER_FILE = "digit_classifier.safetensors"
 # the digits issue's goals for 256 digits from DDIM at 50 steps (bench/quality.py prints them beside the figures)
 GOALS = {"confident": 0.95, "balance": 0.97, "frechet_ratio": 3.0, "near_copies": 0.02}
 
@@ -121,17 +121,24 @@ def build_classifier(holdout: int = 1000) -> dict:
     net, info = train_classifier()
     info["measured_without"] = measured          # the same recipe with 1,000 digits kept out to test on
     info["command"] = "python -m diffusion_core.quality"
-    save_file(net.state_dict(), str(CLASSIFIER))
-    CLASSIFIER.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
+    save_file(net.state_dict(), str(classifier_file()))
+    classifier_file().with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
     return info
+
+
+def classifier_file() -> Path:
+    return assets_dir() / CLASSIFIER_FILE
 
 
 @lru_cache(maxsize=1)
 def classifier() -> DigitClassifier:
-    if not CLASSIFIER.is_file():
-        build_classifier()
+    """The project's digit classifier, as shipped; a missing file is an error that names the command rebuilding it
+    (training one here, unasked, would take minutes and give other figures)."""
+    path = classifier_file()
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: rebuild it with  python -m diffusion_core.quality")
     net = DigitClassifier()
-    net.load_state_dict(load_file(str(CLASSIFIER)))
+    net.load_state_dict(load_file(str(path)))
     return net.eval()
 
 
@@ -206,10 +213,10 @@ def meets_goals(figures: dict) -> bool:
             and figures["near_copies"] <= GOALS["near_copies"])
 
 
-def steps_curve_file(model: str, assets: Path = ASSETS) -> Path:
+def steps_curve_file(model: str, assets: Path | None = None) -> Path:
     """Where bench/quality_vs_steps.py keeps a digits model's quality against network calls (the Compare tab's
     chart): assets/quality_vs_steps.json for the served "digits", assets/quality_vs_steps_NAME.json for another."""
-    return assets / ("quality_vs_steps.json" if model == "digits" else f"quality_vs_steps_{model}.json")
+    return (assets or assets_dir()) / ("quality_vs_steps.json" if model == "digits" else f"quality_vs_steps_{model}.json")
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +225,7 @@ def classifier_id() -> str:
     from .pretrained import sha256_of
 
     classifier()
-    return sha256_of(CLASSIFIER)[:12]
+    return sha256_of(classifier_file())[:12]
 
 
 def evaluate(images_u8: np.ndarray, seed: int = 0) -> Quality:

@@ -25,13 +25,13 @@ import torch
 from torch import Tensor
 
 from .device import autocast_dtype, pick_device
+from .paths import assets_dir
 from .recipes import MODELS, TrainConfig, dataset_of, with_overrides
 from .schedule import NoiseSchedule
 from .unet import TinyUNet
 from .weights import load_weights
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "assets"
 MAX_STEP_SECONDS = 120.0            # longer steps were paused; the card's minutes count at most this per step
 RUNS = Path(os.environ.get("DIFFUSION_RUNS") or ROOT / "runs")     # checkpoints (not shipped)
 
@@ -167,7 +167,7 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
     if cfg.teacher:
         from .pretrained import load
 
-        teacher = load(cfg.teacher, device=str(device), assets=ASSETS)
+        teacher = load(cfg.teacher, device=str(device))
         check_same_schedule(cfg, teacher.schedule, schedule)
     ckpt_path = checkpoint_of(cfg.name)
     run_dir = ckpt_path.parent
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> None:
         cfg = with_overrides(MODELS[args.model], images=args.images, lr=args.lr, restarts=args.restart)
     except ValueError as e:
         ap.error(str(e))
-    out = Path(os.environ.get("DIFFUSION_ASSETS_OUT") or ASSETS)
+    out = Path(os.environ.get("DIFFUSION_ASSETS_OUT") or assets_dir())
     out.mkdir(parents=True, exist_ok=True)
     if not args.finalize_only:
         init_from = args.init_from or (out / f"{cfg.init_from}.safetensors" if cfg.init_from else None)

@@ -116,9 +116,9 @@ def test_jump_vs_walk(client):
 
 
 from diffusion_core import pretrained  # noqa: E402
-from diffusion_core.pretrained import ASSETS  # noqa: E402
+from diffusion_core.paths import assets_dir as shipped_assets  # noqa: E402
 
-needs_digits = pytest.mark.skipif(not (ASSETS / "digits.safetensors").exists(), reason="digits model not built")
+needs_digits = pytest.mark.skipif(not (shipped_assets() / "digits.safetensors").exists(), reason="digits model not built")
 
 
 @needs_digits
@@ -135,7 +135,7 @@ def test_denoise_endpoints(client):
     # each run of network timesteps a time expert takes is a band named by its net (tests/test_pretrained.py
     # checks routes() against the routing); the served card has experts, so there is at least one
     routes = pretrained.load("digits", device="cpu").routes()
-    assert line.count("fill-opacity") == len(routes) >= len(json.loads((ASSETS / "digits.json").read_text())["experts"])
+    assert line.count("fill-opacity") == len(routes) >= len(json.loads((shipped_assets() / "digits.json").read_text())["experts"])
     assert all(f"net {n}: t = {lo} to {hi}" in line for lo, hi, n in routes)
     assert Image.open(gif).format == "GIF"
     assert "step 2" in client.predict(1, api_name="/revisit")[3]
@@ -307,7 +307,7 @@ def test_unmix_needs_training_first(app_url):
         fresh.predict(0, api_name="/unmix_film")
 
 
-@pytest.mark.skipif(not (ASSETS / "photos.safetensors").exists(), reason="photos model not built")
+@pytest.mark.skipif(not (shipped_assets() / "photos.safetensors").exists(), reason="photos model not built")
 def test_reform_photo_shows_record_model_and_one_jump_guess(client):
     record, model, guess, *zooms, text = client.predict(150, "linear", 0, 4, api_name="/reform_photo")
     pics = [np.asarray(Image.open(p).convert("RGB")) for p in (record, model, guess)]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import browser
-from diffusion_core.pretrained import ASSETS
+from diffusion_core.paths import assets_dir
 from ui.i18n import STRINGS
 
 pytestmark = pytest.mark.skipif(not browser.available(), reason="Debian chromium + chromium-driver not installed")
@@ -91,8 +91,8 @@ def test_the_quality_chart_draws_every_measured_point(page):
     browser.open_section(d, "cmp_hood", "#cmp_net input:checked")
     shown = d.find_element("css selector", "#cmp_net input:checked").get_attribute("value")
     name = {"teacher": "quality_vs_steps.json", "student": "quality_vs_steps_digits_student.json"}[shown]
-    rows = json.loads((ASSETS / name).read_text())["rows"]
-    flow = ASSETS / "quality_vs_steps_digits_flow.json"             # the flow net's curve, drawn on the same chart
+    rows = json.loads((assets_dir() / name).read_text())["rows"]
+    flow = assets_dir() / "quality_vs_steps_digits_flow.json"             # the flow net's curve, drawn on the same chart
     rows += json.loads(flow.read_text())["rows"] if flow.is_file() else []
     cys = d.execute_script("return [...arguments[0].querySelectorAll('g.point')].map(g => {"
                            "const b = g.getBBox(); return b.y + b.height / 2; });", chart)   # marker centres
@@ -171,7 +171,7 @@ def test_stop_says_where_and_revisit_moves_the_cursor(page):
     browser.screenshot(d, f"40_9c_revisit_{suffix}", browser.around(d, "dn_status", "column"))
 
 
-@pytest.mark.skipif(not (ASSETS / "photos.safetensors").exists(), reason="photos model not built")
+@pytest.mark.skipif(not (assets_dir() / "photos.safetensors").exists(), reason="photos model not built")
 def test_the_reform_zoom_shows_sharp_against_blurry(page):
     from diffusion_core import detail
 

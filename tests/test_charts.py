@@ -2,6 +2,7 @@
 import math
 import re
 
+from diffusion_core.paths import assets_dir
 from ui import charts
 
 
@@ -140,7 +141,7 @@ def test_the_quality_chart_shows_every_measured_point_at_its_own_height():
     from diffusion_core.samplers import SAMPLERS
 
     for key, name in (("teacher", "quality_vs_steps.json"), ("student", "quality_vs_steps_digits_student.json")):
-        path = compare_tab.ASSETS / name
+        path = assets_dir() / name
         if not path.is_file():
             continue
         rows = json.loads(path.read_text())["rows"]

@@ -94,7 +94,7 @@ def test_quality_chart_reads_the_file_and_judges_the_claim(tmp_path, monkeypatch
     from ui import compare_tab
 
     quality_file(tmp_path, 10.0, r10, r20)
-    monkeypatch.setattr(compare_tab, "ASSETS", tmp_path)
+    monkeypatch.setenv("DIFFUSION_ASSETS", str(tmp_path))
     html = compare_tab.quality_chart("en")
     assert "<svg" in html and "DPM-Solver++(2M)" in html and "DDIM" in html
     assert f"({r10 / 10:.2f}×)" in html and f"({r20 / 10:.2f}×)" in html
@@ -110,7 +110,7 @@ def test_the_flow_nets_curve_joins_the_chart_where_it_is_measured(tmp_path, monk
     measured point) and the note says what it is; without it, neither."""
     from ui import compare_tab
 
-    monkeypatch.setattr(compare_tab, "ASSETS", tmp_path)
+    monkeypatch.setenv("DIFFUSION_ASSETS", str(tmp_path))
     quality_file(tmp_path, 10.0, 12.9, 10.9)
     without = compare_tab.quality_chart("en")
     assert "Flow · Euler" not in without
@@ -130,7 +130,7 @@ def test_each_model_has_its_own_quality_chart(tmp_path, monkeypatch):
     it, in the learner's language."""
     from ui import compare_tab
 
-    monkeypatch.setattr(compare_tab, "ASSETS", tmp_path)
+    monkeypatch.setenv("DIFFUSION_ASSETS", str(tmp_path))
     quality_file(tmp_path, 10.0, 12.9, 10.9)
     for lang in ("en", "zh-CN"):
         missing = compare_tab.quality_chart(lang, "student")

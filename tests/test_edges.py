@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from diffusion_core.pretrained import ASSETS
+from diffusion_core.paths import assets_dir
 from diffusion_core.samplers import SAMPLERS
 
-needs_digits = pytest.mark.skipif(not (ASSETS / "digits.safetensors").exists(), reason="digits model not built")
+needs_digits = pytest.mark.skipif(not (assets_dir() / "digits.safetensors").exists(), reason="digits model not built")
 
 
 @needs_digits

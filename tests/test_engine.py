@@ -9,6 +9,7 @@ import torch
 from diffusion_core import pretrained
 from diffusion_core.engine import Engine
 from diffusion_core.guidance import LabelGuided
+from diffusion_core.paths import assets_dir
 from diffusion_core.samplers import SAMPLERS, run, sample, start_noise
 from diffusion_core.schedule import NoiseSchedule
 from toy import MixtureDenoiser
@@ -57,7 +58,7 @@ def test_closed_form_runs_sharing_ticks_get_exactly_their_own_answers():
     engine.close()
 
 
-@pytest.mark.skipif(not (pretrained.ASSETS / "digits.safetensors").exists(), reason="digits model not built")
+@pytest.mark.skipif(not (assets_dir() / "digits.safetensors").exists(), reason="digits model not built")
 def test_the_served_digits_net_gives_each_run_its_own_digits():
     """The real net (time experts and guide: each image routed by its own t): a batch's float sums differ from a
     lone call's only in rounding, so each run ends on the same digits."""
@@ -71,7 +72,7 @@ def test_the_served_digits_net_gives_each_run_its_own_digits():
     engine.close()
 
 
-@pytest.mark.skipif(not (pretrained.ASSETS / "digits_cond.safetensors").exists(), reason="digits_cond not built")
+@pytest.mark.skipif(not (assets_dir() / "digits_cond.safetensors").exists(), reason="digits_cond not built")
 def test_guided_runs_with_different_labels_share_ticks():
     model = pretrained.load("digits_cond")
     engine = Engine()

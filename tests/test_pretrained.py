@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 
 from diffusion_core import pretrained
-from diffusion_core.pretrained import ASSETS, ModelUnavailable
+from diffusion_core.paths import assets_dir
+from diffusion_core.pretrained import ModelUnavailable
 
 if TYPE_CHECKING:
     import torch
 
-pytestmark = pytest.mark.skipif(not (ASSETS / "digits.safetensors").exists(), reason="digits model not built")
+pytestmark = pytest.mark.skipif(not (assets_dir() / "digits.safetensors").exists(), reason="digits model not built")
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +22,9 @@ def digits():
 
 
 def test_card_and_weights_agree(digits):
-    card = json.loads((ASSETS / "digits.json").read_text())
-    assert card["sha256"] == pretrained.sha256_of(ASSETS / "digits.safetensors")
-    assert (ASSETS / "digits.safetensors").stat().st_size < 10 * 2**20
+    card = json.loads((assets_dir() / "digits.json").read_text())
+    assert card["sha256"] == pretrained.sha256_of(assets_dir() / "digits.safetensors")
+    assert (assets_dir() / "digits.safetensors").stat().st_size < 10 * 2**20
     assert card["parameters"] == sum(p.numel() for p in digits.net.parameters())
     assert card["data"]["images"] == 5000 and "MNIST" in card["data"]["source"]
     for key in ("steps", "minutes", "final_loss", "images_seen"):
@@ -37,7 +38,7 @@ def test_every_shipped_model_is_under_10_mb_and_matches_its_card():
     sha256 in every quality figure instead)."""
     from diffusion_core.recipes import MODELS
 
-    weights = sorted(ASSETS.glob("*.safetensors"))
+    weights = sorted(assets_dir().glob("*.safetensors"))
     assert {w.stem for w in weights} >= {"digits", "digits_student", "photos"}
     for w in weights:
         card = json.loads(w.with_suffix(".json").read_text(encoding="utf-8"))
@@ -48,7 +49,7 @@ def test_every_shipped_model_is_under_10_mb_and_matches_its_card():
 
 def test_corrupt_and_missing_files_say_how_to_rebuild(tmp_path):
     for name in ("digits.safetensors", "digits.json"):
-        shutil.copy(ASSETS / name, tmp_path / name)
+        shutil.copy(assets_dir() / name, tmp_path / name)
     with open(tmp_path / "digits.safetensors", "r+b") as f:      # flip some bytes in the middle
         f.seek(5000)
         f.write(b"\x00\x01\x02\x03")
@@ -57,7 +58,7 @@ def test_corrupt_and_missing_files_say_how_to_rebuild(tmp_path):
     (tmp_path / "digits.safetensors").unlink()
     with pytest.raises(ModelUnavailable, match=r"digits\.safetensors is missing.*diffusion_core\.train"):
         pretrained.load("digits", assets=tmp_path)
-    shutil.copy(ASSETS / "digits.safetensors", tmp_path / "digits.safetensors")
+    shutil.copy(assets_dir() / "digits.safetensors", tmp_path / "digits.safetensors")
     (tmp_path / "digits.json").write_text("{not json")
     with pytest.raises(ModelUnavailable, match=r"digits\.json"):
         pretrained.load("digits", assets=tmp_path)
@@ -149,7 +150,7 @@ def test_shipped_model_is_what_the_train_command_builds(name):
 
     from diffusion_core.recipes import MODELS
 
-    card_path = ASSETS / f"{name}.json"
+    card_path = assets_dir() / f"{name}.json"
     if name == "photos" and not card_path.exists():
         pytest.skip("photos model not trained yet")
     shipped = json.loads(card_path.read_text())["training"]["config"]
@@ -161,7 +162,7 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     assert json.loads(json.dumps(asdict(MODELS[name]))) == shipped
     from safetensors import safe_open
 
-    with safe_open(str(ASSETS / f"{name}.safetensors"), "pt") as f:                 # stored as the recipe says
+    with safe_open(str(assets_dir() / f"{name}.safetensors"), "pt") as f:                 # stored as the recipe says
         stored = {f.get_slice(k).get_dtype() for k in f.keys()}
     assert stored == {"float32": {"F32"}, "float16": {"F16"}, "int8": {"I8", "F32"}}[shipped["weights_dtype"]]
 
@@ -336,3 +337,38 @@ def test_a_served_call_counts_the_net_that_takes_it_and_the_guide_where_it_guide
     assert m.flops_per_call(2, t=500) == alone(net_at(500)) + alone(m.guide.net)
     below = m.guide.first - 1
     assert m.flops_per_call(2, t=below) == alone(net_at(below))
+
+
+
+def test_one_assets_folder_is_honoured_everywhere_and_nothing_is_built_unasked(tmp_path, monkeypatch):
+    """DIFFUSION_ASSETS moves every reader at once (models, the classifier, the quality curves, the shape masks);
+    a missing classifier is an error naming the command that rebuilds it, not minutes of silent training."""
+    from diffusion_core import points, quality
+
+    monkeypatch.setenv("DIFFUSION_ASSETS", str(tmp_path))
+    assert quality.classifier_file().parent == tmp_path and quality.steps_curve_file("digits").parent == tmp_path
+    assert points.mask_file("kuo").parent == tmp_path
+    with pytest.raises(ModelUnavailable):
+        pretrained.load("digits")
+    quality.classifier.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="python -m diffusion_core.quality"):
+            quality.classifier()
+    finally:
+        quality.classifier.cache_clear()
+
+
+def test_a_freeze_that_falls_back_says_why(monkeypatch, caplog):
+    import torch
+
+    from diffusion_core.unet import TinyUNet, UNetConfig
+
+    plain = TinyUNet(UNetConfig(base_channels=8, channel_mults=(1,), attention=False, groups=4)).eval()
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("no tracing today")
+
+    monkeypatch.setattr(torch.jit, "trace", refuse)
+    with caplog.at_level("WARNING", logger="diffusion_core.pretrained"):
+        assert pretrained.freeze(plain, (1, 28, 28), channels_last=False) is plain
+    assert "no tracing today" in caplog.text and "unfrozen" in caplog.text

@@ -8,6 +8,7 @@ from scipy import linalg
 
 from diffusion_core import quality
 from diffusion_core.data import mnist_digits
+from diffusion_core.paths import assets_dir
 
 
 def test_frechet_distance_matches_the_matrix_square_root_formula():
@@ -21,7 +22,7 @@ def test_frechet_distance_matches_the_matrix_square_root_formula():
 
 
 def test_the_shipped_classifier_is_the_one_its_card_describes():
-    card = json.loads(quality.CLASSIFIER.with_suffix(".json").read_text())
+    card = json.loads(quality.classifier_file().with_suffix(".json").read_text())
     x, y = mnist_digits()
     with torch.no_grad():
         acc = float((quality.classifier()(quality._as_input(x)).argmax(1).numpy() == y).mean())
@@ -94,7 +95,7 @@ def test_the_copy_threshold_needs_no_classifier(monkeypatch):
 
 
 def test_the_digits_card_was_scored_by_the_shipped_classifier():
-    card = json.loads((quality.ASSETS / "digits.json").read_text())
+    card = json.loads((assets_dir() / "digits.json").read_text())
     assert card["quality"]["ddim_50"]["classifier"] == quality.classifier_id(), "rerun python bench/quality.py --card"
 
 

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from diffusion_core import detail
-from diffusion_core.pretrained import ASSETS
+from diffusion_core.paths import assets_dir
 
 
 def textured() -> np.ndarray:
@@ -56,7 +56,7 @@ def test_the_outline_rings_the_box_and_leaves_its_pixels_alone():
     assert np.array_equal(edge[:32, :32], pic[:32, :32]) and (edge[:, -1] == pic[:, -1]).all()
 
 
-@pytest.mark.skipif(not (ASSETS / "photos.safetensors").exists(), reason="photos model not built")
+@pytest.mark.skipif(not (assets_dir() / "photos.safetensors").exists(), reason="photos model not built")
 def test_at_the_default_t_the_reform_is_visibly_sharper_than_the_guess_in_the_zoom(client):
     """The endpoint at the section's defaults (t, 25 steps, seed 0, the default photo): in the zoomed square the
     model's fine detail is at least 1.3 times its one-jump guess's (measured 1.38; at the old t = 250, 1.06), and

@@ -44,21 +44,22 @@ def test_gate_runs_one_job_and_refuses_past_the_line():
 
 
 def test_a_crowded_gate_leaves_a_core_for_everyone_else(monkeypatch):
-    """A model job that starts while others wait runs its model calls on one thread (any pool thread)."""
+    """A model job that starts while others wait runs its model calls on one thread, alone on every core; the count
+    is the job's own (a context on its thread), so nothing else in the process changes."""
     import torch
 
-    from diffusion_core import device
+    from ui import pools
 
-    monkeypatch.setattr(device, "_wanted", device._wanted)          # restored afterwards
-    monkeypatch.setattr(device, "_ALL_CORES", 2)
+    monkeypatch.setattr(pools, "ALL_CORES", 2)
     gate = ModelGate(slots=1, max_waiting=3)
     seen, entered, release = {}, threading.Semaphore(0), threading.Event()
 
     def job(name):
-        with gate.slot("en"):
+        with gate.slot("en") as n:
             out = []
-            helper = threading.Thread(target=lambda: (device.use_shared_cores(), out.append(torch.get_num_threads())))
-            helper.start(), helper.join()                   # another thread, as Gradio's pool would use
+            helper = threading.Thread(target=lambda: out.append(
+                (pools.on_threads(n, torch.get_num_threads), torch.get_num_threads())))   # inside, then after
+            helper.start(), helper.join()                   # another thread, as the gate's job thread is
             seen[name] = out[0]
             entered.release()
             release.wait(5)
@@ -73,7 +74,9 @@ def test_a_crowded_gate_leaves_a_core_for_everyone_else(monkeypatch):
     release.set()
     for t in threads:
         t.join(5)
-    assert seen["alone"] == 2 and 1 in (seen["crowded"], seen["last"]), seen
+    inside = {k: v[0] for k, v in seen.items()}
+    assert inside["alone"] == 2 and 1 in (inside["crowded"], inside["last"]), seen
+    assert len({v[1] for v in seen.values()}) == 1                  # each thread's own count back after the job
 
 
 def test_gradio_lets_in_more_than_the_gate_holds():

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from diffusion_core import points
+from diffusion_core.paths import assets_dir
 from ui.i18n import tr
 
 gr = pytest.importorskip("gradio")
@@ -75,7 +76,7 @@ def test_an_empty_drawing_still_says_draw_a_bigger_shape(value, lang):
 def shipped_kuo() -> np.ndarray:
     from PIL import Image
 
-    with Image.open(points.ASSETS / "shape_kuo.png") as im:
+    with Image.open(assets_dir() / "shape_kuo.png") as im:
         return np.asarray(im.convert("L")) > 127
 
 
@@ -115,7 +116,7 @@ def test_the_shipped_mask_is_the_character():
 @pytest.mark.parametrize("lang, words", [("en", "the character 扩"), ("zh-CN", "汉字“扩”")])
 @pytest.mark.parametrize("damage", ["missing", "not a png"])
 def test_a_missing_mask_is_an_error_never_another_shape(monkeypatch, tmp_path, lang, words, damage):
-    monkeypatch.setattr(points, "ASSETS", tmp_path)
+    monkeypatch.setenv("DIFFUSION_ASSETS", str(tmp_path))
     if damage == "not a png":
         (tmp_path / "shape_kuo.png").write_bytes(b"not a png")
     with pytest.raises(gr.Error) as e:
@@ -127,7 +128,7 @@ def test_a_missing_mask_is_an_error_never_another_shape(monkeypatch, tmp_path, l
 def test_make_masks_needs_a_font_and_says_so(monkeypatch, tmp_path):
     from diffusion_core import plots
 
-    monkeypatch.setattr(points, "ASSETS", tmp_path)
+    monkeypatch.setenv("DIFFUSION_ASSETS", str(tmp_path))
     monkeypatch.setattr(plots, "cjk_font", lambda: None)
     with pytest.raises(RuntimeError, match="no CJK font"):
         points.make_masks()

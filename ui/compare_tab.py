@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import math
 import time
-from pathlib import Path
 from typing import Any, Iterator
 
 import gradio as gr
@@ -24,7 +23,6 @@ from .i18n import T, duration, lang_of, tr
 
 MAX_SEED = 2**31 - 1
 DEFAULT_COUNT = 4             # digits per cell, one row each; the default grid in ~25 s on 2 cores (bench/compare.py)
-ASSETS = Path(__file__).resolve().parent.parent / "assets"        # where the measured quality curves are
 LOG_TICKS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)         # the quality chart's distance axis
 
 
@@ -78,11 +76,11 @@ def quality_chart(lang: str, key: str = "teacher") -> str:
     """The measured quality-vs-NFE curves of the picked model ("teacher" or "student"), or a note that they are
     missing with the command that measures them."""
     name = model_name(key)
-    path = steps_curve_file(name, ASSETS)
+    path = steps_curve_file(name)
     if not path.is_file():
         return f"<p>{tr('cmp_quality_missing', lang, model=name, file=path.name)}</p>"
     data = json.loads(path.read_text(encoding="utf-8"))
-    flow_path = steps_curve_file(FLOW_NET, ASSETS)             # the flow net's curve on the same chart, if measured
+    flow_path = steps_curve_file(FLOW_NET)             # the flow net's curve on the same chart, if measured
     flow_rows = json.loads(flow_path.read_text(encoding="utf-8"))["rows"] if flow_path.is_file() else []
     by = frechet_by_cell(data["rows"] + flow_rows)
     series, colors, dashes, xs_all = [], [], [], sorted({nfe for _, nfe in by})

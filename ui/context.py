@@ -52,7 +52,7 @@ class AppContext:
         ctx = cls(pick_device(), {k: NoiseSchedule(k) for k in ("linear", "cosine")}, examples, default)
         for name in model_names:
             try:
-                ctx.models[name] = pretrained.load(name, device=ctx.device, assets=assets or pretrained.ASSETS)
+                ctx.models[name] = pretrained.load(name, device=ctx.device, assets=assets)
             except Exception as e:  # a missing model disables its tab, never the app
                 ctx.model_errors[name] = str(e)
                 what = " (optional: its part of the app appears once it is built)" if name in OPTIONAL else ""

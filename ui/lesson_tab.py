@@ -11,7 +11,6 @@ import gradio as gr
 
 from diffusion_core import compare, dye, lesson
 from diffusion_core.forward import schedule_curves
-from diffusion_core.pretrained import ASSETS
 from diffusion_core.quality import steps_curve_file
 from diffusion_core.samplers import SAMPLERS
 
@@ -78,7 +77,7 @@ def shown_pictures(pictures: tuple, titles: list[str]) -> list:
 
 def measured_frechet(name: str) -> dict[tuple[str, int], float]:
     """A digits net's measured Frechet distances by (sampler, steps) (bench/quality_vs_steps.py)."""
-    path = steps_curve_file(name, ASSETS)
+    path = steps_curve_file(name)
     rows = json.loads(path.read_text(encoding="utf-8"))["rows"] if path.is_file() else []
     return {(r["sampler"], int(r["steps"])): float(r["frechet"]) for r in rows}
 

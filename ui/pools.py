@@ -25,7 +25,7 @@ import gradio as gr
 
 from diffusion_core.admission import Admission, Refused
 from diffusion_core.costs import CallCosts
-from diffusion_core.device import lower_priority, share_cores
+from diffusion_core.device import ALL_CORES, lower_priority, threads
 
 from .i18n import duration, lang_of, tr
 
@@ -53,7 +53,9 @@ class ModelGate:
         self.waiting = 0
 
     @contextmanager
-    def slot(self, lang: str) -> Iterator[None]:
+    def slot(self, lang: str) -> Iterator[int]:
+        """Inside: the job has the slot; it yields the threads its model calls take: every core when alone, one
+        when others wait (they get the rest)."""
         with self._lock:
             if self.waiting >= self.max_waiting:
                 raise gr.Error(tr("busy", lang, n=self.waiting))
@@ -64,9 +66,8 @@ class ModelGate:
             with self._lock:
                 self.waiting -= 1
                 crowded = self.waiting > 0
-        share_cores(crowded)
         try:
-            yield
+            yield 1 if crowded else ALL_CORES
         finally:
             self._slots.release()
 
@@ -79,16 +80,22 @@ def _lang(args: tuple, kwargs: dict) -> str:
 _END = object()
 
 
+def on_threads(n: int, fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """fn(*args, **kwargs) with its model calls on ``n`` threads (device.threads)."""
+    with threads(n):
+        return fn(*args, **kwargs)
+
+
 def gated(gate: ModelGate, fn: Callable) -> Callable:
     """``fn`` (a handler taking a gr.Request) run inside the gate, on the gate's job thread (in the handler's context,
     so Gradio's progress bar still finds its event); generators stay generators, each step made on that thread."""
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
-            with gate.slot(_lang(args, kwargs)):
+            with gate.slot(_lang(args, kwargs)) as n:
                 context, steps = contextvars.copy_context(), fn(*args, **kwargs)
                 try:
-                    while (item := gate.jobs.submit(context.run, next, steps, _END).result()) is not _END:
+                    while (item := gate.jobs.submit(context.run, on_threads, n, next, steps, _END).result()) is not _END:
                         yield item
                 finally:
                     gate.jobs.submit(context.run, steps.close).result()       # stopped: its own cleanup runs
@@ -96,8 +103,8 @@ def gated(gate: ModelGate, fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
-        with gate.slot(_lang(args, kwargs)):
-            return gate.jobs.submit(contextvars.copy_context().run, fn, *args, **kwargs).result()
+        with gate.slot(_lang(args, kwargs)) as n:
+            return gate.jobs.submit(contextvars.copy_context().run, on_threads, n, fn, *args, **kwargs).result()
     return call
 
 

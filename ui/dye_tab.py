@@ -12,7 +12,7 @@ from diffusion_core.forward import density_histogram, normal_curve
 from diffusion_core.media import save_gif
 from diffusion_core.render import points_picture
 
-from . import charts, dye_view, guide_lab, page_view, unmix_lab, validate
+from . import charts, dye_view, guide_lab, unmix_lab, validate
 from .components import FastImage, described_by, RawNumber, RawRadio, RawSlider
 from .context import AppContext
 from .depth import explained
@@ -216,5 +216,4 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
     train_btn.click(gated(ctx.gate, train), [shape, sketch, seconds, seed], [shape_img, loss, trained, film_md], api_name="train_points",
                     **MODEL)
     play_btn.click(gated(ctx.gate, play), [trained, seed], [film, film_md, film_gif], api_name="unmix_film", **MODEL)
-    page_view.follow_set_value(t, "dye_t")
     return {"t": t, "shape": shape}

@@ -14,7 +14,7 @@ from diffusion_core.forward import schedule_curves
 from diffusion_core.quality import steps_curve_file
 from diffusion_core.samplers import SAMPLERS
 
-from . import charts, validate
+from . import charts, page_view, validate
 from .components import FastImage, described_by, RawRadio
 from .context import AppContext
 from .i18n import T, lang_of, tr
@@ -123,7 +123,8 @@ def open_in_tabs(ctx: AppContext, button: gr.Button, progress: gr.BrowserState, 
             updates.append(gr.update(value=value) if name in wanted else gr.skip())
         return (gr.update(selected=step.tab), *updates)
 
-    button.click(open_full, [progress], [tabs, *controls.values()], api_name=False, **LIGHT)
+    button.click(open_full, [progress], [tabs, *controls.values()], api_name=False, **LIGHT).then(
+        None, None, None, js=page_view.NUDGE_SLIDERS_JS, api_name=False, show_progress="hidden")
 
 
 def build(ctx: AppContext, demo: gr.Blocks, tabs: gr.Tabs, progress: gr.BrowserState) -> gr.Button:

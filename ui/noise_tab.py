@@ -13,7 +13,7 @@ from diffusion_core.images import ImageError, load_image
 from diffusion_core.media import save_gif
 from diffusion_core.schedule import NoiseSchedule
 
-from . import charts, forward_view, page_view, reform_section, validate
+from . import charts, forward_view, reform_section, validate
 from .components import FastImage, described_by, RawNumber, RawRadio, RawSlider, UploadImage
 from .context import AppContext
 from .depth import explained
@@ -180,5 +180,4 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
                      api_name="record_film", **MODEL)
     replay.click(None, [film_gif, film], [film], js=REPLAY_JS, api_name=False)
     demo.load(data, **data_io, api_name="noise_initial_view", **LIGHT)
-    page_view.follow_set_value(t, "t_slider")
     return {"t": t}

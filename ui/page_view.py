@@ -29,14 +29,14 @@ def chart_geometry() -> dict:
             "colors": list(charts.COLORS)}
 
 
-def follow_set_value(slider: Any, elem_id: str) -> None:
-    """A page-drawn view follows its slider's input events; when the server sets the slider (a Lesson step's "open
-    in the full tab"), no such event comes, so this tells the view, in the browser only. While the learner's own
-    hand is on the slider (it has the focus) the view already follows it, and nothing is added."""
-    slider.change(None, [slider], None, api_name=False, show_progress="hidden", js=f"""(v) => {{
-      const r = document.querySelector("#{elem_id} input[type=range]");
-      if (!r || document.activeElement === r || !Number.isFinite(Number(v))) return v;
-      r.value = String(v);
-      r.dispatchEvent(new Event("input", {{bubbles: true}}));
-      return v;
-    }}""")
+
+# Page-drawn views follow their slider's input events; a value the server sets (the Lesson's "Open in the full tab")
+# comes with none. Run once after such a set (a .then(js=...)): each slider tells its view, in the browser only,
+# after the page has drawn the new values.
+NUDGE_SLIDERS_JS = """async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  for (const id of ["t_slider", "dye_t"]) {
+    const r = document.querySelector(`#${id} input[type=range]`);
+    if (r) r.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+}"""

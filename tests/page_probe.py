@@ -60,9 +60,12 @@ def drawn_t(driver, canvas: str = "#x_t canvas.fv-x") -> int | None:
 
 def set_t(driver, t: int, slider: str = "t_slider", canvas: str = "#x_t canvas.fv-x") -> None:
     """Put a slider (elem_id) at ``t`` as a drag would (the range input's value, then its input event) and wait
-    until the canvas it drives shows it."""
+    until the canvas it drives shows it, and its charts too (a view that draws them a frame later says which t
+    they show in data-charts-t)."""
     driver.execute_script("""
         const r = document.querySelector(`#${arguments[1]} input[type=range]`);
         r.value = String(arguments[0]);
         r.dispatchEvent(new Event('input', {bubbles: true}));""", t, slider)
     browser.wait_for(lambda: drawn_t(driver, canvas) == t, timeout=10)
+    browser.wait_for(lambda: driver.execute_script("return document.querySelector(arguments[0]).dataset.chartsT ?? null",
+                                                   canvas) in (None, str(t)), timeout=10)

@@ -15,7 +15,7 @@ function decode(p) {
 }
 
 // render._dots: a 2 x 2 dot at each point of [-extent, extent]^2 inside the picture; forward.density_histogram of x
-function draw(t) {
+function draw(t, inFrame = false) {
   const v = view, {size, extent, color, x0, eps, counts} = v, out = v.cloud.img.data, a = v.signal[t], b = v.noise[t];
   const {bins, lo, hi} = v.hist, perBin = 1.0 / ((hi - lo) / bins);
   out.set(v.background);
@@ -33,10 +33,14 @@ function draw(t) {
     }
   }
   v.cloud.ctx.putImageData(v.cloud.img, 0, 0);
-  element.querySelector(".dv-hist").innerHTML = histogram(v.chart, v.hist, counts, v.text.model_hist, `t = ${t}`);
   shown = t;
   canvas.dataset.t = t;
   canvas.dispatchEvent(new CustomEvent("dc-drawn", {bubbles: true, detail: {t}}));
+  afterFrame(() => {                                 // the histogram once the dots are on screen
+    if (v !== view || t !== shown) return;
+    v.hist_chart(counts, `t = ${t}`);
+    canvas.dataset.chartsT = t;
+  }, inFrame);
 }
 
 function describe(v, t) {
@@ -52,15 +56,16 @@ async function load(json) {
   v.cloud.ctx.drawImage(img, 0, 0);
   v.background = v.cloud.ctx.getImageData(0, 0, v.size, v.size).data.slice();
   element.querySelector(".dv-cap-cloud").textContent = v.text.model_cloud;
+  v.hist_chart = histogramChart(element.querySelector(".dv-hist"), v.chart, v.hist, v.text.model_hist);
   view = v;
   const t = clampStep(sliderT(), v.t_max);
   draw(t);
   describe(v, t);
 }
 
-const sliderT = followSlider(SLIDER, t => {
+const sliderT = followSlider(SLIDER, (t, inFrame) => {
   const k = clampStep(t, view?.t_max);
-  if (k !== null && k !== shown) draw(k);
+  if (k !== null && k !== shown) draw(k, inFrame);
 }, t => {
   const k = clampStep(t, view?.t_max);
   if (k !== null) describe(view, k);

@@ -60,15 +60,20 @@ function status(v, t) {
   return fill(v.text.dye_where, {x: v.x, y: v.y, t, h: v.entropy[t]});
 }
 
-function draw(t) {
+// The glass now; the heat equation's picture, the entropy cursor and the status once that frame is on screen
+function draw(t, inFrame = false) {
   const v = view, frame = v.counts.subarray(t * v.cells, (t + 1) * v.cells);
   paint(v.glass, Float64Array.from(frame, c => c / v.n), v);
-  paint(v.heat, heat(v, t), v);
-  v.cursor(t);
-  element.querySelector(".dv-status").textContent = status(v, t);
   shown = t;
   gCanvas.dataset.t = t;                             // what the canvas shows, for tests and benches
   gCanvas.dispatchEvent(new CustomEvent("dc-drawn", {bubbles: true, detail: {t}}));
+  afterFrame(() => {
+    if (v !== view || t !== shown) return;           // a newer glass came: its own follow it
+    paint(v.heat, heat(v, t), v);
+    v.cursor(t);
+    element.querySelector(".dv-status").textContent = status(v, t);
+    gCanvas.dataset.chartsT = t;                     // the t the heat picture, cursor and status show
+  }, inFrame);
 }
 
 function describe(v, t) {
@@ -90,9 +95,9 @@ async function load(json) {
   describe(v, t);
 }
 
-const sliderT = followSlider(SLIDER, t => {
+const sliderT = followSlider(SLIDER, (t, inFrame) => {
   const k = clampStep(t, view?.steps);
-  if (k !== null && k !== shown) draw(k);
+  if (k !== null && k !== shown) draw(k, inFrame);
 }, t => {
   const k = clampStep(t, view?.steps);
   if (k !== null) describe(view, k);

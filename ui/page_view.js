@@ -20,32 +20,47 @@ function niceTicks(lo, hi) {
 }
 const num = v => Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3)));
 
-// charts.histogram: density bars of `counts` (bins over [lo, hi]) with the N(0, 1) curve over them, in the server's
-// layout. `chart`: {w, h, pad: [L, R, T, B], colors, legend}; `hist`: {bins, lo, hi, normal: [[x, pdf], ...]}.
-function histogram(chart, hist, counts, title, caption) {
-  const {w: W, h: H, pad: [L, R, T, B], colors} = chart, {bins, lo, hi, normal} = hist;
-  const total = counts.reduce((s, c) => s + c, 0), width = (hi - lo) / bins;
-  const density = Array.from(counts, c => c / Math.max(total, 1) / width);
-  const top = Math.max(0.45, Math.max(...density) * 1.1);
-  const X = x => L + (x - lo) / (hi - lo) * (W - L - R), Y = y => H - B - y / top * (H - T - B);
+// charts.histogram, built once into `box` and then updated in place (a frame changes the bars' heights, the y
+// ticks and the caption, not the chart): density bars of `counts` (bins over [lo, hi]) with the N(0, 1) curve over
+// them, in the server's layout. `chart`: {w, h, pad: [L, R, T, B], colors, legend}; `hist`: {bins, lo, hi,
+// normal: [[x, pdf], ...]}. Returns update(counts, caption).
+function histogramChart(box, chart, hist, title) {
+  const {w: W, h: H, pad: [L, R, T, B], colors} = chart, {bins, lo, hi, normal} = hist, width = (hi - lo) / bins;
+  const X = x => L + (x - lo) / (hi - lo) * (W - L - R);
   const text = (x, y, anchor, size, s) =>
     `<text x="${x}" y="${y}"${anchor ? ` text-anchor="${anchor}"` : ""} font-size="${size}" fill="currentColor">${s}</text>`;
-  const parts = [`<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" ` +
-                 `style="width:100%;max-width:${(W * 1.4).toFixed(0)}px;font-family:sans-serif">`,
-                 text(W / 2, 16, "middle", 13, esc(title)),
-                 `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/>`,
-                 `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#888"/>`];
-  for (const x of [lo, (lo + hi) / 2, hi]) parts.push(text(X(x).toFixed(1), H - B + 14, "middle", 10, num(x)));
-  for (const y of niceTicks(0, top)) parts.push(text(L - 4, (Y(y) + 3).toFixed(1), "end", 10, num(y)));
-  parts.push(text(W - R, H - 4, "end", 11, esc(caption)));
-  density.forEach((d, i) => {
-    const xa = X(lo + i * width), xb = X(lo + (i + 1) * width), y = Y(Math.min(d, top));
-    parts.push(`<rect x="${xa.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(xb - xa - 0.5, 0.5).toFixed(1)}" ` +
-               `height="${(H - B - y).toFixed(1)}" fill="${colors[0]}" fill-opacity="0.55"/>`);
+  const rects = Array.from({length: bins}, (_, i) => {
+    const xa = X(lo + i * width), xb = X(lo + (i + 1) * width);
+    return `<rect x="${xa.toFixed(1)}" y="${H - B}" width="${Math.max(xb - xa - 0.5, 0.5).toFixed(1)}" height="0" ` +
+           `fill="${colors[0]}" fill-opacity="0.55"/>`;
   });
-  const pts = normal.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(" ");
-  parts.push(`<polyline points="${pts}" fill="none" stroke="${colors[1]}" stroke-width="2"/>`, chart.legend, "</svg>");
-  return parts.join("");
+  box.innerHTML = [`<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" ` +
+                   `style="width:100%;max-width:${(W * 1.4).toFixed(0)}px;font-family:sans-serif">`,
+                   text(W / 2, 16, "middle", 13, esc(title)),
+                   `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/>`,
+                   `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#888"/>`,
+                   ...[lo, (lo + hi) / 2, hi].map(x => text(X(x).toFixed(1), H - B + 14, "middle", 10, num(x))),
+                   `<g class="hc-y"></g>`, text(W - R, H - 4, "end", 11, ""), `<g class="hc-bars">${rects.join("")}</g>`,
+                   `<polyline fill="none" stroke="${colors[1]}" stroke-width="2"/>`, chart.legend, "</svg>"].join("");
+  const svg = box.querySelector("svg"), ticks = svg.querySelector(".hc-y"), caption = ticks.nextElementSibling;
+  const bars = Array.from(svg.querySelectorAll(".hc-bars rect")), curve = svg.querySelector("polyline");
+  let shownTop = null;
+  return (counts, label) => {
+    const total = counts.reduce((s, c) => s + c, 0);
+    const density = Array.from(counts, c => c / Math.max(total, 1) / width);
+    const top = Math.max(0.45, Math.max(...density) * 1.1), Y = y => H - B - y / top * (H - T - B);
+    if (top !== shownTop) {                          // the y scale moved: its ticks and the N(0, 1) curve with it
+      shownTop = top;
+      ticks.innerHTML = niceTicks(0, top).map(y => text(L - 4, (Y(y) + 3).toFixed(1), "end", 10, num(y))).join("");
+      curve.setAttribute("points", normal.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(" "));
+    }
+    density.forEach((d, i) => {
+      const y = Y(Math.min(d, top));
+      bars[i].setAttribute("y", y.toFixed(1));
+      bars[i].setAttribute("height", (H - B - y).toFixed(1));
+    });
+    caption.textContent = label;
+  };
 }
 
 // A chart drawn by the server once (`svg`, x from `lo` to `hi`) put into `box`, with a dashed cursor
@@ -80,16 +95,27 @@ function bytes(b64) {
   return out;
 }
 
-// The Gradio slider `selector` (its elem_id, "#...") drives a view with no server call: `show(value)` at most once a
-// frame while it moves (several input events in one frame draw once), `release(value)` when it is let go (pointer
-// up, each key press: e.g. what a screen reader says); PageUp / PageDown move it by `big` (a range input's own big
-// step is a tenth of its range). Returns a function that reads the slider's value now.
+// The Gradio slider `selector` (its elem_id, "#...") drives a view with no server call: `show(value, inFrame)` while
+// it moves, `release(value)` when it is let go (pointer up, each key press: e.g. what a screen reader says);
+// PageUp / PageDown move it by `big` (a range input's own big step is a tenth of its range). A move after a quiet
+// frame is drawn at once, in its own event (on screen at the next frame, not the one after); moves that follow
+// within a frame wait for the next frame's animation callback (inFrame = true) and only the newest is drawn: at
+// most one drawing a frame. Returns a function that reads the slider's value now.
 function followSlider(selector, show, release, big = 50) {
-  let wanted = null, frame = 0;
+  let busy = false, wanted = null;
   const inSlider = e => e.target instanceof HTMLInputElement && e.target.closest(selector);
+  const nextFrame = () => requestAnimationFrame(() => {
+    if (wanted === null) { busy = false; return; }
+    const value = wanted;
+    wanted = null;
+    show(value, true);
+    nextFrame();
+  });
   const want = value => {
-    wanted = value;
-    if (!frame) frame = requestAnimationFrame(() => { frame = 0; show(wanted); });
+    if (busy) { wanted = value; return; }
+    busy = true;
+    show(value, false);
+    nextFrame();
   };
   document.addEventListener("input", e => { if (inSlider(e)) want(Number(e.target.value)); }, true);
   document.addEventListener("change", e => {
@@ -107,6 +133,18 @@ function followSlider(selector, show, release, big = 50) {
     const input = document.querySelector(`${selector} input[type=range]`);
     return input ? Number(input.value) : 0;
   };
+}
+
+// `fn` once a frame is on screen: the one being made when `inFrame` (called from a frame's animation callback),
+// else the next. (A task queued in the animation callbacks runs after that frame's rendering.)
+function afterFrame(fn, inFrame) {
+  const queue = () => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => fn();
+    channel.port2.postMessage(0);
+  };
+  if (inFrame) queue();
+  else requestAnimationFrame(queue);
 }
 
 // A whole step in [0, max], or null (not a number, or no data yet)

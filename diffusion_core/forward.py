@@ -114,6 +114,11 @@ def walk(x0: Tensor, k: int, schedule: NoiseSchedule, seed: int) -> Tensor:
     return x
 
 
+def jump(x0: Tensor, k: int, schedule: NoiseSchedule, seed: int) -> Tensor:
+    """x_k in one jump from x_0 (Ho et al. eq. 4), with the seed's own noise (not the walk's)."""
+    return schedule.add_noise(x0, k, seeded_noise(tuple(x0.shape), seed, 0))
+
+
 def dissolve(x0: Tensor, schedule: NoiseSchedule, seed: int, upto: int | None = None) -> Iterator[tuple[int, Tensor]]:
     """Yield (k, x_k) for k = 1..upto, one small noising step at a time (the record is (seed, k))."""
     x = x0

@@ -81,3 +81,40 @@ def test_the_student_is_described_as_its_recipe_builds_it():
     assert unet.channel_mults == (1,) and unet.attention, "one grid size, with attention"
     assert f"{g} × {g} grid of {p} × {p} patches" in EN["student_head"]
     assert f"{g} × {g} 个 {p} × {p} 的小块" in ZH["student_head"]
+
+
+def nested_functions(path: Path, outer: str) -> list[str]:
+    """The functions defined inside the module-level function ``outer`` of a file (lambdas aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == outer)
+    return [n.name for n in ast.walk(fn) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n is not fn]
+
+
+def test_the_rebuilt_tabs_builds_are_layout_only():
+    """Their handlers are module-level functions (bound to the app's context), as in Gradio's own demos."""
+    for name in ("denoise_tab.py", "noise_tab.py"):
+        assert nested_functions(ROOT / "ui" / name, "build") == [], f"{name}: handlers inside build()"
+
+
+def test_a_bound_handler_reads_to_gradio_as_the_function_written_out():
+    """context.bound: the signature less ctx, gr.Request and gr.Progress found, a generator still a generator."""
+    import inspect
+
+    import gradio as gr
+    from gradio.helpers import special_args
+
+    from ui.context import bound
+
+    def run(ctx, a, b, request: gr.Request, progress=gr.Progress()):
+        yield ctx, a, b, request
+
+    def one(ctx, a, request: gr.Request = None):
+        return ctx, a, request
+
+    streamed, single = bound(run, "CTX"), bound(one, "CTX")
+    assert list(inspect.signature(streamed).parameters) == ["a", "b", "request", "progress"]
+    assert inspect.isgeneratorfunction(streamed) and not inspect.isgeneratorfunction(single)
+    args, progress_index, _, _ = special_args(streamed, [1, 2], request=None)
+    assert progress_index == 3 and len(args) == 4, "the request and progress slots are found where Gradio looks"
+    assert next(streamed(1, 2, "REQ")) == ("CTX", 1, 2, "REQ")
+    assert single(5, request="REQ") == ("CTX", 5, "REQ")

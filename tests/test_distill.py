@@ -129,7 +129,7 @@ def test_the_student_caption_names_its_time_experts_and_self_guide_only_when_it_
     from dataclasses import replace
 
     from diffusion_core.pretrained import Expert, Guide
-    from ui.denoise_tab import student_stats
+    from ui.denoise_handlers import student_stats
 
     teacher = pretrained.load("digits", device="cpu", assets=assets_dir)
     bare = replace(pretrained.load("digits_student", device="cpu", assets=assets_dir), experts=(), guide=None)

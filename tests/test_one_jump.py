@@ -5,7 +5,7 @@ import pytest
 
 from diffusion_core import denoise, pretrained
 from diffusion_core.data import mnist_digits, to_model_range
-from ui.denoise_tab import speckle_note
+from ui.denoise_handlers import speckle_note
 
 NETS = ("digits", "digits_student")
 

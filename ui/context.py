@@ -1,11 +1,13 @@
 """AppContext: what every tab shares (device, schedules, loaded models), built once and passed in."""
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -66,3 +68,20 @@ class AppContext:
         # wait for the others as its work
         ctx.run_gate = RunGate(ctx.costs.snapshot(), DIGITS_BATCH)
         return ctx
+
+
+def bound(fn: Callable, ctx: AppContext) -> Callable:
+    """A module-level handler ``fn(ctx, *values, request, ...)`` with the app's context given, as a plain function
+    Gradio reads like the one written out: the same signature less ``ctx`` (so it still finds gr.Request and
+    gr.Progress), the same annotations, and a generator stays a generator (Gradio streams only those).
+    functools.partial would hide all three."""
+    if inspect.isgeneratorfunction(fn):
+        def handler(*args: Any, **kwargs: Any) -> Any:
+            yield from fn(ctx, *args, **kwargs)
+    else:
+        def handler(*args: Any, **kwargs: Any) -> Any:
+            return fn(ctx, *args, **kwargs)
+    functools.update_wrapper(handler, fn)
+    sig = inspect.signature(fn)
+    handler.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
+    return handler

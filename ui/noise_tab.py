@@ -15,7 +15,7 @@ from diffusion_core.schedule import NoiseSchedule
 
 from . import charts, forward_view, reform_section, validate
 from .components import FastImage, described_by, RawNumber, RawRadio, RawSlider, UploadImage
-from .context import AppContext
+from .context import AppContext, bound
 from .depth import explained
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
@@ -92,6 +92,37 @@ def slider_view(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val
     return v.x_t, bars, h, sc
 
 
+def on_photo(path: Any, request: gr.Request) -> np.ndarray | None:
+    """A new photo: the session's working image (none: the default photo)."""
+    return None if path is None else photo_or_error(path, lang_of(request))
+
+
+def jump_vs_walk(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request):
+    """x_t in one jump and by t small steps, and how far each is from x_0 against the closed form's spread."""
+    lang = lang_of(request)
+    k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
+    x0 = forward.to_x0(check_image_state(image, ctx))
+    jumped, walked = forward.jump(x0, k, schedule, s), forward.walk(x0, k, schedule, s)
+    js, ws = forward.residual_stats(x0, jumped, k, schedule), forward.residual_stats(x0, walked, k, schedule)
+    md = tr("jump_stats", lang, jm=js.mean, js=js.std, wm=ws.mean, ws=ws.std, k=k, es=js.expected_std)
+    return forward.to_picture(jumped), forward.to_picture(walked), md
+
+
+def record(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any,
+           request: gr.Request) -> Iterator[tuple]:
+    """The record of the stones: dissolve to t, then reform from the record, streamed; the film as a GIF."""
+    lang = lang_of(request)
+    k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
+    frames = []
+    for f in forward.record_film(check_image_state(image, ctx), k, schedule, s):
+        frames.append(f.picture)
+        if f.max_error is None:
+            yield f.picture, None, f"{tr('progress_' + f.phase, lang)} · t = {f.k}"
+        else:
+            gif = save_gif(frames, ctx.tmp_dir / f"record-{uuid.uuid4().hex[:8]}.gif", fps=12)
+            yield f.picture, str(gif), tr("record_result", lang, err=f.max_error, k=k)
+
+
 def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
     """Lay out the tab and wire its events (call inside a gr.Blocks); returns the controls a Lesson step sets."""
     image_state = gr.State(None, time_to_live=7200)                # a class's length
@@ -135,49 +166,18 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
             gr.Markdown(T("record_caption"))
     reform_section.build(ctx, image_state, kind, seed, common_args, check_image_state)   # it has its own t
 
-    def on_photo(path: Any, request: gr.Request) -> np.ndarray | None:
-        return None if path is None else photo_or_error(path, lang_of(request))
-
-    def jump_vs_walk(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request):
-        lang = lang_of(request)
-        k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
-        x0 = forward.to_x0(check_image_state(image, ctx))
-        jumped = schedule.add_noise(x0, k, forward.seeded_noise(tuple(x0.shape), s, 0))
-        walked = forward.walk(x0, k, schedule, s)
-        js, ws = forward.residual_stats(x0, jumped, k, schedule), forward.residual_stats(x0, walked, k, schedule)
-        md = tr("jump_stats", lang, jm=js.mean, js=js.std, wm=ws.mean, ws=ws.std, k=k, es=js.expected_std)
-        return forward.to_picture(jumped), forward.to_picture(walked), md
-
-    def record(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request) -> Iterator[tuple]:
-        lang = lang_of(request)
-        k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
-        frames = []
-        for f in forward.record_film(check_image_state(image, ctx), k, schedule, s):
-            frames.append(f.picture)
-            if f.max_error is None:
-                yield f.picture, None, f"{tr('progress_' + f.phase, lang)} · t = {f.k}"
-            else:
-                gif = save_gif(frames, ctx.tmp_dir / f"record-{uuid.uuid4().hex[:8]}.gif", fps=12)
-                yield f.picture, str(gif), tr("record_result", lang, err=f.max_error, k=k)
-
-    # closures, not functools.partial: Gradio finds the gr.Request parameter only on plain functions
-    def view(image: Any, t_val: Any, kind_val: Any, seed_val: Any, request: gr.Request) -> tuple:
-        return slider_view(ctx, image, t_val, kind_val, seed_val, request)
-
-    def data(image: Any, kind_val: Any, seed_val: Any, request: gr.Request) -> str:
-        return view_data(ctx, image, kind_val, seed_val, request)
-
+    data = bound(view_data, ctx)
     # moving t calls no server: the page redraws from the data (the buttons below send t with their own call)
     data_io = dict(inputs=[image_state, kind, seed], outputs=[view_box])
     photo.change(on_photo, [photo], [image_state], api_name="load_photo", **LIGHT).success(
         data, **data_io, api_name=False, **LIGHT)
     kind.change(data, **data_io, api_name=False, **LIGHT)
     seed.change(data, **data_io, api_name=False, trigger_mode="always_last", **LIGHT)
-    gr.on([], view, [image_state, t, kind, seed], api_outputs, api_name="noisy_view", **LIGHT)
-    jump_btn.click(gated(ctx.gate, jump_vs_walk), [image_state, t, kind, seed], [jump_img, walk_img, jump_stats],
-                   api_name="jump_vs_walk", **MODEL)
-    record_btn.click(gated(ctx.gate, record), [image_state, t, kind, seed], [film, film_gif, film_result],
-                     api_name="record_film", **MODEL)
+    gr.on([], bound(slider_view, ctx), [image_state, t, kind, seed], api_outputs, api_name="noisy_view", **LIGHT)
+    jump_btn.click(gated(ctx.gate, bound(jump_vs_walk, ctx)), [image_state, t, kind, seed],
+                   [jump_img, walk_img, jump_stats], api_name="jump_vs_walk", **MODEL)
+    record_btn.click(gated(ctx.gate, bound(record, ctx)), [image_state, t, kind, seed],
+                     [film, film_gif, film_result], api_name="record_film", **MODEL)
     replay.click(None, [film_gif, film], [film], js=REPLAY_JS, api_name=False)
     demo.load(data, **data_io, api_name="noise_initial_view", **LIGHT)
     return {"t": t}

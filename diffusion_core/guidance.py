@@ -32,19 +32,41 @@ def guided_eps(eps_base: Tensor, eps_cond: Tensor, weight: float) -> Tensor:
 @dataclass(frozen=True)
 class LabelGuided:
     """A sampler's Model: the guided eps of ``net`` for ``label`` (None: no condition) at scale ``weight``, away from
-    ``negative``'s answer when one is given; it answers a Mix (the guided eps; parts: base answer, label answer)."""
+    ``negative``'s answer when one is given; it answers a Mix (the guided eps; parts: base answer, label answer).
+
+    Only the answers the mix needs are asked for, all in ONE network call: w = 1 is the label's answer alone and
+    w = 0 the base answer alone (a batch of B), any other w both (2B). With ``interval`` (network timesteps
+    [lo, hi]) the scale w > 1 applies only there and the label's answer alone elsewhere: guidance in a limited
+    interval (Kynkaenniemi et al. 2024), which pays for two answers on the middle steps only. ``both`` asks for
+    both answers at every step (to show them); the parts come only where both were computed."""
 
     net: LabelledNet
     null: int                       # the null label, "no condition" (the net's num_classes)
     label: int | None = None
     weight: float | Tensor = 1.0      # or one scale per sample, [B, 1, 1, 1] (several w from one batch)
     negative: int | None = None
+    interval: tuple[float, float] | None = None
+    both: bool = False
+
+    def scales(self, t: Tensor) -> Tensor:
+        """The scale each sample's mix takes at its timestep t [B]: w, or min(w, 1) outside the interval. [B]"""
+        w = torch.as_tensor(self.weight, dtype=torch.float32, device=t.device).reshape(-1).expand(len(t))
+        if self.interval is None:
+            return w
+        lo, hi = self.interval
+        return torch.where((t >= lo) & (t <= hi), w, w.clamp(max=1.0))
 
     def __call__(self, x: Tensor, t: Tensor) -> Mix:
-        n = len(x)
+        w = self.scales(t)                                                       # [B]
+        need_cond, need_base = (w != 0) | self.both, (w != 1) | self.both        # [B] each
         base = self.null if self.negative is None else self.negative
         cond = self.null if self.label is None else self.label
-        labels = torch.tensor([cond] * n + [base] * n, device=x.device)        # [2B]: one network call for both
-        eps = self.net(torch.cat([x, x]), torch.cat([t, t]), labels)
-        eps_cond, eps_base = eps[:n], eps[n:]
-        return Mix(guided_eps(eps_base, eps_cond, self.weight), (eps_base, eps_cond))
+        labels = torch.tensor([cond] * int(need_cond.sum()) + [base] * int(need_base.sum()), device=x.device)
+        eps = self.net(torch.cat([x[need_cond], x[need_base]]), torch.cat([t[need_cond], t[need_base]]), labels)
+        eps_cond, eps_base = torch.empty_like(x), torch.empty_like(x)
+        eps_cond[need_cond], eps_base[need_base] = eps[:int(need_cond.sum())], eps[int(need_cond.sum()):]
+        eps_cond[~need_cond] = eps_base[~need_cond]               # w = 0 there: the mix is the base answer
+        eps_base[~need_base] = eps_cond[~need_base]               # w = 1 there: the mix is the label's answer
+        mix = guided_eps(eps_base, eps_cond, w.view(-1, *[1] * (x.ndim - 1)).to(x.dtype))
+        shown = bool(need_cond.all() and need_base.all())
+        return Mix(mix, (eps_base, eps_cond) if shown else ())

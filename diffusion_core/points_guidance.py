@@ -51,11 +51,11 @@ def train_labelled(model: points.PointDenoiser, data: np.ndarray, labels: np.nda
     return points.fit(model, batch_loss, seconds=seconds, seed=seed, lr=lr, report_every=report_every, steps=steps)
 
 
-def _guided(model: nn.Module, label: int, weight: float) -> LabelGuided:
+def _guided(model: nn.Module, label: int, weight: float, both: bool = False) -> LabelGuided:
     def net(x: Tensor, t: Tensor, labels: Tensor) -> Tensor:
         with torch.no_grad():
             return model(x, t, labels)
-    return LabelGuided(net, NULL, label, weight)
+    return LabelGuided(net, NULL, label, weight, both=both)
 
 
 def guided_paths(model: nn.Module, schedule: NoiseSchedule, label: int, weight: float, x_T: Tensor,
@@ -72,7 +72,7 @@ def guided_fields(model: nn.Module, schedule: NoiseSchedule, label: int, weight:
     gx, gy = np.meshgrid(u, u)
     pos = np.stack([gx.ravel(), gy.ravel()], 1)
     t = torch.full((len(pos),), snr1_time("diffusion", schedule))
-    mix = _guided(model, label, weight)(torch.from_numpy(pos), t)
+    mix = _guided(model, label, weight, both=True)(torch.from_numpy(pos), t)
     eps_null, eps_label = mix.parts
     return pos, {"null": -eps_null.numpy(), "label": -eps_label.numpy(), "guided": -mix.eps.numpy()}
 

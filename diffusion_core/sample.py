@@ -20,9 +20,10 @@ MAX_N = 4096
 MAX_GUIDANCE = 20.0
 
 
-def label_guided(model, label: int | None, guidance: float | None, negative: int | None):
+def label_guided(model, label: int | None, guidance: float | None, negative: int | None, every_step: bool = False):
     """A class-conditional model guided for ``label`` at scale ``guidance`` (default: its card's), away from
-    ``negative``; an unconditional model as it is (asking it for a label is an error)."""
+    ``negative``, on the card's interval of timesteps (or at every step); an unconditional model as it is (asking it
+    for a label is an error)."""
     classes = model.num_classes
     if not classes:
         if label is not None or guidance is not None or negative is not None:
@@ -33,10 +34,12 @@ def label_guided(model, label: int | None, guidance: float | None, negative: int
     for name, v in (("--label", label), ("--negative", negative)):
         if v is not None and not 0 <= v < classes:
             raise ValueError(f"{name} must be in [0, {classes - 1}], got {v}")
-    w = model.card.get("guidance", {}).get("weight", 1.0) if guidance is None else guidance
+    shipped = model.card.get("guidance", {})
+    w = shipped.get("weight", 1.0) if guidance is None else guidance
     if not (math.isfinite(w) and 0 <= w <= MAX_GUIDANCE):
         raise ValueError(f"--guidance must be in [0, {MAX_GUIDANCE}], got {w}")
-    return LabelGuided(model.eps, classes, label, w, negative)
+    interval = None if every_step or "interval" not in shipped else tuple(shipped["interval"])
+    return LabelGuided(model.eps, classes, label, w, negative, interval)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--label", type=int, help="a class-conditional model: the class to draw (default: no condition)")
     ap.add_argument("--guidance", type=float, help="classifier-free guidance scale w (default: the card's)")
     ap.add_argument("--negative", type=int, help="a class-conditional model: the class to steer away from")
+    ap.add_argument("--guide-every-step", action="store_true", help="guidance at every step, not only on the card's "
+                    "interval of timesteps")
     args = ap.parse_args(argv)
     if not 1 <= args.n <= MAX_N:
         ap.error(f"--n must be in [1, {MAX_N}]")
@@ -69,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     schedule, device, shape = model.schedule, model.device, model.image_shape
     try:
-        model = label_guided(model, args.label, args.guidance, args.negative)
+        model = label_guided(model, args.label, args.guidance, args.negative, args.guide_every_step)
     except ValueError as e:
         ap.error(str(e))
     kw = {"eta": args.eta} if args.sampler == "ddim" else {}

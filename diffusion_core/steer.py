@@ -53,7 +53,7 @@ def _cols(n: int) -> int:
 def steer_frames(model: Any, *, label: int | None, weight: float, negative: int | None, sampler: str,
                  num_steps: int, seed: int, n: int, keep: int = 100) -> Iterator[SteerFrame]:
     """Sample n digits guided toward ``label`` and yield a SteerFrame for at most ``keep`` of the steps."""
-    guided = LabelGuided(model.eps, model.num_classes, label, weight, negative)
+    guided = LabelGuided(model.eps, model.num_classes, label, weight, negative, both=True)   # every answer shown
     x_T, gen = start_noise((n, *model.image_shape), seed, model.device)
     keep_set: set[int] | None = None
     for st in run(guided, model.schedule, x_T, sampler=sampler, num_steps=num_steps, generator=gen):

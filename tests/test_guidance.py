@@ -32,19 +32,59 @@ def answer(x, t, c):
 
 
 @pytest.mark.parametrize("w", [0.0, 1.0, 3.0, 7.5])
-def test_the_guided_eps_is_the_formula_from_one_batched_call(w):
+@pytest.mark.parametrize("both", [False, True])
+def test_the_guided_eps_is_the_formula_from_one_batched_call(w, both):
     x, t = torch.randn(3, 1, 4, 4), torch.full((3,), 500.0)
     net = HandMade()
-    mix = LabelGuided(net, NULL, label=3, weight=w)(x, t)
+    mix = LabelGuided(net, NULL, label=3, weight=w, both=both)(x, t)
     base, cond = answer(x, 500.0, NULL), answer(x, 500.0, 3)
     torch.testing.assert_close(mix.eps, base + w * (cond - base))
-    torch.testing.assert_close(mix.parts[0], base)
-    torch.testing.assert_close(mix.parts[1], cond)
-    assert net.calls == 1 and net.batches == [6], "one call on the batch stacked twice"
-    if w == 0.0:
-        torch.testing.assert_close(mix.eps, base)
-    if w == 1.0:
-        torch.testing.assert_close(mix.eps, cond)
+    one_answer = w in (0.0, 1.0) and not both             # w = 0: the base answer alone; w = 1: the label's alone
+    assert net.calls == 1 and net.batches == [3 if one_answer else 6], "one call, on the batch stacked twice if both"
+    if one_answer:
+        assert mix.parts == (), "an answer not asked for is not shown"
+    else:
+        torch.testing.assert_close(mix.parts[0], base)
+        torch.testing.assert_close(mix.parts[1], cond)
+
+
+def test_a_scale_per_sample_asks_each_sample_only_for_the_answers_its_mix_needs():
+    x, t = torch.randn(3, 1, 4, 4), torch.full((3,), 300.0)
+    net = HandMade()
+    w = torch.tensor([0.0, 1.0, 2.5]).view(-1, 1, 1, 1)
+    mix = LabelGuided(net, NULL, label=5, weight=w)(x, t)
+    base, cond = answer(x, 300.0, NULL), answer(x, 300.0, 5)
+    torch.testing.assert_close(mix.eps, base + w * (cond - base))
+    assert net.batches == [4], "label answers for w = 1 and 2.5, base answers for w = 0 and 2.5: one call of 4"
+
+
+def test_guidance_on_an_interval_uses_the_labels_answer_alone_outside_it():
+    x, t = torch.randn(3, 1, 4, 4), torch.tensor([900.0, 600.0, 100.0])     # above, inside, below [500, 750]
+    net = HandMade()
+    mix = LabelGuided(net, NULL, label=3, weight=4.0, interval=(500.0, 750.0))(x, t)
+    base, cond = answer(x, t[:, None, None, None], NULL), answer(x, t[:, None, None, None], 3)
+    want = torch.stack([cond[0], base[1] + 4.0 * (cond[1] - base[1]), cond[2]])
+    torch.testing.assert_close(mix.eps, want)
+    assert net.batches == [4] and mix.parts == ()
+    low = LabelGuided(HandMade(), NULL, label=3, weight=0.5, interval=(500.0, 750.0))(x, t)   # w <= 1: everywhere
+    torch.testing.assert_close(low.eps, base + 0.5 * (cond - base))
+
+
+@pytest.mark.parametrize("sampler", ["ddim", "dpmpp2m", "heun"])
+def test_a_run_guided_on_an_interval_steps_as_the_guided_and_the_labelled_models_would(sampler):
+    """The interval run against two plain runs' models chosen by the step's t (an independent reference)."""
+    sched, lo, hi = NoiseSchedule("linear"), 300.0, 700.0
+    full, label_only = LabelGuided(HandMade(), NULL, 2, 3.0), LabelGuided(HandMade(), NULL, 2, 1.0)
+
+    def by_t(x, t):
+        return full(x, t).eps if lo <= float(t[0]) <= hi else label_only(x, t).eps
+
+    x, _ = start_noise((2, 1, 4, 4), 0)
+    got = list(run(LabelGuided(HandMade(), NULL, 2, 3.0, interval=(lo, hi)), sched, x, sampler=sampler, num_steps=6))
+    want = list(run(by_t, sched, x, sampler=sampler, num_steps=6))
+    assert any(lo <= st.t <= hi for st in got) and any(not lo <= st.t <= hi for st in got)
+    for a, b in zip(got, want):
+        torch.testing.assert_close(a.x_next, b.x_next)
 
 
 def test_a_negative_label_takes_the_null_answers_place():

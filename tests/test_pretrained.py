@@ -125,9 +125,16 @@ def test_sample_cli_serves_the_conditional_and_the_flow_models(tmp_path):
     assert main(["--model", "digits_cond", "--label", "3", "--guidance", "3.0", "--negative", "8", "--sampler",
                  "dpmpp2m", "--steps", "5", "--n", "4", "--seed", "2", "--out", str(out)]) == 0
     m = pretrained.load("digits_cond")
-    want = to_uint8(sample(LabelGuided(m.eps, 10, 3, 3.0, 8), m.schedule, sampler="dpmpp2m", num_steps=5,
+    interval = tuple(m.card["guidance"]["interval"])                 # served: guidance on the card's interval
+    want = to_uint8(sample(LabelGuided(m.eps, 10, 3, 3.0, 8, interval), m.schedule, sampler="dpmpp2m", num_steps=5,
                            shape=(4, 1, 28, 28), seed=2))
     assert np.abs(np.load(out).astype(int) - want).max() <= 1
+    assert main(["--model", "digits_cond", "--label", "3", "--guidance", "3.0", "--negative", "8", "--sampler",
+                 "dpmpp2m", "--steps", "5", "--n", "4", "--seed", "2", "--guide-every-step", "--out", str(out)]) == 0
+    every = to_uint8(sample(LabelGuided(m.eps, 10, 3, 3.0, 8), m.schedule, sampler="dpmpp2m", num_steps=5,
+                            shape=(4, 1, 28, 28), seed=2))
+    assert np.abs(np.load(out).astype(int) - every).max() <= 1
+    assert np.abs(every.astype(int) - want).mean() > 1, "guiding every step draws other digits than the interval"
     for bad in (["--label", "10"], ["--label", "-1"], ["--guidance", "nan"], ["--guidance", "1e9"], ["--negative", "12"]):
         with pytest.raises(SystemExit):
             main(["--model", "digits_cond", *bad, "--steps", "2", "--n", "1", "--out", str(out)])

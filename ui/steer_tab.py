@@ -10,7 +10,7 @@ from diffusion_core.samplers import SAMPLERS
 
 from . import charts, validate
 from .components import FastImage, described_by, RawDropdown, RawNumber, RawRadio, RawSlider
-from .context import AppContext
+from .context import AppContext, bound
 from .depth import maths, mechanism
 from .i18n import T, lang_of, tr
 from .pools import LIGHT, RUNS
@@ -55,6 +55,41 @@ def scale_chart(card: dict, w: float, lang: str) -> str:
                              x_label="w", dots=True, markers=[card["guidance"]["weight"]])
 
 
+def generate(ctx: AppContext, label_v, negative_v, w_v, sampler_v, steps_v, seed_v, count_v, request: gr.Request,
+             progress=gr.Progress()) -> Iterator[tuple]:
+    """Steer: the run streamed step by step, the three answers and the label's push at each."""
+    model = ctx.models[MODEL_NAME]
+    lang = lang_of(request)
+    c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
+    name, n_steps, s, n = run_args(sampler_v, steps_v, seed_v, count_v, lang)
+    with ctx.run_gate.run(lang, model.sha256, 2 * n, SAMPLERS[name].nfe(n_steps)):   # 2n: with and without
+        for f in steer.steer_frames(ctx.engine.serve(model), label=c, weight=weight, negative=neg, sampler=name,
+                                    num_steps=n_steps, seed=s, n=n):
+            if f.arrived is None and f.index % ctx.run_gate.stride():     # in a full class, fewer frames sent
+                continue
+            progress((f.index + 1) / f.num_steps)
+            msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=2 * f.nfe)
+            xt = f.arrived if f.arrived is not None else f.x_t
+            yield xt, f.x0_base, f.x0_label, f.x0_mix, f.push, msg
+
+def scale_strip(ctx: AppContext, label_v, negative_v, w_v, seed_v, request: gr.Request):
+    """One noise finished at w = 0, 1, 3, 7 and the learner's w."""
+    model = ctx.models[MODEL_NAME]
+    lang = lang_of(request)
+    c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
+    s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
+    weights = tuple(sorted({*steer.STRIP_WEIGHTS, weight}))
+    with ctx.run_gate.run(lang, model.sha256, 2 * steer.STRIP_N * len(weights), steer.STRIP_CALLS):
+        pic = steer.scale_strip(ctx.engine.serve(model), label=c, negative=neg, seed=s, weights=weights)
+    return gr.update(value=pic, label=tr("st_strip_label", lang, ws=" · ".join(f"{v:g}" for v in weights),
+                                         w=f"{weight:g}"))
+
+def on_w(ctx: AppContext, w_v, request: gr.Request) -> str:
+    """The measured accuracy and variety against w, a cursor at the learner's w."""
+    lang = lang_of(request)
+    return scale_chart(ctx.models[MODEL_NAME].card, validate.number(w_v, "st_w", 0.0, MAX_W, lang, integer=False), lang)
+
+
 def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
     """Lay out the tab and wire its events (call inside a gr.Blocks); returns the controls a Lesson step sets."""
     model = ctx.models.get(MODEL_NAME)
@@ -84,7 +119,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
         with gr.Column(scale=3):
             with gr.Row():
                 pics = [FastImage(label=T(k), format="png", height=220, interactive=False, elem_id=k,
-                                  elem_classes=PIXELATED + [described_by("st_status")]) for k in ("st_xt", "st_x0_base", "st_x0_label", "st_x0_mix", "st_push")]
+                                  elem_classes=PIXELATED + [described_by("st_status")])
+                        for k in ("st_xt", "st_x0_base", "st_x0_label", "st_x0_mix", "st_push")]
             status = gr.Markdown(elem_id="st_status")
     gr.Markdown(T("st_strip_head"))
     strip_go = gr.Button(T("st_strip_go"), elem_id="st_strip_go")
@@ -93,41 +129,14 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
     chart = gr.HTML(elem_id="st_chart")
     maths("st_maths")
 
-    def generate(label_v, negative_v, w_v, sampler_v, steps_v, seed_v, count_v, request: gr.Request,
-                 progress=gr.Progress()) -> Iterator[tuple]:
-        lang = lang_of(request)
-        c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
-        name, n_steps, s, n = run_args(sampler_v, steps_v, seed_v, count_v, lang)
-        with ctx.run_gate.run(lang, model.sha256, 2 * n, SAMPLERS[name].nfe(n_steps)):   # 2n: with and without
-            for f in steer.steer_frames(ctx.engine.serve(model), label=c, weight=weight, negative=neg, sampler=name,
-                                        num_steps=n_steps, seed=s, n=n):
-                if f.arrived is None and f.index % ctx.run_gate.stride():     # in a full class, fewer frames sent
-                    continue
-                progress((f.index + 1) / f.num_steps)
-                msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=2 * f.nfe)
-                xt = f.arrived if f.arrived is not None else f.x_t
-                yield xt, f.x0_base, f.x0_label, f.x0_mix, f.push, msg
-
-    def scale_strip(label_v, negative_v, w_v, seed_v, request: gr.Request):
-        lang = lang_of(request)
-        c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
-        s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
-        weights = tuple(sorted({*steer.STRIP_WEIGHTS, weight}))
-        with ctx.run_gate.run(lang, model.sha256, 2 * steer.STRIP_N * len(weights), steer.STRIP_CALLS):
-            pic = steer.scale_strip(ctx.engine.serve(model), label=c, negative=neg, seed=s, weights=weights)
-        return gr.update(value=pic, label=tr("st_strip_label", lang, ws=" · ".join(f"{v:g}" for v in weights),
-                                             w=f"{weight:g}"))
-
-    def on_w(w_v, request: gr.Request) -> str:
-        lang = lang_of(request)
-        return scale_chart(model.card, validate.number(w_v, "st_w", 0.0, MAX_W, lang, integer=False), lang)
-
-    run = go.click(generate, [label, negative, w, sampler, steps, seed, count], [*pics, status], api_name="steer",
-                   **RUNS)
+    run = go.click(bound(generate, ctx), [label, negative, w, sampler, steps, seed, count], [*pics, status],
+                   api_name="steer", **RUNS)
     stop.click(None, cancels=[run], api_name=False)
     strip_args = [label, negative, w, seed]
-    strip_go.click(scale_strip, strip_args, [strip], api_name="steer_strip", **RUNS)
-    w.release(scale_strip, strip_args, [strip], api_name=False, **RUNS)
-    w.change(on_w, [w], [chart], api_name="steer_chart", **LIGHT)
-    demo.load(on_w, [w], [chart], api_name=False, **LIGHT)
+    finish_strip = bound(scale_strip, ctx)
+    strip_go.click(finish_strip, strip_args, [strip], api_name="steer_strip", **RUNS)
+    w.release(finish_strip, strip_args, [strip], api_name=False, **RUNS)
+    chart_at = bound(on_w, ctx)
+    w.change(chart_at, [w], [chart], api_name="steer_chart", **LIGHT)
+    demo.load(chart_at, [w], [chart], api_name=False, **LIGHT)
     return {"label": label, "w": w}

@@ -61,10 +61,11 @@ class LabelGuided:
         need_cond, need_base = (w != 0) | self.both, (w != 1) | self.both        # [B] each
         base = self.null if self.negative is None else self.negative
         cond = self.null if self.label is None else self.label
-        labels = torch.tensor([cond] * int(need_cond.sum()) + [base] * int(need_base.sum()), device=x.device)
+        k = int(need_cond.sum())                                                 # rows asked for the label
+        labels = torch.tensor([cond] * k + [base] * int(need_base.sum()), device=x.device)
         eps = self.net(torch.cat([x[need_cond], x[need_base]]), torch.cat([t[need_cond], t[need_base]]), labels)
         eps_cond, eps_base = torch.empty_like(x), torch.empty_like(x)
-        eps_cond[need_cond], eps_base[need_base] = eps[:int(need_cond.sum())], eps[int(need_cond.sum()):]
+        eps_cond[need_cond], eps_base[need_base] = eps[:k], eps[k:]
         eps_cond[~need_cond] = eps_base[~need_cond]               # w = 0 there: the mix is the base answer
         eps_base[~need_base] = eps_cond[~need_base]               # w = 1 there: the mix is the label's answer
         mix = guided_eps(eps_base, eps_cond, w.view(-1, *[1] * (x.ndim - 1)).to(x.dtype))

@@ -23,12 +23,12 @@ from common import ROOT, pct, running_app, save, table
 NET = "student"          # the digits model a learner starts on (ui.nets.default_key, where the student ships)
 ACTIONS = [(0.70, "/noisy_view", lambda r: (r.randint(0, 1000), "linear", 0)),
            (0.20, "/generate", lambda r: ("dpmpp2m", 20, 0, r.randint(0, 999), 4, NET)),
-           (0.04, "/compare", lambda r: (["dpmpp2m:5", "ddim:10"], r.randint(0, 999), 2, NET)),
+           (0.04, "/compare", lambda r: (["dpmpp2m:5", "ddim:10"], r.randint(0, 999), 2, NET, "own")),
            (0.03, "/reform_photo", lambda r: (r.randint(50, 400), "linear", 0, 10)),
            (0.03, "/record_film", lambda r: (r.randint(50, 300), "linear", 0))]
 HEAVY = [(0.55, "/noisy_view", lambda r: (r.randint(0, 1000), "linear", 0)),
          (0.25, "/generate", lambda r: ("dpmpp2m", 20, 0, r.randint(0, 999), 16, NET)),
-         (0.05, "/compare", lambda r: (["dpmpp2m:5", "ddim:10", "dpmpp2m:20"], r.randint(0, 999), 16, NET)),
+         (0.05, "/compare", lambda r: (["dpmpp2m:5", "ddim:10", "dpmpp2m:20"], r.randint(0, 999), 16, NET, "own")),
          (0.05, "/train_points", lambda r: (r.choice(["heart", "moons"]), None, 3, r.randint(0, 999))),
          (0.05, "/reform_photo", lambda r: (r.randint(50, 400), "linear", 0, 10)),
          (0.05, "/record_film", lambda r: (r.randint(50, 300), "linear", 0))]

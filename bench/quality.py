@@ -46,7 +46,8 @@ def generate(model, name: str, steps: int, n: int, seed: int) -> tuple[np.ndarra
     net), and the seconds it took."""
     t0 = time.perf_counter()
     if solver := METHODS[name].flow_solver:
-        x = flow_sample(in_chunks(model), sampler=solver, num_steps=steps, shape=(n, 1, 28, 28), seed=seed)
+        x = flow_sample(in_chunks(model), sampler=solver, num_steps=steps, shape=(n, 1, 28, 28), seed=seed,
+                        shift=model.time_shift)
     else:
         x = sample(in_chunks(model), model.schedule, sampler=name, num_steps=steps, shape=(n, 1, 28, 28), seed=seed)
     return to_uint8(x), time.perf_counter() - t0

@@ -13,9 +13,10 @@ import numpy as np
 import torch
 
 from .data import to_uint8
-from .media import grid
-from .flow import FLOW_SAMPLERS, T_SCALE, uniform_grid
+from . import media
+from .flow import FLOW_SAMPLERS, T_SCALE, shifted_grid
 from .samplers import SAMPLERS, MAX_STEPS, Model, run, start_noise, timesteps_of
+from .samplers.grids import sigma_to_t, sigmas_of
 from .schedule import NoiseSchedule
 
 
@@ -59,11 +60,26 @@ def parse_cell(key: str) -> tuple[str, int]:
     return name, int(steps)
 
 
-def timesteps(method: str, schedule: NoiseSchedule, steps: int) -> list[float]:
-    """The network times a cell's method visits, one per step (a flow net's s on the same 0..999 scale)."""
+def timesteps(method: str, schedule: NoiseSchedule, steps: int, grid: str | None = None,
+              flow_shift: float = 1.0) -> list[float]:
+    """The network times a cell's method visits, one per step: a diffusion sampler's on ``grid`` (None: its own),
+    a flow solver's s on the same 0..999 scale (its grid shifted by ``flow_shift``)."""
     if METHODS[method].flow:
-        return [s * T_SCALE for s in uniform_grid(steps)[:-1]]
-    return timesteps_of(method, schedule, steps)
+        return [s * T_SCALE for s in shifted_grid(steps, flow_shift)[:-1]]
+    return timesteps_of(method, schedule, steps, grid)
+
+
+def noise_levels(method: str, schedule: NoiseSchedule, steps: int, grid: str | None = None,
+                 flow_shift: float = 1.0) -> list[float]:
+    """The noise levels a cell visits, as timesteps of the diffusion schedule: a diffusion sampler's own timesteps;
+    for a flow solver, each s at the timestep of the same noise-to-signal ratio (x_s / (1 - s) = x_0 + sigma eps
+    with sigma = s / (1 - s), as x_t / sqrt(ab) = x_0 + sigma eps with sigma = sqrt(1 - ab) / sqrt(ab)), so both
+    kinds can be drawn on one alpha-bar curve (s = 1, pure noise, past the schedule's noisiest level: at T - 1)."""
+    if not METHODS[method].flow:
+        return timesteps_of(method, schedule, steps, grid)
+    log_sigmas = np.log(sigmas_of(schedule))
+    return [float(schedule.num_steps - 1) if s >= 1 else sigma_to_t(s / (1 - s), log_sigmas)
+            for s in shifted_grid(steps, flow_shift)[:-1]]
 
 
 @dataclass(frozen=True)
@@ -97,9 +113,12 @@ class RaceEvent:
 
 def race(model: Model, schedule: NoiseSchedule, cells: list[tuple[str, int]], *, seed: int, n: int,
          shape: tuple[int, int, int] = (1, 28, 28), device: torch.device | str = "cpu",
-         report_every: int = 50, flow_model: Model | None = None) -> Iterator[RaceEvent]:
+         report_every: int = 50, flow_model: Model | None = None, grid: str | None = None,
+         flow_shift: float = 1.0) -> Iterator[RaceEvent]:
     """Run each cell from the same x_T (fresh noise for stochastic samplers comes from seed + 1); a flow cell on
-    ``flow_model`` (the velocity net), every other on ``model``.
+    ``flow_model`` (the velocity net, on its grid shifted by ``flow_shift``), every other on ``model``: on ``grid``
+    (a key of samplers.GRIDS: every diffusion cell visits the same timesteps for its step count) or, when None,
+    each sampler on its own grid.
 
     Yields a progress event every ``report_every`` steps of a long cell, and one with the result
     as each cell finishes.
@@ -113,12 +132,13 @@ def race(model: Model, schedule: NoiseSchedule, cells: list[tuple[str, int]], *,
         gen = torch.Generator().manual_seed(int(seed) + 1)
         t0 = time.perf_counter()
         x = x_T
-        steps_of = (FLOW_SAMPLERS[solver](counted, x_T, steps) if solver else
-                    run(counted, schedule, x_T, sampler=name, num_steps=steps, generator=gen))
+        steps_of = (FLOW_SAMPLERS[solver](counted, x_T, shifted_grid(steps, flow_shift)) if solver else
+                    run(counted, schedule, x_T, sampler=name, num_steps=steps, grid=grid, generator=gen))
         for st in steps_of:
             x = st.x_next
             if (st.index + 1) % report_every == 0 and st.index + 1 < st.num_steps:
                 yield RaceEvent(cell_key(name, steps), st.index + 1, st.num_steps, None)
         digits = to_uint8(x)
-        result = CellResult(name, steps, counted.calls, time.perf_counter() - t0, grid(digits, cols=min(n, 4)), digits)
+        result = CellResult(name, steps, counted.calls, time.perf_counter() - t0, media.grid(digits, cols=min(n, 4)),
+                            digits)
         yield RaceEvent(cell_key(name, steps), steps, steps, result)

@@ -96,7 +96,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     if served == "photos":                         # what it is for: reforming photos it never saw
         Image.fromarray(reform_strip(model)).save(assets / f"{cfg.name}_samples.png")
     elif model.objective == "flow":
-        x = flow_sample(model, sampler="euler", num_steps=50, shape=(64, *shape), seed=0)
+        x = flow_sample(model, sampler="euler", num_steps=50, shape=(64, *shape), seed=0, shift=model.time_shift)
         Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
     elif model.num_classes:                        # a row per label, guided at w = 3
         from .guidance import LabelGuided
@@ -149,14 +149,16 @@ def card_quality(model: Any, n: int = 256, digits: np.ndarray | None = None) -> 
 
     def ddim_50(m: Any) -> np.ndarray:               # a flow model: Euler 50, the same method on its own path
         if m.objective == "flow":
-            return to_uint8(flow_sample(m, sampler="euler", num_steps=50, shape=(n, *m.image_shape), seed=1))
+            return to_uint8(flow_sample(m, sampler="euler", num_steps=50, shape=(n, *m.image_shape), seed=1,
+                                        shift=m.time_shift))
         return to_uint8(sample(m, m.schedule, sampler="ddim", num_steps=50, shape=(n, *m.image_shape), seed=1))
 
     n = n if digits is None else len(digits)
     digits = ddim_50(model) if digits is None else digits
     precision = "bf16 autocast" if model.precision == "bf16" else "fp32"
     plain = {"ddim_50_without_guide": as_dict(evaluate(ddim_50(model.unguided())))} if model.guide else {}
-    method = "Euler 50 steps on its straight paths" if model.objective == "flow" else "DDIM 50 steps"
+    method = (f"Euler 50 steps on its straight paths (grid shift {model.time_shift:g})" if model.objective == "flow"
+              else "DDIM 50 steps")
     return {"ddim_50": as_dict(evaluate(digits)), **plain,
             "how": f"{len(digits)} digits, {method}, seed 1, {precision}; see bench/quality.py (--card rewrites this)"}
 

@@ -15,6 +15,7 @@ in every picture and chart, and the same UNet family serves both kinds.
 """
 from __future__ import annotations
 
+import math
 from typing import Callable, Iterator
 
 import numpy as np
@@ -22,6 +23,8 @@ import torch
 from torch import Tensor
 
 from .samplers.base import Step, call_model
+from .samplers.grids import sigmas_of
+from .schedule import NoiseSchedule
 
 T_SCALE = 999.0              # network time of s = 1 (pure noise), as a diffusion net's last timestep
 
@@ -66,14 +69,23 @@ def uniform_grid(num_steps: int) -> list[float]:
     return [float(v) for v in np.linspace(1.0, 0.0, num_steps + 1)]
 
 
+def shifted_grid(num_steps: int, shift: float = 1.0) -> list[float]:
+    """The uniform grid with each s moved to k s / (1 + (k - 1) s) (Esser et al. 2024, section 5.3.2: Stable
+    Diffusion 3's "shift"): k > 1 spends more of the steps near the noise end, where a digit's path still bends;
+    k = 1 is the uniform grid. A model's card names its k ("sampling": {"time_shift": k})."""
+    if not (math.isfinite(shift) and shift > 0):
+        raise ValueError(f"the time shift must be a positive number, got {shift}")
+    return [shift * s / (1 + (shift - 1) * s) for s in uniform_grid(num_steps)]
+
+
 def _velocity(model: VelocityModel, x: Tensor, s: float) -> Tensor:
     v, _ = call_model(model, x, s * T_SCALE)
     return v
 
 
-def flow_euler(model: VelocityModel, x_T: Tensor, num_steps: int, *, grid: list[float] | None = None) -> Iterator[Step]:
-    """Euler: x_{s'} = x_s + (s' - s) v(x_s, s). One network call a step."""
-    grid = grid or uniform_grid(num_steps)
+def flow_euler(model: VelocityModel, x_T: Tensor, grid: list[float]) -> Iterator[Step]:
+    """Euler: x_{s'} = x_s + (s' - s) v(x_s, s), on the grid's s from 1 to 0 (len(grid) - 1 steps). One network
+    call a step."""
     x = x_T
     for i in range(len(grid) - 1):
         s, s_next = grid[i], grid[i + 1]
@@ -83,10 +95,9 @@ def flow_euler(model: VelocityModel, x_T: Tensor, num_steps: int, *, grid: list[
         x = x_next
 
 
-def flow_heun(model: VelocityModel, x_T: Tensor, num_steps: int, *, grid: list[float] | None = None) -> Iterator[Step]:
+def flow_heun(model: VelocityModel, x_T: Tensor, grid: list[float]) -> Iterator[Step]:
     """Heun (the trapezoid rule with an Euler predictor): two calls a step, the last plain Euler (2N - 1 calls, as
     the diffusion Heun counts)."""
-    grid = grid or uniform_grid(num_steps)
     x, nfe = x_T, 0
     for i in range(len(grid) - 1):
         s, s_next = grid[i], grid[i + 1]
@@ -111,14 +122,42 @@ def _step(i: int, n: int, s: float, s_next: float, x: Tensor, v: Tensor, x_next:
 FLOW_SAMPLERS = {"euler": flow_euler, "heun": flow_heun}
 
 
+@torch.inference_mode()
 def flow_sample(model: VelocityModel, *, sampler: str = "euler", num_steps: int = 50, shape: tuple[int, ...],
-                seed: int = 0, device: torch.device | str = "cpu") -> Tensor:
-    """From seeded noise (as samplers.sample draws it) to x_0 with a flow solver; returns x_0 [shape]."""
+                seed: int = 0, device: torch.device | str = "cpu", shift: float = 1.0) -> Tensor:
+    """From seeded noise (as samplers.sample draws it) to x_0 with a flow solver on shifted_grid(num_steps, shift);
+    returns x_0 [shape]."""
     from .samplers import start_noise
 
     if sampler not in FLOW_SAMPLERS:
         raise ValueError(f"a flow model samples with {sorted(FLOW_SAMPLERS)}, not {sampler!r}")
     x, _ = start_noise(shape, seed, device)
-    for st in FLOW_SAMPLERS[sampler](model, x, num_steps):
+    for st in FLOW_SAMPLERS[sampler](model, x, shifted_grid(num_steps, shift)):
         x = st.x_next
     return x
+
+
+class VelocityOfEps:
+    """A noise-predicting diffusion net asked for the velocity on the straight path (to guide a flow net with it).
+
+    x_s = (1 - s) x_0 + s eps divided by 1 - s is x_0 + sigma eps with sigma = s / (1 - s); so is the diffusion
+    sample x_t = sqrt(ab) x_0 + sqrt(1 - ab) eps divided by sqrt(ab), where sigma = sqrt(1 - ab) / sqrt(ab). The net
+    is asked at x_t = sqrt(ab) x_s / (1 - s), ab = 1 / (1 + sigma^2), at the (fractional) timestep of that sigma,
+    and its eps gives v = eps - x_0 = (eps - x_s) / (1 - s). Past the schedule's largest sigma (s near 1) it is
+    asked at its last timestep, the most noise it knows.
+    """
+
+    def __init__(self, net: Callable[[Tensor, Tensor], Tensor], schedule: NoiseSchedule):
+        self.net = net
+        self.log_sigmas = torch.from_numpy(np.log(sigmas_of(schedule)))           # [T] increasing
+        self.s_max = float(self.log_sigmas[-1].exp() / (1 + self.log_sigmas[-1].exp()))
+
+    def __call__(self, x: Tensor, t: Tensor) -> Tensor:
+        s = (t.double() / T_SCALE).clamp(0.0, self.s_max)                          # [B]
+        sigma = s / (1 - s)
+        ab = 1 / (1 + sigma**2)
+        log_sigma = sigma.clamp_min(self.log_sigmas[0].exp()).log().cpu().numpy()
+        tau = np.interp(log_sigma, self.log_sigmas.numpy(), np.arange(len(self.log_sigmas), dtype=np.float64))
+        col = lambda a: a.to(x.device, x.dtype).reshape(-1, *([1] * (x.ndim - 1)))   # noqa: E731
+        eps = self.net(col(ab.sqrt() / (1 - s)) * x, torch.from_numpy(tau).to(x.device, torch.float32))
+        return (eps.to(x.dtype) - x) / col(1 - s)

@@ -219,10 +219,11 @@ def flow(model: Any, seed: int, n: int = N, steps: int = FLOW_STEPS) -> Outcome:
     """A flow-matching net (trained on straight lines from noise to digits) from the same noise in one Euler step
     and in ``steps``: each result's detail against a real digit's (denoise.speckle) says whether one straight step
     reaches a digit. From pure noise the net's velocity points at the average digit, so one step lands on a blur."""
-    from .flow import flow_euler
+    from .flow import flow_euler, shifted_grid
 
     x_T, _ = start_noise((n, *model.image_shape), seed, model.device)
-    finals = [list(flow_euler(model, x_T, k))[-1].x_next.clamp(-1, 1) for k in (1, steps)]
+    finals = [list(flow_euler(model, x_T, shifted_grid(k, model.time_shift)))[-1].x_next.clamp(-1, 1)
+              for k in (1, steps)]
     one, many = (denoise.speckle(x) for x in finals)
     answer = "blur" if one < 0.5 else "digit" if one <= 2.0 else "noise"
     return Outcome(answer, tuple(denoise.digit_grid(x, cols=4) for x in finals),

@@ -2,7 +2,7 @@
 same noise, how many of their particles land in the shape after 1 to 32 steps, and rectified flow's "reflow".
 
 Diffusion learns the noise eps of x_t = sqrt(ab_t) x_0 + sqrt(1 - ab_t) eps and samples by DDIM, which is the
-Euler method of its probability-flow ODE (samplers.karras.euler_on_grid). Flow matching learns the velocity
+Euler method of its probability-flow ODE (samplers.euler on DDIM's grid). Flow matching learns the velocity
 v = eps - x_0 of the straight line x_s = (1 - s) x_0 + s eps and samples by Euler on dx/ds = v (diffusion_core.flow).
 Reflow (Liu et al. 2023) trains the flow net once more on the pairs (noise, where the flow ODE carries it): the
 lines between coupled pairs cross less than those between random pairs, so the new paths are straighter, and an
@@ -19,8 +19,7 @@ import torch
 from torch import Tensor, nn
 
 from . import flow, points
-from .samplers import ddim, start_noise, trailing_timesteps
-from .samplers.karras import euler_on_grid
+from .samplers import ddim, euler, start_noise, trailing
 from .schedule import NoiseSchedule
 
 KINDS = ("diffusion", "flow")
@@ -70,9 +69,9 @@ def paths(kind: str, model: nn.Module, schedule: NoiseSchedule, x_T: Tensor, ste
     """ODE paths from x_T in ``steps`` network calls: DDIM (eta = 0, its trailing grid, no clipping: the plain ODE)
     for diffusion, Euler on flow's even grid in s for flow."""
     if kind == "diffusion":
-        return _trace(x_T, ddim(_frozen(model), schedule, x_T, steps))
+        return _trace(x_T, ddim(_frozen(model), schedule, x_T, trailing(schedule, steps)))
     if kind == "flow":
-        return _trace(x_T, flow.flow_euler(_frozen(model), x_T, steps))
+        return _trace(x_T, flow.flow_euler(_frozen(model), x_T, flow.uniform_grid(steps)))
     raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
 
 
@@ -88,12 +87,12 @@ def flow_levels(schedule: NoiseSchedule, steps: int) -> list[int]:
 
 def ddim_on_grid_paths(model: nn.Module, schedule: NoiseSchedule, x_T: Tensor, timesteps: list[int]) -> np.ndarray:
     """The diffusion net's paths by DDIM (= Euler on its probability-flow ODE) on the given timesteps."""
-    return _trace(x_T, euler_on_grid(_frozen(model), schedule, x_T, timesteps))
+    return _trace(x_T, euler(_frozen(model), schedule, x_T, timesteps))
 
 
 def euler_paths(model: nn.Module, schedule: NoiseSchedule, x_T: Tensor, steps: int) -> np.ndarray:
     """The diffusion net's paths by the Euler method on its probability-flow ODE, on DDIM's timesteps."""
-    return ddim_on_grid_paths(model, schedule, x_T, trailing_timesteps(schedule.num_steps, steps))
+    return ddim_on_grid_paths(model, schedule, x_T, trailing(schedule, steps))
 
 
 def ddim_beside_euler(model: nn.Module, schedule: NoiseSchedule, x_T: Tensor,
@@ -169,7 +168,7 @@ def reflow_pairs(model: nn.Module, n: int, seed: int, steps: int = REFLOW_STEPS)
     """(noise, where the flow ODE carries it) for n fresh draws: Heun in ``steps`` steps. The noise comes from its own
     seeded stream ([seed, 46]), never the particles the pictures start from."""
     z = torch.from_numpy(np.random.default_rng([seed, 46]).standard_normal((n, 2, 1, 1))).float()
-    *_, last = flow.flow_heun(_frozen(model), z, steps)
+    *_, last = flow.flow_heun(_frozen(model), z, flow.uniform_grid(steps))
     return z.reshape(n, 2).numpy(), last.x_next.reshape(n, 2).numpy()
 
 

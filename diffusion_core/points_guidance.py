@@ -17,7 +17,7 @@ from torch import Tensor, nn
 from . import points
 from .guidance import LabelGuided
 from .points_flow import Scores, _trace, noise, snr1_time
-from .samplers import ddim
+from .samplers import ddim, trailing
 from .schedule import NoiseSchedule
 from .train import drop_labels
 
@@ -61,7 +61,7 @@ def _guided(model: nn.Module, label: int, weight: float, both: bool = False) -> 
 def guided_paths(model: nn.Module, schedule: NoiseSchedule, label: int, weight: float, x_T: Tensor,
                  steps: int = STEPS) -> np.ndarray:
     """DDIM paths [steps + 1, N, 2] under guidance toward ``label`` at scale ``weight``."""
-    return _trace(x_T, ddim(_guided(model, label, weight), schedule, x_T, steps))
+    return _trace(x_T, ddim(_guided(model, label, weight), schedule, x_T, trailing(schedule, steps)))
 
 
 def guided_fields(model: nn.Module, schedule: NoiseSchedule, label: int, weight: float, n: int = 11,

@@ -20,6 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from .device import autocast_dtype, pick_device
+from .flow import VelocityOfEps
 from .paths import assets_dir
 from .schedule import NoiseSchedule
 from .unet import TinyUNet, UNetConfig
@@ -114,6 +115,11 @@ class Pretrained:
     def objective(self) -> str:
         """What the net answers: "eps" (the noise; samplers.SAMPLERS) or "flow" (the velocity; flow.FLOW_SAMPLERS)."""
         return str(self.card.get("objective", "eps"))
+
+    @property
+    def time_shift(self) -> float:
+        """A flow net's grid shift k (flow.shifted_grid; its card's "sampling": {"time_shift": k}), 1 if none."""
+        return float(self.card.get("sampling", {}).get("time_shift", 1.0))
 
     @property
     def num_classes(self) -> int:
@@ -306,4 +312,7 @@ def _load_guide(card: dict, name: str, base: nn.Module, card_file: str, dev: tor
     if guide_name == name:
         return Guide(lo - 1, hi - 1, weight, base, card["sha256"])
     m = load(guide_name, dev, assets, precision, channels_last, frozen)
-    return Guide(lo - 1, hi - 1, weight, m.net, m.card["sha256"])
+    net = m.net
+    if card.get("objective", "eps") == "flow" and m.objective == "eps":     # a diffusion net guiding a flow net
+        net = VelocityOfEps(m.net, m.schedule)
+    return Guide(lo - 1, hi - 1, weight, net, m.card["sha256"])

@@ -19,7 +19,7 @@ from torch import Tensor
 
 from . import forward
 from .metrics import psnr, ssim
-from .samplers import Model, Step, run, trailing_timesteps
+from .samplers import Model, Step, run, trailing
 from .schedule import NoiseSchedule
 
 MAX_REFORM_STEPS = 100
@@ -59,10 +59,10 @@ def model_reform(model: Model, schedule: NoiseSchedule, x_k: Tensor, k: int, num
         raise ValueError(f"k must be in [0, {schedule.num_steps}], got {k}")
     if k == 0:
         return
-    n = min(num_steps, k)
+    ts = trailing(schedule, min(num_steps, k), t_start=k - 1)
     if mirrors:
-        model = MirrorCycle(model, tuple(trailing_timesteps(schedule.num_steps, n, k - 1)))
-    yield from run(model, schedule, x_k, sampler="ddim", num_steps=n, t_start=k - 1)
+        model = MirrorCycle(model, tuple(int(t) for t in ts))
+    yield from run(model, schedule, x_k, sampler="ddim", timesteps=ts)
 
 
 @dataclass(frozen=True)

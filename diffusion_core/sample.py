@@ -72,12 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     except pretrained.ModelUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    schedule, device, shape = model.schedule, model.device, model.image_shape
+    schedule, device, shape, shift = model.schedule, model.device, model.image_shape, model.time_shift
     try:
         model = label_guided(model, args.label, args.guidance, args.negative, args.guide_every_step)
     except ValueError as e:
         ap.error(str(e))
-    kw = {"eta": args.eta} if args.sampler == "ddim" else {}
+    kw = {"eta": args.eta} if "eta" in SAMPLERS[args.sampler].options else {}
     t0 = time.perf_counter()
     if getattr(model, "objective", "eps") == "flow":
         from .flow import FLOW_SAMPLERS, flow_sample
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.sampler not in FLOW_SAMPLERS:
             ap.error(f"{args.model} is a flow-matching model: --sampler {' or '.join(sorted(FLOW_SAMPLERS))}")
         x = flow_sample(model, sampler=args.sampler, num_steps=args.steps or 50, shape=(args.n, *shape),
-                        seed=args.seed, device=device)
+                        seed=args.seed, device=device, shift=shift)
     else:
         x = sample(model, schedule, sampler=args.sampler, num_steps=args.steps, shape=(args.n, *shape),
                    seed=args.seed, device=device, **kw)

@@ -251,6 +251,25 @@ def test_compare_refuses_bad_cells(client):
 
 
 @needs_digits
+def test_on_one_grid_the_race_draws_ddims_digits_with_euler(client):
+    """"One grid for all": DDIM and Euler at the same step count visit the same timesteps and draw the same digits
+    (DDIM is Euler's method on the probability-flow ODE); each on its own grid they do not. A grid that is not
+    offered is refused with the control's name."""
+    def pictures(grid):
+        job = client.submit(["ddim:6", "euler:6"], 2, 2, "teacher", grid, api_name="/compare")
+        job.result()
+        gallery = [o[0] for o in job.outputs() if isinstance(o[0], list) and len(o[0]) == 2][-1]
+        return [np.asarray(Image.open(g["image"]).convert("L"), dtype=int) for g in gallery]
+
+    ddim, euler = pictures("trailing")
+    assert np.abs(ddim - euler).max() <= 2
+    ddim, euler = pictures("own")
+    assert np.abs(ddim - euler).mean() > 3
+    with pytest.raises(AppError, match="Where the samplers look"):
+        client.predict(["ddim:5"], 0, 2, "teacher", "sideways", api_name="/compare")
+
+
+@needs_digits
 def test_compare_races_the_picked_model(client, assets_dir):
     """The race runs on the model the learner picked (without a guide): each cell's picture is that model's race,
     run here outside the app, and the teacher's and the student's differ."""
@@ -276,9 +295,9 @@ def test_a_flow_cell_races_the_flow_net_from_the_same_noise(client, assets_dir):
 
     if not (assets_dir / "digits_flow.safetensors").exists():
         pytest.skip("digits_flow does not ship")
-    flow = pretrained.load("digits_flow", device="cpu", assets=assets_dir)
-    want = [e.result.picture for e in compare.race(None, None, [("flow_euler", 4)], seed=4, n=2, flow_model=flow)
-            if e.result][0]
+    flow = pretrained.load("digits_flow", device="cpu", assets=assets_dir).unguided()      # raced alone, on its grid
+    want = [e.result.picture for e in compare.race(None, None, [("flow_euler", 4)], seed=4, n=2, flow_model=flow,
+                                                   flow_shift=flow.time_shift) if e.result][0]
     job = client.submit(["flow_euler:4"], 4, 2, "teacher", api_name="/compare")
     job.result()
     gallery = [o[0] for o in job.outputs() if isinstance(o[0], list) and o[0]][-1]

@@ -6,8 +6,7 @@ import pytest
 import torch
 
 from diffusion_core import flow
-from diffusion_core.samplers import ddim, start_noise, trailing_timesteps
-from diffusion_core.samplers.karras import euler_on_grid
+from diffusion_core.samplers import ddim, run, start_noise, trailing
 from diffusion_core.schedule import NoiseSchedule
 from toy import MixtureDenoiser
 
@@ -51,7 +50,7 @@ def test_a_flow_with_the_exact_velocity_carries_noise_to_the_gaussian_data(solve
     model = GaussianVelocity(mu=1.5, sd=0.3)
     x_T, _ = start_noise((20000, 1), 0)
     x_T = x_T.double()
-    *_, last = flow.FLOW_SAMPLERS[solver](model, x_T, steps)
+    *_, last = flow.FLOW_SAMPLERS[solver](model, x_T, flow.uniform_grid(steps))
     x = last.x_next
     assert last.t_next == -1.0 and last.nfe == (steps if solver == "euler" else 2 * steps - 1)
     assert x.mean().item() == pytest.approx(1.5, abs=0.02)
@@ -65,10 +64,31 @@ def test_ddim_is_the_euler_method_of_the_probability_flow_ode(kind, steps):
     model = MixtureDenoiser(schedule.alphas_cumprod)
     x_T, _ = start_noise((64, 1, 4, 4), 3)
     x_T = x_T.double()
-    grid = trailing_timesteps(schedule.num_steps, steps)
-    ours = list(ddim(model, schedule, x_T, steps))
-    euler = list(euler_on_grid(model, schedule, x_T, grid))
+    grid = trailing(schedule, steps)
+    ours = list(ddim(model, schedule, x_T, grid))
+    euler = list(run(model, schedule, x_T, sampler="euler", num_steps=steps, grid="trailing"))
     assert [s.t for s in ours] == [s.t for s in euler]
     worst = max((a.x_next - b.x_next).abs().max().item() for a, b in zip(ours, euler))
     assert worst <= 1e-5, worst
     assert not math.isnan(worst)
+
+
+def test_a_noise_predicting_net_read_as_a_velocity_is_exact_for_exact_answers():
+    """flow.VelocityOfEps asks a diffusion net at the noise level of the straight path's x_s: for data that is one
+    point c, the exact eps net gives the exact velocity v = eps - c at every s (also past the schedule's noisiest
+    level, where it is asked at t = T - 1 and the conversion still holds to the schedule's limit)."""
+    from diffusion_core.samplers.grids import alpha_bar_at
+
+    schedule = NoiseSchedule("linear")
+    c = 0.3
+
+    def exact_eps(x, t):                       # x_t = sqrt(ab) c + sqrt(1 - ab) eps
+        ab = torch.tensor([alpha_bar_at(schedule, float(v)) for v in t], dtype=x.dtype).view(-1, 1, 1, 1)
+        return (x - ab.sqrt() * c) / (1 - ab).sqrt()
+
+    v_of = flow.VelocityOfEps(exact_eps, schedule)
+    eps = torch.randn(4, 1, 3, 3, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    s = torch.tensor([0.05, 0.5, 0.9, 0.99], dtype=torch.float64)
+    x_s = flow.interpolate(torch.full_like(eps, c), eps, s)
+    err = (v_of(x_s, s * flow.T_SCALE) - (eps - c)).abs().max().item()
+    assert err < 1e-6, err

@@ -38,7 +38,7 @@ BASE = {
     "nearest_training": ['"ddim"', "3", "0", "0", "1", '"student"'],
     "reform_digit": ["7", "100", "0", '"student"'],
     "reform_photo": ["100", '"linear"', "0", "3"],
-    "compare": ['["dpmpp2m:5"]', "0", "1", '"student"'],
+    "compare": ['["dpmpp2m:5"]', "0", "1", '"student"', '"own"'],
     "drop_dye": ["0.5", "0.5", "10", "500", "0", "100"],
     "model_dye": ["100", "0"],
     "train_points": ['"heart"', "null", "1", "0"],

@@ -122,7 +122,7 @@ def test_the_steer_verdict_follows_what_the_classifier_reads():
 class ExactFlow:
     """The exact velocity of a data set that is one digit x*: x_s = (1 - s) x* + s eps gives v = (x_s - x*) / s."""
 
-    image_shape, device = (1, 28, 28), "cpu"
+    image_shape, device, time_shift = (1, 28, 28), "cpu", 1.0
 
     def __init__(self, digit):
         self.digit = digit

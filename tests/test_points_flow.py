@@ -14,7 +14,7 @@ import torch
 from diffusion_core import points
 from diffusion_core import points_flow as pf
 from diffusion_core.render import paths_picture
-from diffusion_core.samplers import trailing_timesteps
+from diffusion_core.samplers import trailing
 from diffusion_core.schedule import NoiseSchedule
 
 BATCHES = 300
@@ -86,7 +86,7 @@ def test_flow_levels_are_the_diffusion_timesteps_of_flows_noise_levels():
         assert ts[0] == SCHEDULE.num_steps - 1 and ts == sorted(ts, reverse=True) and len(ts) == steps
     for s, t in zip(np.linspace(1, 0, 5)[1:-1], pf.flow_levels(SCHEDULE, 4)[1:]):       # same signal-to-noise ratio
         assert math.sqrt(ab[t] / (1 - ab[t])) == pytest.approx((1 - s) / s, rel=0.02)
-    assert pf.flow_levels(SCHEDULE, 4) != trailing_timesteps(SCHEDULE.num_steps, 4)
+    assert pf.flow_levels(SCHEDULE, 4) != trailing(SCHEDULE, 4)
 
 
 class ConstantNet(torch.nn.Module):
@@ -104,8 +104,8 @@ def test_the_arrows_are_where_each_ode_moves_particles():
     ab = float(SCHEDULE.alphas_cumprod[t])
     x_T = torch.from_numpy(pos).double().reshape(9, 2, 1, 1)
     # a tiny DDIM step from t towards the data moves each particle along the arrow
-    from diffusion_core.samplers.karras import euler_on_grid
-    step = next(euler_on_grid(lambda x, t: ConstantNet()(x, t), SCHEDULE, x_T, [t, t - 1]))
+    from diffusion_core.samplers import euler
+    step = next(euler(lambda x, t: ConstantNet()(x, t), SCHEDULE, x_T, [t, t - 1]))
     moved = (step.x_next - step.x_t).reshape(9, 2).numpy()
     cos = (moved * arrows).sum(1) / np.linalg.norm(moved, axis=1) / np.linalg.norm(arrows, axis=1)
     assert abs(ab - 0.5) < 0.01 and cos.min() > 0.999, cos

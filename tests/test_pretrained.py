@@ -142,9 +142,11 @@ def test_sample_cli_serves_the_conditional_and_the_flow_models(tmp_path):
         main(["--model", "digits", "--label", "3", "--steps", "2", "--n", "1", "--out", str(out)])
     assert main(["--model", "digits_flow", "--sampler", "heun", "--steps", "3", "--n", "4", "--seed", "1",
                  "--out", str(out)]) == 0
-    f = pretrained.load("digits_flow")
-    want = to_uint8(flow_sample(f, sampler="heun", num_steps=3, shape=(4, 1, 28, 28), seed=1))
+    f = pretrained.load("digits_flow")                   # its card's guide and grid shift
+    want = to_uint8(flow_sample(f, sampler="heun", num_steps=3, shape=(4, 1, 28, 28), seed=1, shift=f.time_shift))
     assert np.abs(np.load(out).astype(int) - want).max() <= 1
+    uniform = to_uint8(flow_sample(f, sampler="heun", num_steps=3, shape=(4, 1, 28, 28), seed=1))
+    assert f.time_shift != 1.0 and np.abs(uniform.astype(int) - want).mean() > 1, "the grid shift is used"
     with pytest.raises(SystemExit):                      # a flow model is not sampled by a diffusion sampler
         main(["--model", "digits_flow", "--sampler", "ddim", "--steps", "2", "--n", "1", "--out", str(out)])
 
@@ -379,3 +381,22 @@ def test_a_freeze_that_falls_back_says_why(monkeypatch, caplog):
     with caplog.at_level("WARNING", logger="diffusion_core.pretrained"):
         assert pretrained.freeze(plain, (1, 28, 28), channels_last=False) is plain
     assert "no tracing today" in caplog.text and "unfrozen" in caplog.text
+
+
+def test_the_flow_net_is_served_pushed_away_from_its_guide_read_as_a_velocity():
+    """digits_flow's card names a noise-predicting guide (digits_guide): served, the guide's eps is read as a
+    velocity on the straight path (flow.VelocityOfEps) and the answer is v_guide + w (v - v_guide) on the card's
+    steps, the net alone elsewhere."""
+    import torch
+
+    from diffusion_core.flow import VelocityOfEps
+
+    f = pretrained.load("digits_flow", device="cpu", precision="fp32")
+    g = f.guide
+    assert isinstance(g.net, VelocityOfEps) and g.weight == f.card["guide"]["weight"] and g.weight != 1.0
+    x = torch.randn(3, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    inside, outside = torch.full((3,), 600.0), torch.full((3,), g.first - 50.0)
+    alone_in, v_g = f.unguided().eps(x, inside), g.net(x, inside)
+    torch.testing.assert_close(f.eps(x, inside), v_g + g.weight * (alone_in - v_g), atol=1e-4, rtol=1e-4)
+    torch.testing.assert_close(f.eps(x, outside), f.unguided().eps(x, outside))
+    assert (f.eps(x, inside) - alone_in).abs().max() > 0.05, "the guide moves the answer"

@@ -99,3 +99,39 @@ def test_matches_diffusers(name, n, eta, kind):
     assert (ours - x_T).abs().max().item() > 0.1
     assert calls == ref_calls == steps[-1].nfe == SAMPLERS[name].nfe(n)
     assert [s.index for s in steps] == list(range(n))
+
+
+def rounded_toy(x, t):
+    """The toy asked at the nearest whole timestep: diffusers rounds a Karras grid's timesteps for the model (its
+    sigmas stay exact), so both runs ask the same questions."""
+    return TOY["linear"](x, t.round())
+
+
+def diffusers_on_grid(name, grid, kind, n, x_T):
+    """diffusers' scheduler for ``name`` set to the other grid: DPM-Solver++ on Karras sigmas, Euler on trailing
+    timesteps."""
+    s, cfg = diffusers.schedulers, _common(kind)
+    if name == "dpmpp2m":
+        sch = s.DPMSolverMultistepScheduler(**cfg, algorithm_type="dpmsolver++", solver_order=2,
+                                             use_karras_sigmas=True, final_sigmas_type="zero")
+    else:
+        sch = s.EulerDiscreteScheduler(**cfg, timestep_spacing="trailing")
+    sch.set_timesteps(n)
+    x = x_T * sch.init_noise_sigma
+    for t in sch.timesteps:
+        eps = rounded_toy(sch.scale_model_input(x, t), torch.full((x.shape[0],), float(t)))
+        x = sch.step(eps, t, x).prev_sample
+    return x
+
+
+@pytest.mark.parametrize("name,grid", [("dpmpp2m", "karras"), ("euler", "trailing")])
+@pytest.mark.parametrize("n", [5, 20])
+def test_a_sampler_on_another_grid_matches_diffusers(name, grid, n):
+    """The grid is an argument: a sampler run on another sampler's grid is that sampler as diffusers runs it there."""
+    schedule = SCHEDULES["linear"]
+    x_T, _ = start_noise(SHAPE, 7)
+    ours = list(run(rounded_toy, schedule, x_T, sampler=name, num_steps=n, grid=grid))[-1].x_next
+    own = list(run(rounded_toy, schedule, x_T, sampler=name, num_steps=n))[-1].x_next
+    ref = diffusers_on_grid(name, grid, "linear", n, x_T.clone())
+    assert (ours - ref).abs().max().item() < 1e-4
+    assert (own - ref).abs().max().item() > 1e-3, "the grid made no difference: the test would not see a wrong one"

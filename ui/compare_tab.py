@@ -1,8 +1,6 @@
 """Tab 4, "Compare step counts": race samplers from the same x_T, see where each one looks."""
 from __future__ import annotations
 
-import json
-import math
 import time
 from typing import Any, Iterator
 
@@ -10,29 +8,21 @@ import gradio as gr
 
 from diffusion_core import compare
 from diffusion_core.costs import LONG_RUN_S
-from diffusion_core.forward import schedule_curves
-from diffusion_core.quality import steps_curve_file
+from diffusion_core.samplers import GRIDS
 
-from . import charts, validate
-from .components import RawCheckboxGroup, RawNumber, RawSlider, under_the_hood
-from .context import AppContext
+from . import validate
+from .compare_charts import FLOW_NET, cell_label, quality_chart, timesteps_chart
+from .components import RawCheckboxGroup, RawNumber, RawRadio, RawSlider, under_the_hood
+from .context import AppContext, bound
 from .depth import explained
-from .nets import default_key, model_name, net_radio, nets_of, pick, picked_key
+from .nets import default_key, net_radio, nets_of, pick, picked_key
 from .pools import LIGHT, RUNS
 from .i18n import T, duration, lang_of, tr
 
 MAX_SEED = 2**31 - 1
 DEFAULT_COUNT = 4             # digits per cell, one row each; the default grid in ~25 s on 2 cores (bench/compare.py)
-LOG_TICKS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)         # the quality chart's distance axis
-
-
-# a colour for each method on the quality chart (the flow net's lines dashed as well)
-METHOD_COLORS = dict(zip(compare.METHODS, charts.COLORS))
-FLOW_NET = "digits_flow"        # the flow-matching net the "Flow · ..." cells race on, beside the picked diffusion net
-
-
-def cell_label(name: str, steps: int) -> str:
-    return f"{compare.METHODS[name].label} · {steps}"
+OWN_GRID = "own"              # the grid choice "each sampler on its own grid"; any other is a key of samplers.GRIDS
+GRID_CHOICES = (OWN_GRID, *GRIDS)
 
 
 def cells_offered(ctx: AppContext) -> list[tuple[str, int]]:
@@ -64,54 +54,30 @@ def checked_cells(values: Any, lang: str, flow: bool = True) -> list[tuple[str, 
     return cells
 
 
-def timesteps_chart(ctx: AppContext, cells: list[tuple[str, int]], lang: str) -> str:
-    schedule = ctx.schedules["linear"]
-    ks, curves = schedule_curves(schedule)
-    rows = [(cell_label(n, s), compare.timesteps(n, schedule, s)) for n, s in cells]
-    return charts.timestep_rows(tr("cmp_timesteps", lang), tr("cmp_alpha_bar", lang), ks.tolist(),
-                                curves["alpha_bar"].tolist(), rows, x_label="t")
+def racers(ctx: AppContext) -> dict[str, Any]:
+    """The diffusion nets a race can pick, by key, alone (no guide): a step is exactly one network call."""
+    return {key: m.unguided() for key, m in nets_of(ctx).items()}
 
 
-def quality_chart(lang: str, key: str = "teacher") -> str:
-    """The measured quality-vs-NFE curves of the picked model ("teacher" or "student"), or a note that they are
-    missing with the command that measures them."""
-    name = model_name(key)
-    path = steps_curve_file(name)
-    if not path.is_file():
-        return f"<p>{tr('cmp_quality_missing', lang, model=name, file=path.name)}</p>"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    flow_path = steps_curve_file(FLOW_NET)             # the flow net's curve on the same chart, if measured
-    flow_rows = json.loads(flow_path.read_text(encoding="utf-8"))["rows"] if flow_path.is_file() else []
-    by = frechet_by_cell(data["rows"] + flow_rows)
-    series, colors, dashes, xs_all = [], [], [], sorted({nfe for _, nfe in by})
-    for name, method in compare.METHODS.items():
-        pts = {nfe: f for (sampler, nfe), f in by.items() if sampler == name}
-        if pts:
-            series.append((method.label, [pts.get(x, float("nan")) for x in xs_all]))
-            colors.append(METHOD_COLORS[name])
-            dashes.append("6 3" if method.flow else "")
-    # a sampler at 5 calls can be off by 100x (Heun's 3 steps): a log distance axis shows every point and keeps
-    # "within 1.3x of DDPM" the same height anywhere on it
-    values = [f for f in by.values() if f > 0]
-    y_range = (math.log10(min(min(values), data["frechet_real"]) * 0.8), math.log10(charts.nice_top(max(values))))
-    log_series = [(label, [math.log10(f) if f > 0 else float("nan") for f in ys]) for label, ys in series]
-    y_ticks = [(math.log10(v), str(v)) for v in LOG_TICKS if y_range[0] <= math.log10(v) <= y_range[1]]
-    log_x = [math.log10(x) for x in xs_all]
-    ticks = [(math.log10(x), str(x)) for x in xs_all if x in (5, 10, 20, 50, 100, 1000)]   # not Heun's 9, 19, ...
-    chart = charts.line_chart(tr("cmp_quality_title", lang), log_x, log_series, y_range=y_range, x_ticks=ticks,
-                              y_ticks=y_ticks, x_label=tr("cmp_axis_nfe", lang), dots=True, colors=colors,
-                              dashes=dashes, desc=charts.describe(xs_all, series, tr("cmp_axis_nfe", lang)))
-    note = tr("cmp_quality_note", lang, who=tr(f"cmp_who_{key}", lang), n=data["n"], seed=data["seed"],
-              when=data["when"], floor=data["frechet_real"])
-    note += " " + tr("cmp_quality_log", lang, lo=min(values), hi=max(values))
-    if flow_rows:
-        note += " " + tr("cmp_quality_flow", lang)
-    return chart + small(note) + claim_note(by, lang) + renoise_note(by, lang)
+def flow_racer(ctx: AppContext) -> Any:
+    """The flow net the "Flow ·" cells race on, alone (no guide), or None where it does not ship."""
+    return ctx.models[FLOW_NET].unguided() if FLOW_NET in ctx.models else None
 
 
 def racer(ctx: AppContext, model: Any, name: str) -> Any:
     """The net a cell's method runs on: the flow net for a flow cell, else the picked diffusion net."""
-    return ctx.models[FLOW_NET] if compare.METHODS[name].flow else model
+    return flow_racer(ctx) if compare.METHODS[name].flow else model
+
+
+def flow_shift(ctx: AppContext) -> float:
+    """The flow net's grid shift (its card's), 1 where it does not ship."""
+    return ctx.models[FLOW_NET].time_shift if FLOW_NET in ctx.models else 1.0
+
+
+def grid_of(value: Any, lang: str) -> str | None:
+    """The grid the learner picked: None for each sampler's own, else a key of samplers.GRIDS (checked)."""
+    picked = validate.choice(value, GRID_CHOICES, "cmp_grid", lang)
+    return None if picked == OWN_GRID else picked
 
 
 def race_estimate(ctx: AppContext, model: Any, cells: list[tuple[str, int]], n: int, lang: str) -> str:
@@ -130,36 +96,64 @@ def race_estimate(ctx: AppContext, model: Any, cells: list[tuple[str, int]], n: 
     return text
 
 
-def small(text: str) -> str:
-    """A footnote paragraph under a chart."""
-    return f"<p style='font-size:0.85em'>{text}</p>"
+def race(ctx: AppContext, values: Any, seed_v: Any, count_v: Any, net_v: Any, grid_v: Any,
+         request: gr.Request) -> Iterator[tuple]:
+    """Run the ticked cells from one x_T, streaming each finished cell's digits, caption and the results table."""
+    lang = lang_of(request)
+    flow_net = flow_racer(ctx)
+    chosen = checked_cells(values, lang, flow_net is not None)
+    grid = grid_of(grid_v, lang)
+    model = pick(racers(ctx), net_v, lang)
+    s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
+    n = validate.number(count_v, "cmp_count", 1, 16, lang)
+    done: list[tuple[Any, str]] = []
+    rows: list[tuple[str, int, int, float]] = []
+    calls = sum(compare.METHODS[name].nfe(steps) for name, steps in chosen)
+    with ctx.run_gate.run(lang, model.sha256, n, calls) as alone:
+        t0 = time.perf_counter()
+        yield [], "", timesteps_chart(model.schedule, chosen, lang, grid, flow_shift(ctx)), ""
+        for ev in compare.race(ctx.engine.serve(model), model.schedule, chosen, seed=s, n=n, device=model.device,
+                               flow_model=flow_net and ctx.engine.serve(flow_net), grid=grid,
+                               flow_shift=flow_shift(ctx)):
+            name, steps = compare.parse_cell(ev.key)
+            if ev.result is None:
+                yield (gr.skip(), tr("cmp_progress", lang, label=cell_label(name, steps), step=ev.step,
+                                     n=ev.num_steps), gr.skip(), gr.skip())
+                continue
+            r = ev.result
+            if alone():                        # a cell that shared the engine says little of a call's own cost
+                ctx.costs.record(racer(ctx, model, name).sha256, n, r.nfe, r.seconds)
+            label = compare.METHODS[name].label
+            caption = tr("cmp_caption", lang, label=label, steps=steps, nfe=r.nfe, secs=r.seconds)
+            done.append((r.picture, cell_label(name, steps)))      # short, to fit; the table has the figures
+            rows.append((label, steps, r.nfe, r.seconds))
+            yield list(done), caption, gr.skip(), results_table(rows, lang)
+        yield gr.skip(), tr("cmp_done", lang, cells=len(done), secs=time.perf_counter() - t0), gr.skip(), gr.skip()
 
 
-def frechet_by_cell(rows: list[dict]) -> dict[tuple[str, int], float]:
-    """The quality file's rows as {(sampler, network calls): Frechet distance}."""
-    return {(r["sampler"], r["nfe"]): r["frechet"] for r in rows}
+def expected_race(ctx: AppContext, values: Any, count_v: Any, net_v: Any, request: gr.Request) -> str:
+    lang = lang_of(request)
+    return race_estimate(ctx, pick(racers(ctx), net_v, lang), checked_cells(values, lang, FLOW_NET in ctx.models),
+                         validate.number(count_v, "cmp_count", 1, 16, lang), lang)
 
 
-def claim_note(by: dict[tuple[str, int], float], lang: str) -> str:
-    """DPM-Solver++ at 10 and 20 calls against DDPM at 1000 steps, and whether the paper's claim holds here."""
-    ref, r10, r20 = by.get(("ddpm", 1000)), by.get(("dpmpp2m", 10)), by.get(("dpmpp2m", 20))
-    if not (ref and r10 and r20):
-        return ""
-    met = r10 <= 1.3 * ref and r20 <= 1.1 * ref
-    text = tr("cmp_quality_claim", lang, ref=ref, r10=r10, x10=r10 / ref, r20=r20, x20=r20 / ref,
-              verdict=tr("cmp_claim_met" if met else "cmp_claim_missed", lang))
-    return small(text)
+def on_cells(ctx: AppContext, values: Any, grid_v: Any, request: gr.Request) -> str:
+    """The schedule chart for the ticked cells on the picked grid."""
+    lang = lang_of(request)
+    return timesteps_chart(ctx.schedules["linear"], checked_cells(values, lang, FLOW_NET in ctx.models), lang,
+                           grid_of(grid_v, lang), flow_shift(ctx))
 
 
-def renoise_note(by: dict[tuple[str, int], float], lang: str) -> str:
-    """DDPM (fresh noise every step) against DDIM (none) at the same step count, from the measured file."""
-    both = [n for n in (20, 50, 10) if ("ddpm", n) in by and ("ddim", n) in by]
-    if not both:
-        return ""
-    n = both[0]
-    ddpm, ddim = by[("ddpm", n)], by[("ddim", n)]
-    verdict = tr("cmp_renoise_helps" if ddpm < ddim else "cmp_renoise_not", lang)
-    return small(tr("cmp_renoise", lang, n=n, ddpm=ddpm, ddim=ddim, verdict=verdict))
+def on_net(ctx: AppContext, net_v: Any, request: gr.Request) -> str:
+    lang = lang_of(request)
+    return quality_chart(lang, picked_key(racers(ctx), net_v, lang))
+
+
+def on_load(ctx: AppContext, request: gr.Request) -> tuple[str, str]:
+    lang = lang_of(request)
+    defaults = [c for c in compare.DEFAULT_CELLS if c in cells_offered(ctx)]
+    return (timesteps_chart(ctx.schedules["linear"], defaults, lang, None, flow_shift(ctx)),
+            quality_chart(lang, default_key(racers(ctx))))
 
 
 def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
@@ -167,10 +161,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
     if "digits" not in ctx.models:
         gr.Markdown(tr("dn_unavailable", "en", why=ctx.model_errors.get("digits", "?")))
         return {}
-    # the samplers race on the nets alone (no guide): a step is one network call
-    racers = {key: m.unguided() for key, m in nets_of(ctx).items()}
     offered = cells_offered(ctx)
-    flow_ok = FLOW_NET in ctx.models
     defaults = [c for c in compare.DEFAULT_CELLS if c in offered]
     choices = [(cell_label(n, s), compare.cell_key(n, s)) for n, s in offered]
     explained("cmp_intro", "cmp")
@@ -182,6 +173,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
             expect = gr.Markdown(elem_id="cmp_expect")
             cells = RawCheckboxGroup(choices, value=[compare.cell_key(n, s) for n, s in defaults],
                                      label=T("cmp_cells"), info=T("cmp_cells_info"), elem_id="cmp_cells")
+            grid = RawRadio([(T(f"cmp_grid_{g}"), g) for g in GRID_CHOICES], value=OWN_GRID, label=T("cmp_grid"),
+                            info=T("cmp_grid_info"), elem_id="cmp_grid")
             seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
             count = RawSlider(1, 16, value=DEFAULT_COUNT, step=1, label=T("cmp_count"))
         with gr.Column(scale=3):
@@ -194,63 +187,18 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
     gr.Markdown(T("cmp_diagram"))
     with under_the_hood("cmp_hood"):
         gr.Markdown(T("cmp_hood_nets"))
-        net = net_radio(racers, "cmp_net_info", "cmp_net")
+        net = net_radio(racers(ctx), "cmp_net_info", "cmp_net")
 
-    def race(values: Any, seed_v: Any, count_v: Any, net_v: Any, request: gr.Request) -> Iterator[tuple]:
-        lang = lang_of(request)
-        chosen = checked_cells(values, lang, flow_ok)
-        model = pick(racers, net_v, lang)
-        s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
-        n = validate.number(count_v, "cmp_count", 1, 16, lang)
-        done: list[tuple[Any, str]] = []
-        rows: list[tuple[str, int, int, float]] = []
-        calls = sum(compare.METHODS[name].nfe(steps) for name, steps in chosen)
-        with ctx.run_gate.run(lang, model.sha256, n, calls) as alone:
-            t0 = time.perf_counter()
-            yield [], "", timesteps_chart(ctx, chosen, lang), ""
-            flow_net = ctx.engine.serve(ctx.models[FLOW_NET]) if flow_ok else None
-            for ev in compare.race(ctx.engine.serve(model), model.schedule, chosen, seed=s, n=n, device=model.device,
-                                   flow_model=flow_net):
-                name, steps = compare.parse_cell(ev.key)
-                if ev.result is None:
-                    yield (gr.skip(), tr("cmp_progress", lang, label=cell_label(name, steps), step=ev.step,
-                                         n=ev.num_steps), gr.skip(), gr.skip())
-                    continue
-                r = ev.result
-                if alone():                        # a cell that shared the engine says little of a call's own cost
-                    ctx.costs.record(racer(ctx, model, name).sha256, n, r.nfe, r.seconds)
-                label = compare.METHODS[name].label
-                caption = tr("cmp_caption", lang, label=label, steps=steps, nfe=r.nfe, secs=r.seconds)
-                done.append((r.picture, cell_label(name, steps)))      # short, to fit; the table has the figures
-                rows.append((label, steps, r.nfe, r.seconds))
-                yield list(done), caption, gr.skip(), results_table(rows, lang)
-            yield gr.skip(), tr("cmp_done", lang, cells=len(done), secs=time.perf_counter() - t0), gr.skip(), gr.skip()
-
-    def expected_race(values: Any, count_v: Any, net_v: Any, request: gr.Request) -> str:
-        lang = lang_of(request)
-        return race_estimate(ctx, pick(racers, net_v, lang), checked_cells(values, lang, flow_ok),
-                             validate.number(count_v, "cmp_count", 1, 16, lang), lang)
-
-    def on_cells(values: Any, request: gr.Request) -> str:
-        lang = lang_of(request)
-        return timesteps_chart(ctx, checked_cells(values, lang, flow_ok), lang)
-
-    def on_net(net_v: Any, request: gr.Request) -> str:
-        lang = lang_of(request)
-        return quality_chart(lang, picked_key(racers, net_v, lang))
-
-    def on_load(request: gr.Request) -> tuple[str, str]:
-        lang = lang_of(request)
-        return timesteps_chart(ctx, defaults, lang), quality_chart(lang, default_key(racers))
-
-    event = go.click(race, [cells, seed, count, net], [gallery, status, steps_plot, table],
+    event = go.click(bound(race, ctx), [cells, seed, count, net, grid], [gallery, status, steps_plot, table],
                      api_name="compare", **RUNS)
     stop.click(None, cancels=[event], api_name=False)
-    cells.change(on_cells, [cells], [steps_plot], api_name=False, **LIGHT)
-    net.change(on_net, [net], [quality], api_name=False, **LIGHT)
-    demo.load(on_load, None, [steps_plot, quality], api_name="compare_charts", **LIGHT)
+    for comp in (cells, grid):
+        comp.change(bound(on_cells, ctx), [cells, grid], [steps_plot], api_name=False, **LIGHT)
+    net.change(bound(on_net, ctx), [net], [quality], api_name=False, **LIGHT)
+    demo.load(bound(on_load, ctx), None, [steps_plot, quality], api_name="compare_charts", **LIGHT)
     race_choice = [cells, count, net]
+    expected = bound(expected_race, ctx)
     for i, comp in enumerate(race_choice):
-        comp.change(expected_race, race_choice, [expect], api_name="compare_expected" if i == 0 else False, **LIGHT)
-    demo.load(expected_race, race_choice, [expect], api_name=False, **LIGHT)
+        comp.change(expected, race_choice, [expect], api_name="compare_expected" if i == 0 else False, **LIGHT)
+    demo.load(expected, race_choice, [expect], api_name=False, **LIGHT)
     return {"cells": cells}

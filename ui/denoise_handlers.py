@@ -40,8 +40,8 @@ def run_args(sampler: Any, steps: Any, eta: Any, seed: Any, count: Any, lang: st
 
 
 def sampler_kw(name: str, eta: float) -> dict:
-    """Extra sampler arguments: eta is DDIM's alone."""
-    return {"eta": eta} if name == "ddim" else {}
+    """Extra sampler arguments: eta where the sampler takes it (DDIM)."""
+    return {"eta": eta} if "eta" in SAMPLERS[name].options else {}
 
 
 def student_stats(teacher: Any, student: Any, secs: list[float], lang: str) -> str:

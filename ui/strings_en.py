@@ -338,6 +338,11 @@ EN: dict[str, str] = {
     "cmp_net_info": "Which noise predictor the samplers race on. The samplers stay the same: they only decide where to ask it.",
     "cmp_who_teacher": "the teacher",
     "cmp_who_student": "the student",
+    "cmp_grid": "Where the samplers look",
+    "cmp_grid_info": "A sampler is a solver plus the noise levels (the grid) it visits. “Each its own” races both at once; one grid for all races the solvers alone, each diffusion cell visiting the same levels for its step count. (“Flow ·” cells stay on their own grid: their time is another scale.)",
+    "cmp_grid_own": "Each sampler's own grid",
+    "cmp_grid_trailing": "One grid for all: even steps in t",
+    "cmp_grid_karras": "One grid for all: Karras (dense near the clean end)",
     "cmp_count": "Digits per cell",
     "cmp_go": "Race",
     "cmp_expect": "Expected here: about **{time}** for {cells} {cells|cell|cells}, one after another.",
@@ -348,6 +353,7 @@ EN: dict[str, str] = {
     "cmp_progress": "{label}: step {step} / {n}",
     "cmp_done": "All {cells} cells done in {secs:.1f} s.",
     "cmp_timesteps": "Where each sampler looks (ticks) on the training schedule ᾱ_t",
+    "cmp_flow_levels": "A “Flow ·” row is another net's time s; each tick is drawn at the t with the same noise-to-signal ratio, σ = s / (1 − s) = √(1 − ᾱ_t) / √ᾱ_t. Its grid puts more steps near the noise end.",
     "cmp_alpha_bar": "ᾱ_t of the training schedule",
     "cmp_no_cells": "Choose at least one cell.",
     "cmp_too_many": "At most {n} cells at once.",
@@ -362,7 +368,7 @@ EN: dict[str, str] = {
     "cmp_quality_note": "Measured on {who}, {n} digits per point, seed {seed}, {when}. Fréchet distance of classifier features to the 5,000 real digits; the real-digit floor at this size is {floor:.1f}.",
     "cmp_quality_log": "Both axes are logarithmic, so every measured point is on the chart, from {lo:.1f} to {hi:.0f}.",
     "cmp_axis_nfe": "network calls (log scale)",
-    "cmp_quality_flow": "The “Flow ·” lines are the flow-matching net, measured the same way: same digits, same seed, its own Euler and Heun steps.",
+    "cmp_quality_flow": "The “Flow ·” lines are the flow-matching net, measured the same way: same digits, same seed, its own Euler and Heun steps on its own grid (more of them near the noise end).",
 
     # --- dye tab ---------------------------------------------------------------------------
     "dye_intro": (

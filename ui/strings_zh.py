@@ -312,6 +312,11 @@ ZH: dict[str, str] = {
     "cmp_net_info": "采样器们在哪个噪声预测网络上比赛。采样器本身不变：它们只决定在哪些时刻去问这个网络。",
     "cmp_who_teacher": "老师模型",
     "cmp_who_student": "学生模型",
+    "cmp_grid": "采样器在哪些时刻看",
+    "cmp_grid_info": "采样器 = 求解方法 + 它经过的噪声水平（网格）。“各用自己的”同时比这两样；“所有格子同一网格”只比求解方法：相同步数的扩散格子经过完全相同的噪声水平。（“Flow ·”格子仍用自己的网格：它们的时间是另一种刻度。）",
+    "cmp_grid_own": "各用自己的网格",
+    "cmp_grid_trailing": "所有格子同一网格：t 上等距",
+    "cmp_grid_karras": "所有格子同一网格：Karras（在干净端更密）",
     "cmp_count": "每格数字个数",
     "cmp_go": "开始比赛",
     "cmp_expect": "在这台机器上预计约 **{time}**（{cells} 格，一格接一格）。",
@@ -322,6 +327,7 @@ ZH: dict[str, str] = {
     "cmp_progress": "{label}：第 {step} / {n} 步",
     "cmp_done": "全部 {cells} 格完成，用时 {secs:.1f} 秒。",
     "cmp_timesteps": "每个采样器在训练调度 ᾱ_t 上经过的位置（刻度）",
+    "cmp_flow_levels": "“Flow ·”那一行是另一个网络的时间 s；每个刻度画在噪声与信号之比相同的 t 处：σ = s / (1 − s) = √(1 − ᾱ_t) / √ᾱ_t。它的网格在靠近噪声的一端步子更密。",
     "cmp_alpha_bar": "训练调度的 ᾱ_t",
     "cmp_no_cells": "请至少选择一格。",
     "cmp_too_many": "一次最多 {n} 格。",
@@ -336,7 +342,7 @@ ZH: dict[str, str] = {
     "cmp_quality_note": "测的是{who}：每个点用 {n} 个数字、种子 {seed}，测于 {when}。指标是分类器特征与 5000 张真实数字之间的 Fréchet 距离；同样数量的真实数字的下限是 {floor:.1f}。",
     "cmp_quality_log": "两条坐标轴都是对数刻度，所以每个测量点都画在图上：从 {lo:.1f} 到 {hi:.0f}。",
     "cmp_axis_nfe": "网络调用次数（对数刻度）",
-    "cmp_quality_flow": "“Flow ·”开头的曲线是流匹配网络，测法相同：同样的数字、同样的种子，用它自己的 Euler 和 Heun 步。",
+    "cmp_quality_flow": "“Flow ·”开头的曲线是流匹配网络，测法相同：同样的数字、同样的种子，用它自己的 Euler 和 Heun 步、它自己的网格（靠近噪声端的步更多）。",
 
     # --- dye tab ---------------------------------------------------------------------------
     "dye_intro": (

@@ -8,26 +8,26 @@ import torch
 from torch import Tensor
 
 from ..schedule import NoiseSchedule
-from .base import (Model, Step, alpha_bar_of, call_model, eps_from_x0, fresh_noise, trailing_timesteps,
-                   x0_from_eps)
+from .base import Model, Step, call_model, eps_from_x0, fresh_noise, x0_from_eps
+from .grids import alpha_bar_at
 
 
-def ddim(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 50, *, eta: float = 0.0,
-         clip_x0: bool = False, generator: torch.Generator | None = None, t_start: int | None = None) -> Iterator[Step]:
+def ddim(model: Model, schedule: NoiseSchedule, x_T: Tensor, timesteps: list[float], *, eta: float = 0.0,
+         clip_x0: bool = False, generator: torch.Generator | None = None) -> Iterator[Step]:
     """x_{t'} = sqrt(ab_t') x0_pred + sqrt(1 - ab_t' - sigma^2) eps_pred + sigma z.
 
-    sigma = eta * sqrt((1 - ab_t') / (1 - ab_t)) * sqrt(1 - ab_t / ab_t') (eq. 16). Steps go to
-    the next timestep of the trailing grid. With clip_x0 the noise is recomputed from the
-    clipped x0 (diffusers' use_clipped_model_output). ``t_start`` < T-1 starts from a partly
-    noised x at that timestep (used to reform a noised picture).
+    sigma = eta * sqrt((1 - ab_t') / (1 - ab_t)) * sqrt(1 - ab_t / ab_t') (eq. 16). Steps go from each timestep of
+    the grid to the next (its own: grids.trailing; x_T is at the grid's first timestep, so a grid that starts
+    lower denoises a partly noised picture). With clip_x0 the noise is recomputed from the clipped x0 (diffusers'
+    use_clipped_model_output).
     """
     if not 0.0 <= eta <= 1.0:
         raise ValueError(f"eta must be in [0, 1], got {eta}")
-    ts = trailing_timesteps(schedule.num_steps, num_steps, t_start)
+    ts = [float(t) for t in timesteps]
     x = x_T
     for i, t in enumerate(ts):
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1
-        ab, ab_prev = alpha_bar_of(schedule, t), alpha_bar_of(schedule, t_prev)
+        ab, ab_prev = alpha_bar_at(schedule, t), alpha_bar_at(schedule, t_prev)
         eps, parts = call_model(model, x, t)
         x0 = x0_from_eps(x, eps, ab, clip=clip_x0)
         eps_used = eps_from_x0(x, x0, ab) if clip_x0 else eps

@@ -8,21 +8,22 @@ import torch
 from torch import Tensor
 
 from ..schedule import NoiseSchedule
-from .base import Model, Step, alpha_bar_of, call_model, fresh_noise, trailing_timesteps, x0_from_eps
+from .base import Model, Step, call_model, fresh_noise, x0_from_eps
+from .grids import alpha_bar_at
 
 
-def ddpm(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 1000, *,
+def ddpm(model: Model, schedule: NoiseSchedule, x_T: Tensor, timesteps: list[float], *,
          clip_x0: bool = False, generator: torch.Generator | None = None) -> Iterator[Step]:
     """x_{t'} ~ q(x_{t'} | x_t, x0_pred): the posterior mean (eq. 7) plus fresh noise of variance beta~.
 
-    With fewer than T steps the jump t -> t' uses beta = 1 - ab_t / ab_t' (as diffusers does).
+    On a grid of fewer than T steps the jump t -> t' uses beta = 1 - ab_t / ab_t' (as diffusers does).
     The fresh noise is why ancestral samples differ from run to run even from the same x_T.
     """
-    ts = trailing_timesteps(schedule.num_steps, num_steps)
+    ts = [float(t) for t in timesteps]
     x = x_T
     for i, t in enumerate(ts):
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1
-        ab, ab_prev = alpha_bar_of(schedule, t), alpha_bar_of(schedule, t_prev)
+        ab, ab_prev = alpha_bar_at(schedule, t), alpha_bar_at(schedule, t_prev)
         beta = 1.0 - ab / ab_prev
         eps, parts = call_model(model, x, t)
         x0 = x0_from_eps(x, eps, ab, clip=clip_x0)

@@ -8,10 +8,11 @@ import torch
 from torch import Tensor
 
 from ..schedule import NoiseSchedule
-from .base import Model, Step, alpha_bar_of, call_model, trailing_timesteps, x0_from_eps
+from .base import Model, Step, call_model, x0_from_eps
+from .grids import alpha_bar_at
 
 
-def dpmpp_2m(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 20, *,
+def dpmpp_2m(model: Model, schedule: NoiseSchedule, x_T: Tensor, timesteps: list[float], *,
              clip_x0: bool = False, generator: torch.Generator | None = None) -> Iterator[Step]:
     """With alpha_t = sqrt(ab_t), sigma_t = sqrt(1 - ab_t), lambda_t = log(alpha_t / sigma_t), h = lambda_t' - lambda_t:
 
@@ -21,16 +22,16 @@ def dpmpp_2m(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int 
     step (to sigma = 0, where the update returns x0 itself) are first order: D = x0.
     The previous x0 is a local variable: the sampler keeps no state between runs.
     """
-    ts = trailing_timesteps(schedule.num_steps, num_steps)
+    ts = [float(t) for t in timesteps]
 
-    def lam(t: int) -> float:
-        ab = alpha_bar_of(schedule, t)
+    def lam(t: float) -> float:
+        ab = alpha_bar_at(schedule, t)
         return math.inf if ab >= 1.0 else 0.5 * math.log(ab / (1 - ab))
 
     x, x0_prev, h_prev = x_T, None, None
     for i, t in enumerate(ts):
         t_next = ts[i + 1] if i + 1 < len(ts) else -1
-        ab, ab_next = alpha_bar_of(schedule, t), alpha_bar_of(schedule, t_next)
+        ab, ab_next = alpha_bar_at(schedule, t), alpha_bar_at(schedule, t_next)
         eps, parts = call_model(model, x, t)
         x0 = x0_from_eps(x, eps, ab, clip=clip_x0)
         if t_next < 0:

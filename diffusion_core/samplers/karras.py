@@ -1,8 +1,13 @@
-"""Euler and Heun on the Karras sigma grid (Karras et al. 2022, algorithms 1-2), k-diffusion style.
+"""Euler and Heun (Karras et al. 2022, algorithms 1-2), k-diffusion style; their own grid is grids.karras.
 
 They integrate the probability-flow ODE dx/dsigma = (x - D(x; sigma)) / sigma for the rescaled
-sample x = x_vp / sqrt(ab) = x_vp * sqrt(1 + sigma^2). The network still sees the DDPM-scale
-input x / sqrt(1 + sigma^2) at the (fractional) timestep of sigma. Steps report DDPM-scale samples.
+sample x = x_vp / sqrt(ab) = x_vp * sqrt(1 + sigma^2), sigma = sqrt(1 - ab) / sqrt(ab), from the sigma of each
+grid timestep to the next (0 after the last). The network still sees the DDPM-scale input x / sqrt(1 + sigma^2)
+at the (fractional) timestep. Steps report DDPM-scale samples.
+
+On DDIM's grid, Euler is DDIM with eta = 0, step for step (Song, Meng & Ermon 2021, section 4.3): D = x - sigma eps
+makes Euler's step x + (sigma' - sigma) eps, and DDIM's x_{t'} = sqrt(ab') x0 + sqrt(1 - ab') eps divided by
+sqrt(ab') is the same.
 """
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ import torch
 from torch import Tensor
 
 from ..schedule import NoiseSchedule
-from .base import Model, Step, call_model, karras_grid
+from .base import Model, Step, call_model
+from .grids import sigma_at
 
 
 def _denoise(model: Model, x: Tensor, sigma: float, t: float, clip: bool) -> tuple[Tensor, Tensor, tuple]:
@@ -27,10 +33,17 @@ def _vp(x: Tensor, sigma: float) -> Tensor:
     return x / math.sqrt(1 + sigma**2)
 
 
-def euler(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 30, *,
+def _sigmas(schedule: NoiseSchedule, timesteps: list[float]) -> tuple[list[float], list[float]]:
+    """The grid's timesteps as floats, and their sigmas with 0 (the clean end) appended."""
+    ts = [float(t) for t in timesteps]
+    return [sigma_at(schedule, t) for t in ts] + [0.0], ts
+
+
+def euler(model: Model, schedule: NoiseSchedule, x_T: Tensor, timesteps: list[float], *,
           clip_x0: bool = False, generator: torch.Generator | None = None) -> Iterator[Step]:
     """x_{i+1} = x_i + (sigma_{i+1} - sigma_i) d_i with d_i = (x_i - D(x_i; sigma_i)) / sigma_i."""
-    sigmas, ts = karras_grid(schedule, num_steps)
+    sigmas, ts = _sigmas(schedule, timesteps)
+    num_steps = len(ts)
     x = x_T * math.sqrt(1 + sigmas[0] ** 2)
     for i in range(num_steps):
         s, s_next = sigmas[i], sigmas[i + 1]
@@ -41,13 +54,14 @@ def euler(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 3
         x = x_next
 
 
-def heun(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 10, *,
+def heun(model: Model, schedule: NoiseSchedule, x_T: Tensor, timesteps: list[float], *,
          clip_x0: bool = False, generator: torch.Generator | None = None) -> Iterator[Step]:
     """Euler predictor, then the trapezoid corrector with the slope at the predicted point.
 
     Two network calls per step except the last (to sigma = 0), which is plain Euler: NFE = 2N - 1.
     """
-    sigmas, ts = karras_grid(schedule, num_steps)
+    sigmas, ts = _sigmas(schedule, timesteps)
+    num_steps = len(ts)
     x = x_T * math.sqrt(1 + sigmas[0] ** 2)
     nfe = 0
     for i in range(num_steps):
@@ -64,20 +78,3 @@ def heun(model: Model, schedule: NoiseSchedule, x_T: Tensor, num_steps: int = 10
         t_next = ts[i + 1] if i + 1 < num_steps else -1.0
         yield Step(i, num_steps, ts[i], t_next, _vp(x, s), eps, x0, _vp(x_next, s_next), nfe, parts)
         x = x_next
-
-
-def euler_on_grid(model: Model, schedule: NoiseSchedule, x_T: Tensor, timesteps: list[int]) -> Iterator[Step]:
-    """Euler on the probability-flow ODE dy/dsigma = eps(y / sqrt(1 + sigma^2), t(sigma)) in the variables
-    y = x / sqrt(ab) and sigma = sqrt(1 - ab) / sqrt(ab), on the given network timesteps (then to the clean end,
-    sigma = 0). On DDIM's own grid this is DDIM with eta = 0, step for step (Song, Meng & Ermon 2021, section 4.3):
-    DDIM's x_{t'} = sqrt(ab') x0 + sqrt(1 - ab') eps divided by sqrt(ab') is y + (sigma' - sigma) eps."""
-    sig = [math.sqrt((1 - schedule.alphas_cumprod[t].item()) / schedule.alphas_cumprod[t].item()) for t in timesteps]
-    sig.append(0.0)
-    y = x_T * math.sqrt(1 + sig[0] ** 2)
-    for i, t in enumerate(timesteps):
-        eps, parts = call_model(model, _vp(y, sig[i]), t)
-        y_next = y + (sig[i + 1] - sig[i]) * eps                                  # Euler: dy = eps dsigma
-        t_next = float(timesteps[i + 1]) if i + 1 < len(timesteps) else -1.0
-        yield Step(i, len(timesteps), float(t), t_next, _vp(y, sig[i]), eps, y - sig[i] * eps,
-                   _vp(y_next, sig[i + 1]), i + 1, parts)
-        y = y_next

@@ -27,8 +27,11 @@ def new_figure(w: float, h: float):
 
 
 def cjk_font_path() -> str | None:
-    """The file of an installed font with Chinese glyphs (for drawing the character 扩), or None."""
+    """The file of an installed font with Chinese glyphs (for drawing the character 扩), or None: its regular
+    weight (font_manager lists a family's files in the order it found them on disk, the bold one first on some
+    machines)."""
     name = cjk_font()
     if name is None:
         return None
-    return next((f.fname for f in font_manager.fontManager.ttflist if f.name == name), None)
+    return font_manager.findfont(font_manager.FontProperties(family=name, weight="normal", style="normal"),
+                                 fallback_to_default=False)

@@ -92,7 +92,7 @@ def nested_functions(path: Path, outer: str) -> list[str]:
 
 def test_the_rebuilt_tabs_builds_are_layout_only():
     """Their handlers are module-level functions (bound to the app's context), as in Gradio's own demos."""
-    for name in ("denoise_tab.py", "noise_tab.py", "steer_tab.py", "compare_tab.py"):
+    for name in ("denoise_tab.py", "noise_tab.py", "steer_tab.py", "compare_tab.py", "lesson_tab.py", "dye_tab.py"):
         assert nested_functions(ROOT / "ui" / name, "build") == [], f"{name}: handlers inside build()"
 
 

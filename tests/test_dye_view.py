@@ -53,7 +53,7 @@ def test_the_page_draws_the_servers_glass_and_forward_process(ctx, app_url):
     """At times 0, 1, 60, 400, 800 the glass equals the server's picture and its heat equation to one level, the
     status is the server's; at t = 0, 1, 100, 500, 1000 the forward process equals the server's picture. Both
     sliders are moved with the event queue blocked: no server call."""
-    from ui.dye_tab import glass_views, model_views
+    from ui.dye_handlers import glass_views, model_views
     from ui.i18n import EN
 
     d = browser.chrome("en")

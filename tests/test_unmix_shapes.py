@@ -8,7 +8,7 @@ from diffusion_core.paths import assets_dir
 from ui.i18n import tr
 
 gr = pytest.importorskip("gradio")
-from ui.dye_tab import shape_mask  # noqa: E402
+from ui.dye_handlers import shape_mask  # noqa: E402
 
 N = 256                                                   # the sketchpad's canvas_size
 

@@ -19,7 +19,6 @@ from .nets import default_key, net_radio, nets_of, pick, picked_key
 from .pools import LIGHT, RUNS
 from .i18n import T, duration, lang_of, tr
 
-MAX_SEED = 2**31 - 1
 DEFAULT_COUNT = 4             # digits per cell, one row each; the default grid in ~25 s on 2 cores (bench/compare.py)
 OWN_GRID = "own"              # the grid choice "each sampler on its own grid"; any other is a key of samplers.GRIDS
 GRID_CHOICES = (OWN_GRID, *GRIDS)
@@ -104,7 +103,7 @@ def race(ctx: AppContext, values: Any, seed_v: Any, count_v: Any, net_v: Any, gr
     chosen = checked_cells(values, lang, flow_net is not None)
     grid = grid_of(grid_v, lang)
     model = pick(racers(ctx), net_v, lang)
-    s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
+    s = validate.seed(seed_v, lang)
     n = validate.number(count_v, "cmp_count", 1, 16, lang)
     done: list[tuple[Any, str]] = []
     rows: list[tuple[str, int, int, float]] = []
@@ -175,7 +174,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
                                      label=T("cmp_cells"), info=T("cmp_cells_info"), elem_id="cmp_cells")
             grid = RawRadio([(T(f"cmp_grid_{g}"), g) for g in GRID_CHOICES], value=OWN_GRID, label=T("cmp_grid"),
                             info=T("cmp_grid_info"), elem_id="cmp_grid")
-            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
+            seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=validate.MAX_SEED)
             count = RawSlider(1, 16, value=DEFAULT_COUNT, step=1, label=T("cmp_count"))
         with gr.Column(scale=3):
             status = gr.Markdown(elem_id="cmp_status")

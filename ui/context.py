@@ -5,6 +5,7 @@ import functools
 import inspect
 import sys
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -16,6 +17,7 @@ from diffusion_core.denoise import RunCache
 from diffusion_core.engine import Engine
 from diffusion_core.device import MODEL_NICE, pick_device
 from diffusion_core.images import example_photos, load_image
+from diffusion_core.media import save_gif
 from diffusion_core.schedule import NoiseSchedule
 
 from .pools import ModelGate, RunGate
@@ -42,6 +44,11 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self.run_gate = RunGate(self.costs, DIGITS_BATCH)
+
+    def gif(self, frames: list[np.ndarray], kind: str, fps: int) -> str:
+        """``frames`` saved as a GIF under a fresh name in the app's temporary folder (Gradio serves the file from
+        there); its path."""
+        return str(save_gif(frames, self.tmp_dir / f"{kind}-{uuid.uuid4().hex[:8]}.gif", fps=fps))
 
     @classmethod
     def create(cls, model_names: tuple[str, ...] = ("digits", "photos", *OPTIONAL),

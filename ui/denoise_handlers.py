@@ -3,14 +3,12 @@ the context by ``context.bound`` when the tab wires them (as Gradio's own demos 
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any, Iterator
 
 import gradio as gr
 
 from diffusion_core import denoise
 from diffusion_core.costs import LONG_RUN_S
-from diffusion_core.media import save_gif
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 
 from . import validate
@@ -19,7 +17,6 @@ from .denoise_run import Kept, RunFrames, revisit_view, stopped_view, timeline
 from .nets import nets_of, pick
 from .i18n import duration, lang_of, tr
 
-MAX_SEED = 2**31 - 1
 MAX_COUNT = 16
 KEEP_FRAMES = 100           # frames kept per learner for the scrubber (bounded memory)
 SHORT_STEPS = 50            # the shorter way a long run is offered: the same sampler in this many steps
@@ -34,7 +31,7 @@ def run_args(sampler: Any, steps: Any, eta: Any, seed: Any, count: Any, lang: st
     sampler = validate.choice(sampler, tuple(SAMPLERS), "sampler", lang)
     steps = validate.number(steps, "steps", 1, MAX_STEPS, lang)
     eta = validate.number(eta, "eta", 0.0, 1.0, lang, integer=False)
-    seed = validate.number(seed, "seed", 0, MAX_SEED, lang)
+    seed = validate.seed(seed, lang)
     count = validate.number(count, "count", 1, MAX_COUNT, lang)
     return sampler, steps, eta, seed, count
 
@@ -96,7 +93,7 @@ def generate(ctx: AppContext, sampler_v, steps_v, eta_v, seed_v, count_v, net_v,
             msg = tr("dn_done", lang, n=f.num_steps, nfe=f.nfe, secs=time.perf_counter() - t0)
             if alone():                        # a run that shared the engine says little of a call's own cost
                 ctx.costs.record(m.sha256, n, f.nfe, time.perf_counter() - t0)
-            path = save_gif([fr[1] for fr in frames], ctx.tmp_dir / f"run-{uuid.uuid4().hex[:8]}.gif", fps=10)
+            path = ctx.gif([fr[1] for fr in frames], "run", fps=10)
             yield (f.arrived, f.x0, f.eps, msg, timeline([*ts, 0.0], len(ts), lang, routes), frames,
                    gr.update(maximum=len(frames) - 1, value=len(frames) - 1), str(path))
 
@@ -190,7 +187,7 @@ def reform(ctx: AppContext, index_v, t_v, seed_v, net_v, request: gr.Request):
     lang = lang_of(request)
     i = validate.number(index_v, "digit_index", 0, 4999, lang)
     k = validate.number(t_v, "reform_t", 0, 1000, lang)
-    s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
+    s = validate.seed(seed_v, lang)
     m = pick(nets_of(ctx), net_v, lang)
     r = denoise.reform_digit(m, sched, i, k, s, device=m.device)
     pr = "∞" if r.psnr_record == float("inf") else f"{r.psnr_record:.1f}"

@@ -8,7 +8,8 @@ from diffusion_core.samplers import MAX_STEPS, SAMPLERS
 from . import denoise_handlers as on
 from .components import FastImage, described_by, RawDropdown, RawNumber, RawSlider, under_the_hood
 from .context import AppContext, bound
-from .denoise_handlers import KEEP_FRAMES, MAX_COUNT, MAX_SEED, SHORT_STEPS
+from .denoise_handlers import KEEP_FRAMES, MAX_COUNT, SHORT_STEPS
+from .validate import MAX_SEED
 from .denoise_run import RunFrames, tracked
 from .depth import explained
 from .nets import net_radio, nets_of

@@ -82,7 +82,7 @@ def train(ctx: AppContext, max_seconds: float, secs_v: Any, seed_v: Any, label_v
           lang: str) -> Iterator[tuple]:
     """Train the labelled net on both shapes with label dropout, then measure and draw the chosen label."""
     secs = validate.number(secs_v, "unmix_seconds", 1, max_seconds, lang)
-    s = validate.number(seed_v, "seed", 0, 2**31 - 1, lang)
+    s = validate.seed(seed_v, lang)
     label, w = checked(label_v, w_v, lang)
     data, labels = pg.two_shapes(10000, s)
     net = points.PointDenoiser(labels=len(pg.SHAPES))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from typing import Any, Iterator
 
 import gradio as gr
@@ -10,7 +9,6 @@ import numpy as np
 
 from diffusion_core import forward
 from diffusion_core.images import ImageError, load_image
-from diffusion_core.media import save_gif
 from diffusion_core.schedule import NoiseSchedule
 
 from . import charts, forward_view, reform_section, validate
@@ -21,7 +19,6 @@ from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
 KINDS = ("linear", "cosine")
-MAX_SEED = 2**31 - 1
 # Replay the record film in the browser: show its GIF in the film's picture, under a new address each time so the
 # browser starts it again from the first frame (no server call); before a film exists, the picture stays as it is
 REPLAY_JS = "(gif, shown) => gif && gif.url ? {...gif, url: gif.url.split('?')[0] + '?replay=' + Date.now()} : shown"
@@ -52,7 +49,7 @@ def common_args(t: Any, kind: Any, seed: Any, lang: str, ctx: AppContext) -> tup
 
 def schedule_and_seed(kind: Any, seed: Any, lang: str, ctx: AppContext) -> tuple[Any, int]:
     kind = validate.choice(kind, KINDS, "schedule_kind", lang)
-    return ctx.schedules[kind], validate.number(seed, "seed", 0, MAX_SEED, lang)
+    return ctx.schedules[kind], validate.seed(seed, lang)
 
 
 def schedule_chart(schedule: NoiseSchedule, lang: str) -> str:
@@ -119,8 +116,8 @@ def record(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any
         if f.max_error is None:
             yield f.picture, None, f"{tr('progress_' + f.phase, lang)} · t = {f.k}"
         else:
-            gif = save_gif(frames, ctx.tmp_dir / f"record-{uuid.uuid4().hex[:8]}.gif", fps=12)
-            yield f.picture, str(gif), tr("record_result", lang, err=f.max_error, k=k)
+            gif = ctx.gif(frames, "record", fps=12)
+            yield f.picture, gif, tr("record_result", lang, err=f.max_error, k=k)
 
 
 def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
@@ -138,7 +135,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
             t = RawSlider(0, 1000, value=250, step=1, label=T("t_slider"), info=T("t_info"), elem_id="t_slider")
             kind = RawRadio([(T("schedule_linear"), "linear"), (T("schedule_cosine"), "cosine")], value="linear",
                             label=T("schedule_kind"))
-            seed = RawNumber(value=0, precision=0, label=T("seed"), info=T("seed_info"), minimum=0, maximum=MAX_SEED)
+            seed = RawNumber(value=0, precision=0, label=T("seed"), info=T("seed_info"), minimum=0, maximum=validate.MAX_SEED)
         with gr.Column(scale=2):
             view_box = forward_view.component()
     with gr.Group(visible=False):         # the outputs of the /noisy_view API (the page draws its own view)

@@ -21,7 +21,6 @@ LABELS = tuple(str(d) for d in range(10))
 MAX_W = 10.0
 MAX_STEPS = 100            # two answers a step: a run of 100 steps is 200 network calls' worth
 MAX_COUNT = 16
-MAX_SEED = 2**31 - 1
 PIXELATED = ["pixelated"]
 
 
@@ -39,7 +38,7 @@ def steer_args(label: Any, negative: Any, w: Any, lang: str) -> tuple[int | None
 def run_args(sampler: Any, steps: Any, seed: Any, count: Any, lang: str) -> tuple[str, int, int, int]:
     return (validate.choice(sampler, tuple(SAMPLERS), "sampler", lang),
             validate.number(steps, "steps", 1, MAX_STEPS, lang),
-            validate.number(seed, "seed", 0, MAX_SEED, lang),
+            validate.seed(seed, lang),
             validate.number(count, "count", 1, MAX_COUNT, lang))
 
 
@@ -77,7 +76,7 @@ def scale_strip(ctx: AppContext, label_v, negative_v, w_v, seed_v, request: gr.R
     model = ctx.models[MODEL_NAME]
     lang = lang_of(request)
     c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
-    s = validate.number(seed_v, "seed", 0, MAX_SEED, lang)
+    s = validate.seed(seed_v, lang)
     weights = tuple(sorted({*steer.STRIP_WEIGHTS, weight}))
     with ctx.run_gate.run(lang, model.sha256, 2 * steer.STRIP_N * len(weights), steer.STRIP_CALLS):
         pic = steer.scale_strip(ctx.engine.serve(model), label=c, negative=neg, seed=s, weights=weights)
@@ -114,7 +113,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
                 sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
                                       label=T("sampler"))
                 steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"))
-                seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=MAX_SEED)
+                seed = RawNumber(value=0, precision=0, label=T("seed"), minimum=0, maximum=validate.MAX_SEED)
                 count = RawSlider(1, MAX_COUNT, value=8, step=1, label=T("count"))
         with gr.Column(scale=3):
             with gr.Row():

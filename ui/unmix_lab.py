@@ -140,7 +140,7 @@ def train(ctx: AppContext, mask_of: Callable[[Any, Any, str], np.ndarray], max_s
     """Train the diffusion net, then the flow net (same MLP, data, seconds, seed); then measure and draw."""
     mask = mask_of(shape_v, drawing, lang)
     secs = validate.number(secs_v, "unmix_seconds", 1, max_seconds, lang)
-    s = validate.number(seed_v, "seed", 0, 2**31 - 1, lang)
+    s = validate.seed(seed_v, lang)
     n = checked_steps(steps_v, lang)
     data = points.sample_mask(mask, 20000, s)
     nets = {"diffusion": points.PointDenoiser(), "flow": points.PointDenoiser()}         # the same MLP

@@ -8,6 +8,8 @@ import gradio as gr
 
 from .i18n import tr
 
+MAX_SEED = 2**31 - 1          # every seed box's largest value (torch.Generator takes any 64-bit seed; this fits JS)
+
 
 def number(value: Any, name_key: str, lo: float, hi: float, lang: str, *, integer: bool = True) -> int | float:
     """``value`` as a finite number in [lo, hi] (rounded when ``integer``), else gr.Error."""
@@ -25,6 +27,11 @@ def number(value: Any, name_key: str, lo: float, hi: float, lang: str, *, intege
     if not lo <= value <= hi:
         raise gr.Error(tr("err_range", lang, name=name, lo=lo, hi=hi, value=value))
     return int(round(value)) if integer else float(value)
+
+
+def seed(value: Any, lang: str) -> int:
+    """A seed box's value: a whole number in [0, MAX_SEED], else gr.Error."""
+    return number(value, "seed", 0, MAX_SEED, lang)
 
 
 def choice(value: Any, choices: Sequence[str], name_key: str, lang: str) -> str:

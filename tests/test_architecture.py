@@ -58,15 +58,37 @@ def test_files_stay_small():
         assert n <= 330, f"{path.relative_to(ROOT)} has {n} lines"
 
 
+def ui_sources() -> dict[Path, str]:
+    """Every UI file that may name a string key (the string tables themselves left out)."""
+    paths = [*(ROOT / "ui").glob("*.py"), *(ROOT / "ui").glob("*.js"), ROOT / "app.py"]
+    return {p: p.read_text(encoding="utf-8") for p in paths if not p.name.startswith("strings_")}
+
+
 def test_every_string_key_used_exists():
     """Every T("key") / tr("key", ...) in the UI names a real string."""
     import re
 
     from ui.strings_en import EN
 
-    for path in list((ROOT / "ui").rglob("*_tab.py")) + [ROOT / "app.py"]:
-        for key in re.findall(r'\b(?:T|tr)\("([a-z0-9_]+)"', path.read_text(encoding="utf-8")):
+    for path, text in ui_sources().items():
+        if path.name == "i18n.py":                   # defines T and tr (its docstrings show T("key"))
+            continue
+        for key in re.findall(r'\b(?:T|tr)\("([a-z0-9_]+)"', text):
             assert key in EN, f"{path.name}: unknown string key {key!r}"
+
+
+def test_every_string_is_used():
+    """Every key of the string tables is named in the UI: as a quoted literal, or by an f-string that builds it
+    (f"lesson_{key}_title")."""
+    import re
+
+    from ui.strings_en import EN
+
+    text = "\n".join(ui_sources().values())
+    built = [re.compile("^" + re.sub(r"\\\{[^}]*\\\}", "[a-z0-9_]+", re.escape(lit)) + "$")
+             for lit in re.findall(r'f"([a-z0-9_]*\{[^"]*)"', text)]
+    unused = [k for k in EN if f'"{k}"' not in text and f"'{k}'" not in text and not any(b.match(k) for b in built)]
+    assert unused == [], f"string keys nothing uses: {unused}"
 
 
 def test_the_student_is_described_as_its_recipe_builds_it():

@@ -281,7 +281,7 @@ def timestep_rows(title: str, curve_label: str, xs: Sequence[float], ys: Sequenc
     """A curve over t (e.g. alpha_bar) with, under it, one row of ticks per sampler at the timesteps it visits."""
     row_h, top_h = 16, H
     height = top_h + row_h * len(rows) + 6
-    left = max(PAD_L, 8 + 5.5 * max((len(label) for label, _ in rows), default=0))   # room for the row labels
+    left = max(PAD_L, 12 + 5.5 * max((len(label) for label, _ in rows), default=0))   # room for the row labels
     x_range = _span(float(xs[0]), float(xs[-1]))
     desc = "; ".join(f"{label}: {', '.join(_num(t) for t in ts)}" for label, ts in rows)   # the steps each visits
     parts = _frame(title, x_range, (0.0, 1.0), x_label, left=left, desc=desc)
@@ -292,7 +292,7 @@ def timestep_rows(title: str, curve_label: str, xs: Sequence[float], ys: Sequenc
     for i, (label, ts) in enumerate(rows):
         y = top_h + row_h * i + 4
         color = COLORS[(i + 1) % len(COLORS)]
-        parts.append(f'<text x="{left - 4}" y="{y + 9}" text-anchor="end" font-size="9" '
+        parts.append(f'<text x="{left - 8}" y="{y + 9}" text-anchor="end" font-size="9" '
                      f'fill="currentColor">{html.escape(label)}</text>')
         for t in ts:
             tx = _x(_clamp(t, *x_range), *x_range, left)

@@ -10,12 +10,11 @@ from typing import Any
 
 import gradio as gr
 import numpy as np
-from gradio.data_classes import ImageData
-from gradio.processing_utils import hash_bytes
 from pydantic import ValidationError
 
 from diffusion_core.media import encode_fast
 
+from .gradio_compat import ImageData, hash_bytes
 from .i18n import T
 
 

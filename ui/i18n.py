@@ -11,6 +11,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from . import gradio_compat
 from .strings_en import EN
 from .strings_zh import GRADIO_ZH, TOAST_TITLES_ZH, ZH
 
@@ -24,8 +25,11 @@ I18N = gr.I18n(en=EN, **{"zh-CN": _ZH_ALL, "zh": _ZH_ALL})
 
 # launch(head=...): a browser that reports "zh", "zh-Hans" or "zh-HK" gets the Chinese page (see the script)
 _TAB_LABELS = json.dumps({EN[k]: ZH[k] for k in EN if k.startswith("tab_")}, ensure_ascii=False)
-LOCALE_HEAD = f"<script>\n{Path(__file__).with_name('locale.js').read_text(encoding='utf-8')}</script>".replace(
-    "__TAB_LABELS__", _TAB_LABELS).replace("__TOAST_TITLES__", json.dumps(TOAST_TITLES_ZH, ensure_ascii=False))
+_LOCALE_JS = {"__TAB_LABELS__": _TAB_LABELS, "__TOAST_TITLES__": json.dumps(TOAST_TITLES_ZH, ensure_ascii=False),
+              **{f"__{name}__": json.dumps(getattr(gradio_compat, name)) for name in
+                 ("CORE_BUNDLE", "CHANGE_LOCALE", "TOAST_TITLE")}}
+LOCALE_HEAD = "<script>\n" + re.sub("|".join(_LOCALE_JS), lambda m: _LOCALE_JS[m.group(0)],
+                                     Path(__file__).with_name("locale.js").read_text(encoding="utf-8")) + "</script>"
 
 
 def T(key: str) -> gr.I18nData:  # noqa: N802 - reads like the gettext _()

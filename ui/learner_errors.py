@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 import gradio as gr
 
+from .gradio_compat import handlers
+
 log = logging.getLogger("diffusion_classroom")
 
 
@@ -67,7 +69,7 @@ def quiet(fn: Callable, name: str = "") -> Callable:
 
 def quiet_learner_errors(demo: gr.Blocks) -> gr.Blocks:
     """Wrap every handler of ``demo`` (once) with ``quiet``; returns ``demo``."""
-    for block_fn in demo.fns.values():
+    for block_fn in handlers(demo):
         if block_fn.fn is not None and not getattr(block_fn.fn, "_quiet", False):
             block_fn.fn = quiet(block_fn.fn, block_fn.api_name if isinstance(block_fn.api_name, str) else "")
             block_fn.fn._quiet = True

@@ -3,7 +3,8 @@
 // Accept-Language, where any "zh..." is Chinese. So a browser reporting "zh", "zh-Hans" or "zh-HK" would get an
 // English page with Chinese charts: switch it to zh-CN with Gradio's changeLocale (what its settings panel calls).
 // Tab labels keep the language they mounted in until their tab is shown (and the overflow menu copies them), so
-// they are relabelled here, now and whenever buttons are added. If Gradio's internals change, nothing happens.
+// they are relabelled here, now and whenever buttons are added. If Gradio's internals change, nothing happens
+// (its Gradio hooks are filled in from ui/gradio_compat.py, where a test checks each against the installed Gradio).
 (() => {
   const lang = navigator.language || "";
   if (!/^zh/i.test(lang) || ["zh-CN", "zh-TW"].includes(lang)) return;
@@ -16,10 +17,10 @@
       }
   };
   const core = performance.getEntriesByType("resource").map((e) => e.name)
-    .find((name) => /\/assets\/core-[^/]*\.js$/.test(name));
+    .find((name) => new RegExp(__CORE_BUNDLE__).test(name));
   if (!core) return;
   import(core).then((m) => {
-    m.changeLocale("zh-CN");
+    m[__CHANGE_LOCALE__]("zh-CN");
     relabel();
     new MutationObserver(relabel).observe(document.body, {childList: true, subtree: true});
   }).catch(() => {});
@@ -30,7 +31,7 @@
   if (!/^zh/i.test(navigator.language || "")) return;
   const titles = __TOAST_TITLES__;      // English pop-up title -> Chinese
   const retitle = () => {
-    for (const title of document.querySelectorAll(".toast-title"))
+    for (const title of document.getElementsByClassName(__TOAST_TITLE__))
       for (const node of title.childNodes) {
         const zh = node.nodeType === Node.TEXT_NODE && titles[node.nodeValue.trim()];
         if (zh) node.nodeValue = `${zh} `;

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import gradio as gr
 
+from .gradio_compat import forget_session
+
 
 def release_on_close(demo: gr.Blocks) -> None:
     """Register an unload handler on ``demo`` that frees the closing learner's session state."""
 
     def release(request: gr.Request) -> None:
-        holder = getattr(demo, "state_holder", None)
-        sid = getattr(request, "session_hash", None)
-        if holder is None or sid is None or sid not in holder:
-            return
-        holder.delete_state(sid)                      # runs each State's delete_callback
-        with holder.lock:
-            holder.session_data.pop(sid, None)
-            holder.time_last_used.pop(sid, None)
+        forget_session(demo, getattr(request, "session_hash", None))     # runs each State's delete_callback
 
     demo.unload(release)

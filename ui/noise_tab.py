@@ -114,7 +114,8 @@ def record(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any
     for f in forward.record_film(check_image_state(image, ctx), k, schedule, s):
         frames.append(f.picture)
         if f.max_error is None:
-            yield f.picture, None, f"{tr('progress_' + f.phase, lang)} · t = {f.k}"
+            phase = tr(f"progress_{f.phase}", lang)                      # dissolving, then reforming
+            yield f.picture, None, f"{phase} · t = {f.k}"
         else:
             gif = ctx.gif(frames, "record", fps=12)
             yield f.picture, gif, tr("record_result", lang, err=f.max_error, k=k)

@@ -137,6 +137,8 @@ EN: dict[str, str] = {
     "rf_cosine": "(The photo was noised with the cosine schedule; the model, trained on the linear one, starts from the step with the same noise level, t = {km}.)",
     "rf_unavailable": "The photos model is not available, so the model reform is switched off: {why}",
     "rf_steps_name": "Model steps",
+    "progress_dissolve": "dissolving",
+    "progress_reform": "reforming",
 
     # --- denoise tab -----------------------------------------------------------------------
     "dn_intro": (

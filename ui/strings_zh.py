@@ -130,6 +130,8 @@ ZH: dict[str, str] = {
     "rf_cosine": "（照片是按余弦调度加噪的；模型是在线性调度上训练的，于是从噪声水平相同的那一步开始，t = {km}。）",
     "rf_unavailable": "照片模型暂不可用，模型复原已关闭：{why}",
     "rf_steps_name": "模型步数",
+    "progress_dissolve": "溶解中",
+    "progress_reform": "复原中",
 
     # --- denoise tab -----------------------------------------------------------------------
     "dn_intro": (

@@ -265,7 +265,7 @@ def test_on_one_grid_the_race_draws_ddims_digits_with_euler(client):
     assert np.abs(ddim - euler).max() <= 2
     ddim, euler = pictures("own")
     assert np.abs(ddim - euler).mean() > 3
-    with pytest.raises(AppError, match="Where the samplers look"):
+    with pytest.raises(AppError, match="Where the samplers call the network"):
         client.predict(["ddim:5"], 0, 2, "teacher", "sideways", api_name="/compare")
 
 

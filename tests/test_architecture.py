@@ -142,3 +142,14 @@ def test_a_bound_handler_reads_to_gradio_as_the_function_written_out():
     assert progress_index == 3 and len(args) == 4, "the request and progress slots are found where Gradio looks"
     assert next(streamed(1, 2, "REQ")) == ("CTX", 1, 2, "REQ")
     assert single(5, request="REQ") == ("CTX", 5, "REQ")
+
+
+def test_the_readmes_map_names_every_module():
+    """The README's map of the code ("How it is built") names every module of diffusion_core/ and ui/."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## How it is built\n+```\n(.*?)```", text, re.S).group(1)
+    files = [*(ROOT / "diffusion_core").rglob("*.py"), *(ROOT / "ui").glob("*.py"), *(ROOT / "ui").glob("*.js")]
+    missing = [str(p.relative_to(ROOT)) for p in files if p.name != "__init__.py" and p.name not in block]
+    assert missing == [], f"not in the README's map: {missing}"

@@ -59,6 +59,11 @@ def _num(v: float) -> str:
     return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
+# Latin and Greek from a Latin face first (a CJK face draws ᾱ's bar beside the letter and "·" full width), Chinese
+# from the system's CJK face after it
+FONTS = "Arial, Helvetica, &quot;DejaVu Sans&quot;, &quot;Noto Sans&quot;, sans-serif"
+
+
 def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float], x_label: str = "",
            x_ticks: Sequence[tuple[float, str]] = (), left: float = PAD_L,
            y_ticks: Sequence[tuple[float, str]] = (), desc: str = "") -> list[str]:
@@ -70,7 +75,7 @@ def _frame(title: str, x_range: tuple[float, float], y_range: tuple[float, float
     y_ticks = y_ticks or [(v, _num(v)) for v in nice_ticks(y0, y1)]
     name = f"{title}. {desc}" if desc else title
     parts = [f'<svg viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg" role="img" '
-             f'aria-label="{html.escape(name)}" style="width:100%;max-width:{W * 1.4:.0f}px;font-family:sans-serif">',
+             f'aria-label="{html.escape(name)}" style="width:100%;max-width:{W * 1.4:.0f}px;font-family:{FONTS}">',
              f'<title>{html.escape(title)}</title><desc>{html.escape(desc)}</desc>',
              f'<text x="{W / 2}" y="16" text-anchor="middle" font-size="13" fill="currentColor">{html.escape(title)}</text>',
              f'<line x1="{left}" y1="{H - PAD_B}" x2="{W - PAD_R}" y2="{H - PAD_B}" stroke="#888"/>',

@@ -35,7 +35,7 @@ function histogramChart(box, chart, hist, title) {
            `fill="${colors[0]}" fill-opacity="0.55"/>`;
   });
   box.innerHTML = [`<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" ` +
-                   `style="width:100%;max-width:${(W * 1.4).toFixed(0)}px;font-family:sans-serif">`,
+                   `style="width:100%;max-width:${(W * 1.4).toFixed(0)}px;font-family:Arial, Helvetica, &quot;DejaVu Sans&quot;, &quot;Noto Sans&quot;, sans-serif">`,
                    text(W / 2, 16, "middle", 13, esc(title)),
                    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/>`,
                    `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#888"/>`,

@@ -14,9 +14,9 @@ import torch
 
 from .data import to_uint8
 from . import media
-from .flow import FLOW_SAMPLERS, T_SCALE, shifted_grid
+from .flow import FLOW_SAMPLERS, T_SCALE, diffusion_timesteps, shifted_grid
 from .samplers import SAMPLERS, MAX_STEPS, Model, run, start_noise, timesteps_of
-from .samplers.grids import sigma_to_t, sigmas_of
+from .samplers.grids import sigmas_of
 from .schedule import NoiseSchedule
 
 
@@ -77,9 +77,8 @@ def noise_levels(method: str, schedule: NoiseSchedule, steps: int, grid: str | N
     kinds can be drawn on one alpha-bar curve (s = 1, pure noise, past the schedule's noisiest level: at T - 1)."""
     if not METHODS[method].flow:
         return timesteps_of(method, schedule, steps, grid)
-    log_sigmas = np.log(sigmas_of(schedule))
-    return [float(schedule.num_steps - 1) if s >= 1 else sigma_to_t(s / (1 - s), log_sigmas)
-            for s in shifted_grid(steps, flow_shift)[:-1]]
+    levels = diffusion_timesteps(np.array(shifted_grid(steps, flow_shift)[:-1]), np.log(sigmas_of(schedule)))
+    return [float(t) for t in levels]
 
 
 @dataclass(frozen=True)

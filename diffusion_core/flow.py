@@ -137,6 +137,17 @@ def flow_sample(model: VelocityModel, *, sampler: str = "euler", num_steps: int 
     return x
 
 
+def diffusion_timesteps(s: np.ndarray, log_sigmas: np.ndarray) -> np.ndarray:
+    """The (fractional) diffusion timesteps with the noise-to-signal ratio of each s: x_s / (1 - s) = x_0 + sigma eps
+    with sigma = s / (1 - s), as x_t / sqrt(ab) = x_0 + sigma eps with sigma = sqrt(1 - ab) / sqrt(ab); log-linear
+    between two timesteps (as grids.sigma_to_t), and past the schedule's ends its first or last timestep (s = 1,
+    pure noise: the last). ``log_sigmas`` [T]: log of grids.sigmas_of(schedule)."""
+    s = np.asarray(s, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        log_sigma = np.log(s) - np.log1p(-s)                                     # log(s / (1 - s)), inf at s = 1
+    return np.interp(log_sigma, log_sigmas, np.arange(len(log_sigmas), dtype=np.float64))
+
+
 class VelocityOfEps:
     """A noise-predicting diffusion net asked for the velocity on the straight path (to guide a flow net with it).
 
@@ -156,8 +167,7 @@ class VelocityOfEps:
         s = (t.double() / T_SCALE).clamp(0.0, self.s_max)                          # [B]
         sigma = s / (1 - s)
         ab = 1 / (1 + sigma**2)
-        log_sigma = sigma.clamp_min(self.log_sigmas[0].exp()).log().cpu().numpy()
-        tau = np.interp(log_sigma, self.log_sigmas.numpy(), np.arange(len(self.log_sigmas), dtype=np.float64))
+        tau = diffusion_timesteps(s.cpu().numpy(), self.log_sigmas.numpy())
         col = lambda a: a.to(x.device, x.dtype).reshape(-1, *([1] * (x.ndim - 1)))   # noqa: E731
         eps = self.net(col(ab.sqrt() / (1 - s)) * x, torch.from_numpy(tau).to(x.device, torch.float32))
         return (eps.to(x.dtype) - x) / col(1 - s)

@@ -72,7 +72,8 @@ def sigma_at(schedule: NoiseSchedule, t: float) -> float:
     if w == 0.0:
         ab = float(schedule.alphas_cumprod[low])
         return math.sqrt((1 - ab) / ab)
-    log_sigmas = np.log(sigmas_of(schedule)[low:low + 2])
+    ab = schedule.alphas_cumprod[low:low + 2].double().numpy()                   # the two timesteps around t
+    log_sigmas = 0.5 * np.log((1 - ab) / ab)
     return float(math.exp(log_sigmas[0] + w * (log_sigmas[1] - log_sigmas[0])))
 
 

@@ -1,5 +1,6 @@
 """The race of samplers: same x_T everywhere, NFE counted by a wrapper, cells parsed strictly."""
 import json
+import os
 
 import pytest
 import torch
@@ -206,3 +207,25 @@ def test_shipped_quality_file_schema(name):
         assert set(data["goals"]) >= {"flow_euler_10_over_100", "flow_heun_9_over_99", "about_10_calls_within_1_3x"}
         return
     assert ("ddpm", 1000) in got and all((s, n) in got for s in ("ddim", "euler", "dpmpp2m") for n in (5, 10, 20, 50, 100))
+
+
+def test_a_finished_cells_picture_is_one_file_for_the_whole_stream():
+    """The race yields every finished cell again with each new one. Yielded as an array, Gradio re-saved each picture
+    on every yield, rewriting the file a browser was still reading (CI: a phone saw 3 of 4 pictures). Each cell's
+    picture is now written once: the same path, the same bytes, in every later yield."""
+    from ui import compare_tab
+    from ui.context import AppContext
+
+    ctx = AppContext.create(model_names=("digits",))
+    seen: dict[str, tuple[int, bytes]] = {}
+    galleries = [out[0] for out in compare_tab.race(ctx, ["ddim:2", "ddim:3", "dpmpp2m:2"], 0, 2, "teacher", "own", None)
+                 if isinstance(out[0], list) and out[0]]
+    assert [len(g) for g in galleries] == [1, 2, 3]
+    for gallery in galleries:
+        for path, caption in gallery:
+            with open(path, "rb") as f:
+                stamp = (os.stat(path).st_mtime_ns, f.read())
+            assert seen.setdefault(path, stamp) == stamp, f"{caption}: its file was rewritten"
+    assert len(seen) == 3                                       # one file per cell, none shared
+    from PIL import Image
+    assert Image.open(galleries[-1][0][0]).size[0] > 28         # a grid of digits, not one 28-pixel digit

@@ -124,7 +124,7 @@ def race(ctx: AppContext, values: Any, seed_v: Any, count_v: Any, net_v: Any, gr
                 ctx.costs.record(racer(ctx, model, name).sha256, n, r.nfe, r.seconds)
             label = compare.METHODS[name].label
             caption = tr("cmp_caption", lang, label=label, steps=steps, nfe=r.nfe, secs=r.seconds)
-            done.append((r.picture, cell_label(name, steps)))      # short, to fit; the table has the figures
+            done.append((ctx.png(r.picture, "race"), cell_label(name, steps)))   # short, to fit; the table has the figures
             rows.append((label, steps, r.nfe, r.seconds))
             yield list(done), caption, gr.skip(), results_table(rows, lang)
         yield gr.skip(), tr("cmp_done", lang, cells=len(done), secs=time.perf_counter() - t0), gr.skip(), gr.skip()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+from PIL import Image
 
 from diffusion_core.costs import CallCosts
 from diffusion_core.denoise import RunCache
@@ -49,6 +50,14 @@ class AppContext:
         """``frames`` saved as a GIF under a fresh name in the app's temporary folder (Gradio serves the file from
         there); its path."""
         return str(save_gif(frames, self.tmp_dir / f"{kind}-{uuid.uuid4().hex[:8]}.gif", fps=fps))
+
+    def png(self, picture: np.ndarray, kind: str) -> str:
+        """``picture`` (uint8) saved once as a PNG under a fresh name in the app's temporary folder; its path. A stream
+        that shows the same picture again yields this path: Gradio copies a file into its cache once, but re-saves an
+        array on every yield, rewriting the file a browser may be reading (a picture left blank)."""
+        path = self.tmp_dir / f"{kind}-{uuid.uuid4().hex[:8]}.png"
+        Image.fromarray(picture).save(path, compress_level=1)
+        return str(path)
 
     @classmethod
     def create(cls, model_names: tuple[str, ...] = ("digits", "photos", *OPTIONAL),

@@ -18,13 +18,15 @@ import httpx
 
 from common import ROOT, pct, running_app, save, table
 
+from diffusion_core.bundles import bundle_file
+
 ARGS = ["dpmpp2m", 20, 0, 0, 16, "student"]          # sampler, steps, eta, seed, digits, model: the tab's defaults
 
 
 def steer_args() -> list:
     """The Steer tab's defaults: label 3, no "not like", the card's w, DPM-Solver++ 20 steps, seed, 8 digits."""
-    card = json.loads((ROOT / "assets" / "digits_cond.json").read_text(encoding="utf-8"))
-    return ["3", "none", float(card.get("guidance", {}).get("weight", 3.0)), "dpmpp2m", 20, 0, 8]
+    served = json.loads(bundle_file("digits_cond", ROOT / "assets").read_text(encoding="utf-8"))
+    return ["3", "none", float(served.get("guidance", {}).get("weight", 3.0)), "dpmpp2m", 20, 0, 8]
 
 
 # tab -> (its endpoint, its arguments, where the seed goes)

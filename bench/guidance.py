@@ -8,7 +8,7 @@ beside real digits') and per-class Frechet distance. Then the shipped guidance: 
 in --interval (Kynkaenniemi et al. 2024), the same figures. Then the unguided answer (null label, w = 0) against the
 digits goals of bench/quality.py, and the time of 16 guided digits (one call of 32 a step; on the interval only, 32
 there and 16 elsewhere) against 16 unguided (one call of 16) in the same run. Writes bench/results/guidance.json,
-which the Steer tab's chart reads; --card writes the shipped w, interval and figures on the model's card.
+which the Steer tab's chart reads; --card writes the shipped w, interval and figures on the served bundle.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from common import RESULTS, ROOT, save, table
 from bench.quality import in_chunks
 from diffusion_core import pretrained
 from diffusion_core.data import to_uint8
-from diffusion_core.export import write_card
+from diffusion_core.bundles import bundle_file, write_figures
 from diffusion_core.guidance import LabelGuided
 from diffusion_core.quality import GOALS, as_dict, evaluate, label_figures, meets_goals
 from diffusion_core.samplers import sample
@@ -77,8 +77,8 @@ def main() -> None:
     ap.add_argument("--interval", default="500:750", help="the shipped guidance's timesteps lo:hi")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--card", action="store_true", help="write the w where quality peaks (lowest per-class Frechet "
-                    "distance) and its figures on the card as the shipped default")
-    ap.add_argument("--card-only", action="store_true", help="write the card from bench/results/guidance.json, "
+                    "distance) and its figures on the served bundle as the shipped default")
+    ap.add_argument("--card-only", action="store_true", help="write the bundle's figures from bench/results/guidance.json, "
                     "measuring nothing")
     args = ap.parse_args()
     if args.card_only:
@@ -125,25 +125,23 @@ def main() -> None:
 
 
 def write_guidance_card(model: str, result: dict) -> None:
-    """The shipped w on the model's card: where the measured quality peaks, the lowest per-class Frechet distance
+    """The shipped w on the served bundle: where the measured quality peaks, the lowest per-class Frechet distance
     to real digits of the first sampler (it counts both how the digits look and how varied they are: too low a w
     ignores the label, too high a w makes look-alikes); the interval it is served on, with that guidance's figures;
     the curve the Steer tab draws, the times and the unguided answer's figures."""
     rows, shipped = result["rows"], result["shipped"]
     first = [r for r in rows if r["sampler"] == rows[0]["sampler"]]
     best = min(first, key=lambda r: (r["frechet"], r["w"]))
-    card_path = ROOT / "assets" / f"{model}.json"
-    card = json.loads(card_path.read_text(encoding="utf-8"))
     curve = [{k: r[k] for k in ("w", "accuracy", "diversity", "diversity_real")} for r in first]  # the tab's chart
-    card["guidance"] = {"weight": best["w"], "interval": shipped["interval"], "figures": shipped,
+    guidance = {"weight": best["w"], "interval": shipped["interval"], "figures": shipped,
                         "every_step": best, "curve": curve, "time_16": result["time_16"],
                         "unguided_ddim_50": result["unguided_ddim_50"],
                         "how": f"bench/guidance.py, {result['per_class']} digits a class, seed {result['seed']}, "
                                f"{first[0]['sampler']} {first[0]['steps']} steps; w where the per-class Frechet "
                                "distance is lowest with guidance at every step, then served on the interval of "
                                "timesteps only (figures; every_step: the same w at every step)"}
-    write_card(card_path, card)
-    print(f"card: w = {best['w']} on t {shipped['interval']} ({best['sampler']}: accuracy {shipped['accuracy']:.3f}, "
+    write_figures(model, "guidance", guidance, ROOT / "assets")
+    print(f"{bundle_file(model, ROOT / 'assets')}: w = {best['w']} on t {shipped['interval']} ({best['sampler']}: accuracy {shipped['accuracy']:.3f}, "
           f"Frechet {shipped['frechet']:.1f}; at every step {best['accuracy']:.3f}, {best['frechet']:.1f})")
 
 

@@ -20,7 +20,8 @@ from diffusion_core import pretrained
 from diffusion_core.compare import METHODS
 from diffusion_core.data import to_uint8
 from diffusion_core.device import cpu_has_bf16
-from diffusion_core.export import card_quality, write_card
+from diffusion_core.bundles import bundle_file, write_figures
+from diffusion_core.export import card_quality
 from diffusion_core.flow import flow_sample
 from diffusion_core.quality import GOALS, as_dict, evaluate
 from diffusion_core.samplers import SAMPLERS, sample
@@ -87,12 +88,13 @@ def main() -> None:
                     "flow_euler at 50 steps, flow_heun at 10)")
     ap.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
     ap.add_argument("--compare-precision", action="store_true", help="DDIM 50 in fp32 and in bf16")
-    ap.add_argument("--card", action="store_true", help="rewrite the quality entry of the model's card in assets/")
+    ap.add_argument("--card", action="store_true", help="rewrite the quality figures of the served bundle "
+                    "(assets/bundles/MODEL.json)")
     ap.add_argument("--model", default="digits", help="the shipped digits model to score (saved as quality_[MODEL_]"
                     "PRECISION, as bench/samplers.py)")
     ap.add_argument("--assets", type=Path, help="a candidate's model directory (printed, not saved); default: assets/")
-    ap.add_argument("--guide", metavar="W:FIRST:LAST", help="the card's guide at another weight and step counts, e.g. "
-                    "3:151:650 (printed, not saved); 1:1:1000 is the nets alone")
+    ap.add_argument("--guide", metavar="W:FIRST:LAST", help="the bundle's guide at another weight and network "
+                    "timesteps, e.g. 3:150:649 (printed, not saved); 1:0:999 is the nets alone")
     args = ap.parse_args()
     candidate = bool(args.assets or args.guide)
     if candidate and (args.card or args.compare_precision):
@@ -135,22 +137,21 @@ def main() -> None:
 
 
 def with_guide(model: pretrained.Pretrained, spec: str, ap: argparse.ArgumentParser) -> pretrained.Pretrained:
-    """The served model with its guide at weight W on step counts FIRST..LAST ("W:FIRST:LAST")."""
+    """The served model with its guide at weight W on network timesteps FIRST..LAST ("W:FIRST:LAST")."""
     try:
         w, lo, hi = spec.split(":")
         weight, first, last = float(w), int(lo), int(hi)
     except ValueError:
-        ap.error(f"--guide takes W:FIRST:LAST (e.g. 3:151:1000), not {spec!r}")
+        ap.error(f"--guide takes W:FIRST:LAST (e.g. 3:150:999), not {spec!r}")
     if model.guide is None:
-        ap.error("--guide needs a model whose card has a guide")
-    return replace(model, guide=replace(model.guide, weight=weight, first=first - 1, last=last - 1))
+        ap.error("--guide needs a model whose bundle has a guide")
+    return replace(model, guide=replace(model.guide, weight=weight, first=first, last=last))
 
 
 def write_quality_card(model, digits: np.ndarray | None) -> None:
-    """Rewrite the quality entry of the model's card (e.g. after a new classifier): the figures the export writes."""
-    card_path = ROOT / "assets" / f"{model.name}.json"
-    write_card(card_path, {**model.card, "quality": card_quality(model, digits=digits)})
-    print("->", card_path, flush=True)
+    """Rewrite the quality figures of the served bundle (e.g. after a new classifier): the figures the export writes."""
+    write_figures(model.name, "quality", card_quality(model, digits=digits), ROOT / "assets")
+    print("->", bundle_file(model.name, ROOT / "assets"), flush=True)
 
 
 if __name__ == "__main__":

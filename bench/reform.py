@@ -2,8 +2,9 @@
 
 python bench/reform.py [--ts 100,250,400,600] [--steps 25] [--seeds 0,1] [--assets DIR] [--no-mirrors]
 For each held-out photo and t: x_t from one jump with the seed's noise; the model's DDIM reform (a mirror image
-at three steps of four, reform.MirrorCycle, as the app and the CLI run it; --no-mirrors: never); and
-the baseline x0 = blur_sigma(x_t) / sqrt(alpha_bar_t) with sigma picked by oracle (best PSNR per image);
+at three steps of four, reform.MirrorCycle, where the photos bundle's options say so, as the app and the CLI run
+it; --no-mirrors: never); and the baseline x0 = blur_sigma(x_t) / sqrt(alpha_bar_t) with sigma picked by oracle
+(best PSNR per image);
 and the model's one-jump guess of x_0 at t (its estimate of E[x_0 | x_t], the best guess in mean squared error);
 and, for scale, BM3D (Dabov et al. 2007; the `bm3d` package, in requirements-dev) told the true noise level;
 and the guess (a Wiener filter) and DDIM reform of the Gaussian that knows the photo's own spectrum (every Fourier
@@ -64,8 +65,8 @@ def main() -> None:
     ap.add_argument("--no-timing", action="store_true", help="skip the 256 x 256 timing")
     ap.add_argument("--no-mirrors", action="store_true", help="the plain DDIM reform (printed, not saved)")
     args = ap.parse_args()
-    mirrors = not args.no_mirrors
     model = pretrained.load("photos", assets=args.assets)
+    mirrors = model.options.mirrors and not args.no_mirrors            # as the bundle serves it, unless told not
     print("served photos model:", model.sha256[:16], "+ experts", [e.sha256[:8] for e in model.experts], model.routes())
     sched = model.schedule
     rows = []

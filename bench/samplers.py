@@ -2,7 +2,7 @@
 
 python bench/samplers.py [--model digits] [--against digits_student] [--repeats 3] [--no-levers] [--startup]
 Writes bench/results/samplers_[MODEL_]bf16.json on a CPU with native bf16, samplers_[MODEL_]fp32.json on one
-without (the model may still be served in fp32 there: its card's cpu_precision).
+without (the model may still be served in fp32 there: its bundle's cpu_precision).
 All ratios come from one run on one machine; run it with nothing else busy.
 """
 from __future__ import annotations

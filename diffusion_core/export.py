@@ -11,12 +11,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from . import pretrained
+from . import bundles, pretrained
 from .data import DIGITS_SOURCE, to_uint8
 from .media import grid
 from .photo_data import HELD_OUT, TRAIN_PHOTOS
 from .photo_data import SOURCE as PHOTOS_SOURCE
-from .recipes import dataset_of
 from .flow import flow_sample
 from .samplers import sample
 from .weights import save_weights
@@ -45,7 +44,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     state = ck["state"]
     weights = assets / f"{cfg.name}.safetensors"
     save_weights(ck["ema"], weights, cfg.weights_dtype)
-    dataset = dataset_of(cfg)                      # "digits" or "photos"
+    dataset = cfg.data                             # "digits" or "photos"
     data = DATA_CARDS.get(dataset, {})
     card: dict[str, Any] = {
         "name": cfg.name,
@@ -71,8 +70,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
                      "hardware": "2 CPU cores",
                      "command": f"python -m diffusion_core.train --model {cfg.name}",
                      "config": json.loads(json.dumps(asdict(cfg)))},     # the recipe the command runs, with its notes
-        **({"guide": guide_entry(cfg.name, cfg.self_guide)} if cfg.self_guide else {}),
-        "cpu_precision": cfg.cpu_precision,
+        "role": role(cfg),
         "created": dt.date.today().isoformat(),
         "sha256": pretrained.sha256_of(weights),
         "size_bytes": weights.stat().st_size,
@@ -82,13 +80,11 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     plot_loss(state["losses"], assets / f"{cfg.name}_loss.png", cfg.name,
               target=f"{cfg.teacher}'s eps" if cfg.teacher else "eps")
 
-    served = cfg.name                              # the model the app loads: an expert or a guide is served inside its base
-    if cfg.guide is not None:
-        served = cfg.data
-        add_to_card(assets / f"{served}.json", "guide", guide_entry(cfg.name, cfg.guide))
-    elif cfg.steps is not None and cfg.data and cfg.data != cfg.name:
-        served = cfg.data
-        add_to_card(assets / f"{served}.json", "experts", {"name": cfg.name, "steps": [int(cfg.steps[0]), int(cfg.steps[1])]})
+    # the card is this net's alone; the bundles that serve it are assembled again from the cards (bundles.py)
+    serving = [b for b in bundles.bundles_with(cfg.name) if (assets / f"{bundles.BUNDLES[b].base}.json").is_file()]
+    for name in serving:                           # (a bundle whose base is not trained yet waits for it)
+        bundles.assemble(name, assets)
+    served = serving[0] if serving else cfg.name   # the samples and figures: of what the app serves with this net
     model = pretrained.load(served, device="cpu", assets=assets)
     shape = model.image_shape
     from PIL import Image
@@ -107,38 +103,18 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
     else:
         x = sample(model, model.schedule, sampler="ddim", num_steps=50, shape=(64, *shape), seed=0)
         Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
-    if dataset == "digits" and quality_n > 0:   # the figures of what is served go on its card
-        served_card = card if served == cfg.name else model.card
-        served_card["quality"] = card_quality(model, quality_n)
-        write_card(assets / f"{served}.json", served_card)
+    if dataset == "digits" and quality_n > 0 and serving:   # the figures of what is served go on its bundle
+        bundles.write_figures(served, "quality", card_quality(model, quality_n), assets)
     print(json.dumps({k: card[k] for k in ("name", "parameters", "size_bytes", "training")}, indent=1)[:2000])
     return card
 
 
-def guide_entry(name: str, guide: tuple[float, int, int]) -> dict[str, Any]:
-    """A card's "guide" entry: net ``name`` guides with (weight, first step, last step)."""
-    weight, lo, hi = guide
-    return {"name": name, "weight": float(weight), "steps": [int(lo), int(hi)]}
-
-
-def add_to_card(base_card: Path, key: str, entry: dict[str, Any]) -> None:
-    """Record a net served inside its base model in the base's card: ``key`` "experts" appends ``entry`` (replacing
-    one of the same name; an expert whose steps the later ones cover entirely, a stepping stone they were
-    fine-tuned from, leaves the card), "guide" sets it."""
-    if not base_card.is_file():
-        raise FileNotFoundError(f"{base_card} is missing: an expert or guide is exported next to its base model")
-    card = json.loads(base_card.read_text(encoding="utf-8"))
-    if key == "experts":
-        experts = [*(e for e in card.get(key, []) if e["name"] != entry["name"]), entry]
-        card[key] = [e for i, e in enumerate(experts) if not covered(e["steps"], [x["steps"] for x in experts[i + 1:]])]
-    else:
-        card[key] = entry
-    write_card(base_card, card)
-
-
-def covered(steps: list[int], later: list[list[int]]) -> bool:
-    """True when the ranges ``later`` (step counts [lo, hi]) hold every step count of ``steps``."""
-    return all(any(lo <= k <= hi for lo, hi in later) for k in range(steps[0], steps[1] + 1))
+def role(cfg: Any) -> dict[str, Any]:
+    """The card's "role": this net's relations to other nets, as its recipe names them (bundles.py reads an expert's
+    timesteps here)."""
+    relations = {"expert_of": cfg.expert_of, "t_range": list(cfg.t_range) if cfg.t_range else None,
+                 "guides": cfg.guides, "teacher": cfg.teacher, "init_from": cfg.init_from}
+    return {k: v for k, v in relations.items() if v is not None}
 
 
 def card_quality(model: Any, n: int = 256, digits: np.ndarray | None = None) -> dict[str, Any]:
@@ -174,7 +150,7 @@ def reform_strip(model: Any, k: int = 250, steps: int = 25, size: int = 192) -> 
     for p in HELD_OUT:
         im = Image.fromarray(load_photo(*p)).resize((size, size), Image.Resampling.LANCZOS)
         image = np.asarray(im)
-        r = reform_image(model, model.schedule, image, k, steps, seed=0, mirrors=True)
+        r = reform_image(model, model.schedule, image, k, steps, seed=0, mirrors=model.options.mirrors)
         rows.append(np.concatenate([image, r.noised, r.reformed], 1))
     return np.concatenate(rows, 0)
 

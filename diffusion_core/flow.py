@@ -72,7 +72,7 @@ def uniform_grid(num_steps: int) -> list[float]:
 def shifted_grid(num_steps: int, shift: float = 1.0) -> list[float]:
     """The uniform grid with each s moved to k s / (1 + (k - 1) s) (Esser et al. 2024, section 5.3.2: Stable
     Diffusion 3's "shift"): k > 1 spends more of the steps near the noise end, where a digit's path still bends;
-    k = 1 is the uniform grid. A model's card names its k ("sampling": {"time_shift": k})."""
+    k = 1 is the uniform grid. A served bundle names its k (bundles.Options.time_shift)."""
     if not (math.isfinite(shift) and shift > 0):
         raise ValueError(f"the time shift must be a positive number, got {shift}")
     return [shift * s / (1 + (shift - 1) * s) for s in uniform_grid(num_steps)]

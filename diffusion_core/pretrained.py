@@ -1,44 +1,28 @@
-"""Shipped models: ``load("digits")`` -> model, schedule and card from assets/, sha256 checked.
+"""Served models: ``load("digits")`` -> the bundle assets/bundles/digits.json (a base net, its time experts and its
+guide, bundles.py) as one model whose ``eps(x, t)`` a sampler calls.
 
-Weights are safetensors (no pickle). A missing or corrupt file raises ModelUnavailable with a
-message that names the file and the command that rebuilds it.
+Each net comes from its own files (netfiles.load_net: safetensors, no pickle, sha256 checked); a missing or corrupt
+file raises ModelUnavailable with a message that names the file and the command that rebuilds it.
 """
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import json
-import logging
 import math
-import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
+from .bundles import Options, bundle_file
 from .device import autocast_dtype, pick_device
 from .flow import VelocityOfEps
+from .netfiles import ModelUnavailable, channels_last_for, load_net, rebuild_hint, sha256_of  # noqa: F401
 from .paths import assets_dir
 from .schedule import NoiseSchedule
-from .unet import TinyUNet, UNetConfig
-from .weights import load_weights
-
-log = logging.getLogger(__name__)
-
-
-class ModelUnavailable(RuntimeError):
-    """A shipped model cannot be loaded; the message says which file and how to rebuild it."""
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -66,17 +50,18 @@ class Guide:
 
 @dataclass
 class Pretrained:
-    """A loaded model: call ``eps(x, t)`` (a sampler's Model) in the chosen precision."""
+    """A served model (a bundle, or a net alone): call ``eps(x, t)`` (a sampler's Model) in the chosen precision."""
 
     name: str
-    net: nn.Module                              # a TinyUNet, or its TorchScript freeze (``load``'s frozen)
+    net: nn.Module                              # the base net: a TinyUNet, or its TorchScript freeze (``load``'s frozen)
     schedule: NoiseSchedule
-    card: dict[str, Any]
+    card: dict[str, Any]                        # the base net's card: what it is and how it was trained
     device: torch.device
     amp_dtype: torch.dtype | None
     channels_last: bool = True
-    experts: tuple[Expert, ...] = ()            # the card's "experts": nets for some timesteps, net for the rest
-    guide: Guide | None = None                  # the card's "guide"; None: plain eps
+    experts: tuple[Expert, ...] = ()            # the bundle's experts: nets for some timesteps, net for the rest
+    guide: Guide | None = None                  # the bundle's guide; None: plain eps
+    bundle: dict[str, Any] = field(default_factory=dict)   # assets/bundles/NAME.json: parts, options, figures
 
     @property
     def precision(self) -> str:
@@ -107,9 +92,8 @@ class Pretrained:
             fmt = torch.channels_last if self.channels_last else torch.contiguous_format
             x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)
             t = t.to(self.device)
-            if label is not None:                           # a conditional net is served alone (no experts, guide)
-                return self.net(x, t, label.to(self.device)).float().contiguous()
-            return self._guided(x, t, self._routed(x, t)).float().contiguous()
+            cond = () if label is None else (label.to(self.device),)      # a conditional net's label, guide's too
+            return self._guided(x, t, self._routed(x, t, cond), cond).float().contiguous()
 
     @property
     def objective(self) -> str:
@@ -117,9 +101,18 @@ class Pretrained:
         return str(self.card.get("objective", "eps"))
 
     @property
+    def options(self) -> Options:
+        """The bundle's serving options (bundles.Options; the defaults for a net served alone)."""
+        return Options(**self.bundle.get("options", {}))
+
+    @property
     def time_shift(self) -> float:
-        """A flow net's grid shift k (flow.shifted_grid; its card's "sampling": {"time_shift": k}), 1 if none."""
-        return float(self.card.get("sampling", {}).get("time_shift", 1.0))
+        """A flow net's grid shift k (flow.shifted_grid), 1 for the even grid."""
+        return float(self.options.time_shift)
+
+    def figures(self, key: str) -> dict[str, Any]:
+        """A block of figures measured on what is served (bundles.FIGURES: "quality", "guidance"); {} if none."""
+        return self.bundle.get(key, {})
 
     @property
     def num_classes(self) -> int:
@@ -132,17 +125,18 @@ class Pretrained:
         return self.guide is not None and self.guide.net is self.net
 
     def _owners(self, t: Tensor) -> Tensor:
-        """[B] the net that takes each image's t: 0 the base, i experts[i - 1] (of overlapping ranges the card's later
-        entry wins)."""
+        """[B] the net that takes each image's t: 0 the base, i experts[i - 1] (of overlapping ranges the bundle's
+        later expert wins)."""
         which = torch.zeros(t.shape, dtype=torch.long, device=t.device)
         for i, e in enumerate(self.experts, start=1):
             which[(t >= e.first) & (t <= e.last)] = i
         return which
 
-    def _routed(self, x: Tensor, t: Tensor) -> Tensor:
-        """Each image's eps from the expert whose range holds its t, else from the base net."""
-        if not self.experts:
-            return self.net(x, t)
+    def _routed(self, x: Tensor, t: Tensor, cond: tuple[Tensor, ...] = ()) -> Tensor:
+        """Each image's eps from the expert whose range holds its t, else from the base net (a conditional net,
+        ``cond`` its labels, has no experts)."""
+        if not self.experts or cond:
+            return self.net(x, t, *cond)
         which = self._owners(t)                                             # [B]
         nets = (self.net, *(e.net for e in self.experts))
         groups = which.unique().tolist()
@@ -154,8 +148,9 @@ class Pretrained:
             out[rows] = nets[i](x[rows], t[rows]).to(out.dtype)
         return out
 
-    def _guided(self, x: Tensor, t: Tensor, eps: Tensor) -> Tensor:
-        """eps pushed away from the guide's guess, for the images whose t is in the guide's range."""
+    def _guided(self, x: Tensor, t: Tensor, eps: Tensor, cond: tuple[Tensor, ...] = ()) -> Tensor:
+        """eps pushed away from the guide's guess, for the images whose t is in the guide's range (a conditional
+        net's guide is asked with the same labels ``cond``)."""
         g = self.guide
         if g is None or g.weight == 1.0:
             return eps
@@ -166,16 +161,16 @@ class Pretrained:
         if not rows.any():
             return eps
         if rows.all():
-            eps_g = g.net(x, t).to(eps.dtype)
+            eps_g = g.net(x, t, *cond).to(eps.dtype)
             return eps_g + g.weight * (eps - eps_g)
-        eps_g = g.net(x[rows], t[rows]).to(eps.dtype)
+        eps_g = g.net(x[rows], t[rows], *(c[rows] for c in cond)).to(eps.dtype)
         out = eps.clone()
         out[rows] = eps_g + g.weight * (eps[rows] - eps_g)
         return out
 
     def routes(self) -> tuple[tuple[int, int, int], ...]:
         """(first t, last t, net) for each run of network timesteps an expert takes, in t order; net 2 is the
-        card's first expert, net 3 its second (net 1, the base, takes every t not listed)."""
+        bundle's first expert, net 3 its second (net 1, the base, takes every t not listed)."""
         owner = [1] * self.schedule.num_steps                              # [T] the net that takes each t
         for net, e in enumerate(self.experts, start=2):                    # a later entry wins on overlap
             for t in range(max(0, int(e.first)), min(len(owner) - 1, int(e.last)) + 1):
@@ -201,118 +196,87 @@ class Pretrained:
     __call__ = eps
 
 
-def small_net(card: dict[str, Any]) -> bool:
-    """The card says "cpu_precision": "fp32": a net so small that per-op overhead bounds it on a CPU."""
-    return card.get("cpu_precision") == "fp32"
-
-
-def served_dtype(card: dict[str, Any], device: torch.device) -> torch.dtype | None:
-    """The autocast dtype of precision "auto": the device's (device.autocast_dtype), except fp32 on a CPU for a
-    ``small_net``."""
-    if device.type == "cpu" and small_net(card):
+def served_dtype(cpu_precision: str, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype of precision "auto": the device's (device.autocast_dtype), except fp32 on a CPU where the
+    bundle's options say "cpu_precision": "fp32" (nets so small that per-op overhead bounds them)."""
+    if device.type == "cpu" and cpu_precision == "fp32":
         return None
     return autocast_dtype(device)
 
 
-def rebuild_hint(name: str) -> str:
-    return f"python -m diffusion_core.train --model {name}"
-
-
 def load(name: str, device: torch.device | str | None = None, assets: Path | None = None,
          precision: str = "auto", channels_last: bool | None = None, frozen: bool | None = None) -> Pretrained:
-    """Load assets/NAME.safetensors with its card assets/NAME.json; precision "auto" | "fp32" | "bf16".
+    """Load the bundle NAME (assets/bundles/NAME.json: a base net, its experts and guide, its options), or the net
+    NAME alone where no bundle has that name; precision "auto" | "fp32" | "bf16". Each net's weights are checked
+    against its card's sha256 and the bundle's.
 
     channels_last None = auto: on for fp32 (1.14x in bench/samplers.py); under bf16 autocast off for
     small images (28 x 28 digits at batch 16: the plain layout 1.2x faster on these CPUs) and on for
     large ones (the photos model at 256 x 256: channels_last 1.65x faster).
     frozen None = auto: a net that runs fp32 on a CPU is served as its TorchScript freeze (``freeze``) where the
-    card says "cpu_precision": "fp32" (a small net bound by per-op overhead); True: wherever it runs fp32 on a CPU.
+    bundle's cpu_precision is "fp32" (a small net bound by per-op overhead); True: wherever it runs fp32 on a CPU.
     """
     assets = assets or assets_dir()
-    weights, card_path = assets / f"{name}.safetensors", assets / f"{name}.json"
-    for p in (card_path, weights):
-        if not p.is_file():
-            raise ModelUnavailable(f"{p.name} is missing from assets/; rebuild it with `{rebuild_hint(name)}`")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ModelUnavailable(f"{card_path.name} is not valid JSON ({e}); rebuild with `{rebuild_hint(name)}`") from e
-    digest = sha256_of(weights)
-    if digest != card.get("sha256"):
-        raise ModelUnavailable(f"{weights.name} does not match the sha256 in {card_path.name} (corrupt or replaced); "
-                               f"rebuild it with `{rebuild_hint(name)}`")
+    bundle = read_bundle(name, assets)
+    options = Options(**bundle.get("options", {}))
     dev = torch.device(device) if device is not None else pick_device()
-    try:
-        net = TinyUNet(UNetConfig.from_dict(card["unet"]))
-        net.load_state_dict(load_weights(weights))
-    except Exception as e:
-        raise ModelUnavailable(f"{weights.name} could not be loaded ({e}); rebuild it with `{rebuild_hint(name)}`") from e
-    net = net.to(dev).eval().requires_grad_(False)
-    amp = {"auto": served_dtype(card, dev), "fp32": None, "bf16": torch.bfloat16}[precision]
-    if channels_last is None:
-        channels_last = amp is None or card["image"]["height"] >= 64
-    if channels_last:
-        net = net.to(memory_format=torch.channels_last)
+    amp = {"auto": served_dtype(options.cpu_precision, dev), "fp32": None, "bf16": torch.bfloat16}[precision]
     if frozen is None:
-        frozen = small_net(card)
-    if frozen and amp is None and dev.type == "cpu":
-        net = freeze(net, (card["image"]["channels"], card["image"]["height"], card["image"]["width"]), channels_last)
+        frozen = options.cpu_precision == "fp32"
+    nets: dict[str, tuple[nn.Module, dict]] = {}
+    for part in parts_of(bundle):             # each net once (a base that guides its own experts is one net)
+        if part["name"] not in nets:
+            nets[part["name"]] = load_net(part["name"], dev, assets, amp, channels_last, frozen)
+        card = nets[part["name"]][1]
+        if "sha256" in part and part["sha256"] != card["sha256"]:
+            raise ModelUnavailable(f"{part['name']} was rebuilt since the bundle {name} was assembled; assemble it "
+                                   f"again with `python -m diffusion_core.bundles {name}`")
+    net, card = nets[bundle["base"]["name"]]
     schedule = NoiseSchedule(card.get("schedule", "linear"), card.get("num_train_timesteps", 1000))
-    # "experts": [{"name": ..., "steps": [lo, hi]}], step counts k = 1..T (network timestep t = k - 1)
-    experts = []
-    for e in card.get("experts", []):
-        try:
-            lo, hi = (int(k) for k in e["steps"])
-        except (KeyError, TypeError, ValueError) as err:
-            raise ModelUnavailable(f"{card_path.name} has a malformed expert {e!r}; rebuild with `{rebuild_hint(name)}`") from err
-        m = load(e["name"], dev, assets, precision, channels_last, frozen)
-        experts.append(Expert(lo - 1, hi - 1, m.net, m.card["sha256"]))
-    return Pretrained(name, net, schedule, card, dev, amp, channels_last, tuple(experts),
-                      _load_guide(card, name, net, card_path.name, dev, assets, precision, channels_last, frozen))
+    experts = tuple(Expert(*e["t"], nets[e["name"]][0], e["sha256"]) for e in bundle.get("experts", []))
+    return Pretrained(name, net, schedule, card, dev, amp, channels_last if channels_last is not None else
+                      channels_last_for(amp, card), experts, _guide(bundle, card, nets), bundle)
 
 
-def freeze(net: TinyUNet, image_shape: tuple[int, int, int], channels_last: bool) -> nn.Module:
-    """The net traced and frozen by TorchScript for images of ``image_shape`` (weights folded into one graph, no
-    Python between modules: 1.13-1.19x a call for the digits student at batch 16 on 2 cores), checked against the
-    net on another batch size and fractional t; the net itself where tracing fails or disagrees."""
-    fmt = torch.channels_last if channels_last else torch.contiguous_format
-    x = torch.randn(2, *image_shape, generator=torch.Generator().manual_seed(0)).contiguous(memory_format=fmt)
-    x3, t3 = torch.cat([x, x[:1].flip(-1)]), torch.tensor([0.0, 333.5, 999.0])
+def parts_of(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """The base, the experts and the guide entries of a bundle."""
+    return [bundle["base"], *bundle.get("experts", []), *([bundle["guide"]] if "guide" in bundle else [])]
+
+
+def read_bundle(name: str, assets: Path) -> dict[str, Any]:
+    """assets/bundles/NAME.json, checked (every part named, every range two timesteps in order, a finite guide
+    weight, known options); where there is none, the net NAME served alone."""
+    path = bundle_file(name, assets)
+    if not path.is_file():
+        return {"name": name, "base": {"name": name}}
     try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")               # torch.jit's deprecation notice, shape-tracing notes
-            traced = torch.jit.freeze(torch.jit.trace(net, (x, torch.full((2,), 500.0))))
-            same = torch.allclose(traced(x3, t3), net(x3, t3), atol=1e-4)
-    except Exception as e:                                # noqa: BLE001 - any failure: serve the plain net
-        log.warning("TorchScript could not freeze the net for %s images (%s: %s); serving it unfrozen",
-                    image_shape, type(e).__name__, e)
-        return net
-    if not same:
-        log.warning("the frozen net disagreed with the net for %s images (beyond 1e-4); serving it unfrozen",
-                    image_shape)
-    return traced if same else net
+        bundle = json.loads(path.read_text(encoding="utf-8"))
+        Options(**bundle.get("options", {}))
+        for part in parts_of(bundle):
+            str(part["name"])
+        for part in parts_of(bundle)[1:]:
+            first, last = (int(t) for t in part["t"])
+            if not 0 <= first <= last:
+                raise ValueError(f"timesteps {part['t']}")
+        if "guide" in bundle and not math.isfinite(float(bundle["guide"]["weight"])):
+            raise ValueError(f"guide weight {bundle['guide']['weight']}")
+    except (OSError, KeyError, TypeError, ValueError) as e:
+        raise ModelUnavailable(f"bundles/{path.name} is malformed ({e}); assemble it again with "
+                               f"`python -m diffusion_core.bundles {name}`") from e
+    return bundle
 
 
-def _load_guide(card: dict, name: str, base: nn.Module, card_file: str, dev: torch.device, assets: Path, precision: str,
-                channels_last: bool, frozen: bool) -> Guide | None:
-    """The card's "guide": {"name": ..., "weight": w, "steps": [lo, hi]} (step counts k = 1..T), loaded; or None.
-    A guide named like the card itself is the base net ``base``."""
-    if "guide" not in card:
+def _guide(bundle: dict, card: dict, nets: dict[str, tuple[nn.Module, dict]]) -> Guide | None:
+    """The bundle's guide, or None. A noise-predicting guide of a flow net answers as a velocity (flow.VelocityOfEps);
+    a conditional net's guide must take the same labels."""
+    if "guide" not in bundle:
         return None
-    try:
-        g = card["guide"]
-        lo, hi = (int(k) for k in g["steps"])
-        weight = float(g["weight"])
-        guide_name = str(g["name"])
-        if not math.isfinite(weight):
-            raise ValueError(f"weight {weight}")
-    except (KeyError, TypeError, ValueError) as err:
-        raise ModelUnavailable(f"{card_file} has a malformed guide {card.get('guide')!r}; rebuild with "
-                               f"`{rebuild_hint(card.get('name', '?'))}`") from err
-    if guide_name == name:
-        return Guide(lo - 1, hi - 1, weight, base, card["sha256"])
-    m = load(guide_name, dev, assets, precision, channels_last, frozen)
-    net = m.net
-    if card.get("objective", "eps") == "flow" and m.objective == "eps":     # a diffusion net guiding a flow net
-        net = VelocityOfEps(m.net, m.schedule)
-    return Guide(lo - 1, hi - 1, weight, net, m.card["sha256"])
+    g = bundle["guide"]
+    net, guide_card = nets[g["name"]]
+    labels = int(card["unet"].get("num_classes", 0)), int(guide_card["unet"].get("num_classes", 0))
+    if g["name"] != bundle["base"]["name"] and labels[0] != labels[1]:     # a label means the same to both nets
+        raise ModelUnavailable(f"the guide {g['name']} takes {labels[1]} labels, the net {labels[0]}; rebuild with "
+                               f"`{rebuild_hint(g['name'])}`")
+    if card.get("objective", "eps") == "flow" and guide_card.get("objective", "eps") == "eps":
+        net = VelocityOfEps(net, NoiseSchedule(guide_card.get("schedule", "linear")))
+    return Guide(*g["t"], float(g["weight"]), net, g["sha256"])

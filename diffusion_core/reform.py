@@ -180,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     if image.ndim != 3 or image.shape[2] != model.image_shape[0]:
         print(f"error: the {args.model} model reforms {model.image_shape[0]}-channel pictures", file=sys.stderr)
         return 2
-    r = reform_image(model, model.schedule, image, args.t, args.steps, args.seed, model.device, mirrors=True)
+    r = reform_image(model, model.schedule, image, args.t, args.steps, args.seed, model.device,
+                     mirrors=model.options.mirrors)
     from PIL import Image
 
     Image.fromarray(r.reformed).save(args.output)

@@ -21,8 +21,8 @@ MAX_GUIDANCE = 20.0
 
 
 def label_guided(model, label: int | None, guidance: float | None, negative: int | None, every_step: bool = False):
-    """A class-conditional model guided for ``label`` at scale ``guidance`` (default: its card's), away from
-    ``negative``, on the card's interval of timesteps (or at every step); an unconditional model as it is (asking it
+    """A class-conditional model guided for ``label`` at scale ``guidance`` (default: its bundle's), away from
+    ``negative``, on the bundle's interval of timesteps (or at every step); an unconditional model as it is (asking it
     for a label is an error)."""
     classes = model.num_classes
     if not classes:
@@ -34,7 +34,7 @@ def label_guided(model, label: int | None, guidance: float | None, negative: int
     for name, v in (("--label", label), ("--negative", negative)):
         if v is not None and not 0 <= v < classes:
             raise ValueError(f"{name} must be in [0, {classes - 1}], got {v}")
-    shipped = model.card.get("guidance", {})
+    shipped = model.figures("guidance")
     w = shipped.get("weight", 1.0) if guidance is None else guidance
     if not (math.isfinite(w) and 0 <= w <= MAX_GUIDANCE):
         raise ValueError(f"--guidance must be in [0, {MAX_GUIDANCE}], got {w}")
@@ -53,11 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", required=True, help="output .npy file")
     ap.add_argument("--grid", help="also write a PNG grid")
     ap.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
-    ap.add_argument("--no-guide", action="store_true", help="the nets alone, without the card's guide (autoguidance)")
+    ap.add_argument("--no-guide", action="store_true", help="the nets alone, without the bundle's guide (autoguidance)")
     ap.add_argument("--label", type=int, help="a class-conditional model: the class to draw (default: no condition)")
-    ap.add_argument("--guidance", type=float, help="classifier-free guidance scale w (default: the card's)")
+    ap.add_argument("--guidance", type=float, help="classifier-free guidance scale w (default: the bundle's)")
     ap.add_argument("--negative", type=int, help="a class-conditional model: the class to steer away from")
-    ap.add_argument("--guide-every-step", action="store_true", help="guidance at every step, not only on the card's "
+    ap.add_argument("--guide-every-step", action="store_true", help="guidance at every step, not only on the bundle's "
                     "interval of timesteps")
     args = ap.parse_args(argv)
     if not 1 <= args.n <= MAX_N:

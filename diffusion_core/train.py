@@ -6,7 +6,8 @@ image by Min-SNR-gamma (Hang et al. 2023, eq. 8 for eps-prediction: min(SNR_k, g
 stops the nearly clean steps from drowning out the noisy ones where a digit's overall shape is decided.
 AdamW with warm-up and cosine decay, an EMA of the weights (the EMA is what ships), bf16 autocast
 where the hardware has it. Checkpoints go to runs/NAME/ every few minutes and a rerun resumes from them; at the end
-the EMA weights, a JSON card, a loss curve and a sample grid are written to assets/.
+the EMA weights, a JSON card, a loss curve and a sample grid are written to assets/, and the bundles that serve
+the net are assembled again (bundles.py).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from torch import Tensor
 
 from .device import autocast_dtype, pick_device
 from .paths import assets_dir
-from .recipes import MODELS, TrainConfig, dataset_of, with_overrides
+from .recipes import MODELS, TrainConfig, with_overrides
 from .schedule import NoiseSchedule
 from .unet import TinyUNet
 from .weights import load_weights
@@ -200,7 +201,7 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         state["teacher"] = {"name": cfg.teacher, "sha256": teacher.sha256}     # for the card: which teacher taught
     total_steps = cfg.images // cfg.batch_size
     restart_steps = {images // cfg.batch_size for images, _ in cfg.restarts}
-    next_batch = make_batches(dataset_of(cfg), cfg.batch_size, gen)
+    next_batch = make_batches(cfg.data, cfg.batch_size, gen)
     # No torch.compile here: under CPU bf16 autocast, torch 2.13's inductor returned zero gradients for every
     # layer below the first downsample (102 of the digits model's 148 tensors, 136 of the photos model's 182),
     # so those layers never left their initialisation. Eager autocast trains as fast on these CPUs
@@ -235,8 +236,8 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
         if cfg.objective == "flow":
             x_in, t_net, target, weights = flow_batch(x0, gen)
         else:
-            lo, hi = cfg.steps or (1, schedule.num_steps)
-            k = torch.randint(lo, hi + 1, (len(x0),), generator=gen)                 # steps, lo..hi
+            first, last = cfg.t_range or (0, schedule.num_steps - 1)
+            k = torch.randint(first + 1, last + 2, (len(x0),), generator=gen)        # step counts k = t + 1
             eps = torch.randn(x0.shape, generator=gen).to(device)
             x_in = schedule.add_noise(x0, k, eps)
             if teacher is not None:                              # the target: the teacher's guess, not the noise

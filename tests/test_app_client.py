@@ -171,8 +171,8 @@ def same_picture(path: str, want: np.ndarray) -> bool:
 @needs_digits
 @pytest.mark.parametrize("key", ["teacher", "student"])
 def test_guide_pair_is_the_same_seed_without_and_with_the_guide(client, assets_dir, key):
-    """On the picked model (both cards have a guide): /guide_pair's pictures are the same seed's digits from its nets
-    alone and guided (sampled here independently), and its caption gives the card's confident shares of both."""
+    """On the picked model (both bundles have a guide): /guide_pair's pictures are the same seed's digits from its nets
+    alone and guided (sampled here independently), and its caption gives the bundle's confident shares of both."""
     from ui.nets import model_name
 
     model = pretrained.load(model_name(key), device="cpu", assets=assets_dir)
@@ -180,10 +180,10 @@ def test_guide_pair_is_the_same_seed_without_and_with_the_guide(client, assets_d
     for got, net in ((off, model.unguided()), (on, model)):
         assert same_picture(got, run_of(net, "ddim", 10, 3, 4)), "the picture is this seed's digits from that model"
     assert np.abs(np.asarray(Image.open(off), float) - np.asarray(Image.open(on), float)).mean() > 3, "guidance shows"
-    card = model.card
-    lo, hi = card["guide"]["steps"]                                   # step counts k; network t = k - 1
-    assert f"w = {card['guide']['weight']:g}, on t = {lo - 1} to {hi - 1}." in text
-    q = card["quality"] if key == "teacher" else card.get("quality", {})     # a test-built student has none
+    guide = model.bundle["guide"]
+    first, last = guide["t"]                                          # network timesteps, as the timeline shows t
+    assert f"w = {guide['weight']:g}, on t = {first} to {last}." in text
+    q = model.figures("quality")                                      # a test-built student has none
     if key == "teacher" or "ddim_50_without_guide" in q:
         assert f"{q['ddim_50_without_guide']['confident']:.0%}" in text and f"{q['ddim_50']['confident']:.0%}" in text
 

@@ -27,19 +27,52 @@ def test_ui_does_no_tensor_math():
         assert "torch" not in imported_modules(path), f"{path.relative_to(ROOT)} imports torch"
 
 
-def test_both_languages_have_every_string():
-    from ui.strings_en import EN
-    from ui.strings_zh import ZH
-
-    assert set(EN) == set(ZH), f"missing: {set(EN) ^ set(ZH)}"
-    for key in EN:
-        assert ZH[key].strip(), key
-    # the same {placeholders} in both languages
+def test_every_language_has_every_string():
+    """Each language the app finds (every ui/strings_*.py with a LANGUAGE) has every English key, none empty, with
+    the same {placeholders}; English and Chinese are found."""
     import string
 
+    from ui.i18n import EN, LANGUAGES
+
+    assert [lang.code for lang in LANGUAGES][:1] == ["en"] and "zh-CN" in [lang.code for lang in LANGUAGES]
     fields = lambda s: {f.split("|")[0] for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
-    for key in EN:
-        assert fields(EN[key]) == fields(ZH[key]), key
+    for lang in LANGUAGES[1:]:
+        assert set(EN) == set(lang.strings), f"{lang.code} missing: {set(EN) ^ set(lang.strings)}"
+        for key in EN:
+            assert lang.strings[key].strip(), (lang.code, key)
+            assert fields(EN[key]) == fields(lang.strings[key]), (lang.code, key)
+
+
+def test_a_third_language_is_one_strings_file(tmp_path, monkeypatch):
+    """A module ui/strings_xx.py with a LANGUAGE is found: the server answers in it (by Accept-Language prefix), the
+    page's I18n has it, and locale.js gets its tab labels."""
+    import importlib
+    import shutil
+    import sys
+
+    import ui
+    from ui.i18n import EN
+
+    pkg = tmp_path / "ui"
+    shutil.copytree(ROOT / "ui", pkg)
+    fake = {k: f"[xx] {v}" for k, v in EN.items()}
+    (pkg / "strings_xx.py").write_text("from .language import Language\n"
+                                      f"LANGUAGE = Language('xx-YY', 'xx', {fake!r})\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    for name in [m for m in sys.modules if m == "ui" or m.startswith("ui.")]:
+        monkeypatch.delitem(sys.modules, name)
+    try:
+        i18n = importlib.import_module("ui.i18n")
+        assert i18n.LANGS == ("en", "xx-YY", "zh-CN")
+
+        class Request:
+            headers = {"accept-language": "xx-ZZ,en;q=0.5"}
+        assert i18n.lang_of(Request()) == "xx-YY" and i18n.tr("tab_dye", "xx-YY") == fake["tab_dye"]
+        assert f'"{fake["tab_dye"]}"' in i18n.LOCALE_HEAD
+    finally:                         # the copies go; monkeypatch puts the app's own modules back
+        for name in [m for m in sys.modules if m == "ui" or m.startswith("ui.")]:
+            del sys.modules[name]
+    assert ui.__file__.startswith(str(ROOT))
 
 
 def test_english_counts_agree_with_their_nouns():

@@ -32,8 +32,7 @@ def test_a_student_learns_its_teachers_guess_not_the_noise(tmp_path, monkeypatch
     monkeypatch.setattr(pretrained, "load", lambda name, **kw: Constant())
     small = UNetConfig(base_channels=8, channel_mults=(1,), num_res_blocks=1, attention=False, patch=4)
     plain = tr.TrainConfig(name="digits", unet=small, images=60 * 16, batch_size=16, warmup_steps=5, ema_decay=0.9)
-    student = replace(plain, name="digits_student", data="digits", teacher="digits", self_guide=(4.0, 151, 650),
-                      cpu_precision="fp32")
+    student = replace(plain, name="digits_student", teacher="digits")
     x, t = torch.randn(8, 1, 28, 28), torch.randint(0, 1000, (8,))
 
     def mean_answer(cfg: tr.TrainConfig) -> float:
@@ -52,10 +51,9 @@ def test_a_student_learns_its_teachers_guess_not_the_noise(tmp_path, monkeypatch
     card = export_assets(student, tmp_path / "digits_student", tmp_path / "assets", quality_n=0)
     assert card["training"]["teacher"] == {"name": "digits", "sha256": "c0ffee"}
     assert card["training"]["config"]["unet"]["patch"] == 4 and card["image"]["height"] == 28
-    assert card["guide"] == {"name": "digits_student", "weight": 4.0, "steps": [151, 650]}    # its experts' guide
-    assert card["cpu_precision"] == "fp32"
+    assert card["role"] == {"teacher": "digits"} and "guide" not in card     # its bundle's: experts, guide, options
     served = pretrained.load("digits_student", device="cpu", assets=tmp_path / "assets")
-    assert served.precision == "fp32"
+    assert served.precision == "fp32" and served.bundle["guide"]["name"] == "digits_student"
     with torch.no_grad():      # no expert yet: guided by itself, eps stays the net's own
         assert served.guide.net is served.net and torch.equal(served(x, t.float()), served.net(x, t.float()))
 

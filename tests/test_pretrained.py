@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from diffusion_core import pretrained
+from diffusion_core import netfiles, pretrained
 from diffusion_core.paths import assets_dir
 from diffusion_core.pretrained import ModelUnavailable
 
@@ -125,7 +125,7 @@ def test_sample_cli_serves_the_conditional_and_the_flow_models(tmp_path):
     assert main(["--model", "digits_cond", "--label", "3", "--guidance", "3.0", "--negative", "8", "--sampler",
                  "dpmpp2m", "--steps", "5", "--n", "4", "--seed", "2", "--out", str(out)]) == 0
     m = pretrained.load("digits_cond")
-    interval = tuple(m.card["guidance"]["interval"])                 # served: guidance on the card's interval
+    interval = tuple(m.figures("guidance")["interval"])              # served: guidance on the bundle's interval
     want = to_uint8(sample(LabelGuided(m.eps, 10, 3, 3.0, 8, interval), m.schedule, sampler="dpmpp2m", num_steps=5,
                            shape=(4, 1, 28, 28), seed=2))
     assert np.abs(np.load(out).astype(int) - want).max() <= 1
@@ -152,23 +152,23 @@ def test_sample_cli_serves_the_conditional_and_the_flow_models(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["digits", "digits_mid", "digits_guide", "photos", "digits_student",
-                                  "digits_student_low", "digits_student_high", "digits_cond", "digits_flow"])
+                                  "digits_student_low", "digits_student_high", "digits_cond", "digits_flow",
+                                  "digits_cond_guide"])
 def test_shipped_model_is_what_the_train_command_builds(name):
     """`python -m diffusion_core.train --model NAME` reproduces the shipped card's configuration."""
     from dataclasses import asdict
 
+    from diffusion_core.export import role
     from diffusion_core.recipes import MODELS
 
     card_path = assets_dir() / f"{name}.json"
     if name == "photos" and not card_path.exists():
         pytest.skip("photos model not trained yet")
-    shipped = json.loads(card_path.read_text())["training"]["config"]
-    defaults = {"min_snr_gamma": None, "restarts": [], "data": "", "steps": None, "init_from": None,
-                "guide": None, "teacher": None, "teacher_reuse": 1, "v_weight_cap": None,
-                "self_guide": None, "cpu_precision": "auto", "weights_dtype": "float32", "label_dropout": 0.0,
-                "objective": "eps"}                                                  # fields added since
-    shipped = {**defaults, **shipped, "unet": {"patch": 1, "num_classes": 0, "label_scale": 1.0, **shipped["unet"]}}
+    card = json.loads(card_path.read_text())
+    shipped = card["training"]["config"]
     assert json.loads(json.dumps(asdict(MODELS[name]))) == shipped
+    assert card["role"] == role(MODELS[name])                                 # its relations, said once
+    assert not {"experts", "guide", "quality", "guidance", "cpu_precision"} & set(card), "a bundle's, not a net's"
     from safetensors import safe_open
 
     with safe_open(str(assets_dir() / f"{name}.safetensors"), "pt") as f:                 # stored as the recipe says
@@ -176,16 +176,20 @@ def test_shipped_model_is_what_the_train_command_builds(name):
     assert stored == {"float32": {"F32"}, "float16": {"F16"}, "int8": {"I8", "F32"}}[shipped["weights_dtype"]]
 
 
-def _write_model(assets, name: str, seed: int, **extra) -> "torch.nn.Module":
-    """A tiny random UNet saved as assets/NAME.safetensors with its card (as export writes them)."""
+def _write_model(assets, name: str, seed: int, num_classes: int = 0, **extra) -> "torch.nn.Module":
+    """A tiny random UNet (class-conditional with ``num_classes``) saved as assets/NAME.safetensors with its card (as
+    export writes them)."""
     import torch
     from safetensors.torch import save_file
 
     from diffusion_core.unet import TinyUNet, UNetConfig
 
     torch.manual_seed(seed)
-    cfg = UNetConfig(in_channels=1, base_channels=8, channel_mults=(1, 2), num_res_blocks=1, attention=False, groups=4)
+    cfg = UNetConfig(in_channels=1, base_channels=8, channel_mults=(1, 2), num_res_blocks=1, attention=False, groups=4,
+                     num_classes=num_classes)
     net = TinyUNet(cfg).eval()
+    if num_classes:                                     # zero at init (a warm start's "no label yet"): make it heard
+        torch.nn.init.normal_(net.label_emb.weight)
     save_file(net.state_dict(), str(assets / f"{name}.safetensors"))
     card = {"unet": cfg.to_dict(), "image": {"channels": 1, "height": 8, "width": 8},
             "sha256": pretrained.sha256_of(assets / f"{name}.safetensors"), **extra}
@@ -193,13 +197,22 @@ def _write_model(assets, name: str, seed: int, **extra) -> "torch.nn.Module":
     return net
 
 
+def _bundle(assets, name: str, experts: tuple[str, ...] = (), guide: tuple | None = None, **options) -> dict:
+    """Assemble the bundle NAME (base NAME) from the cards in ``assets``, as ``python -m diffusion_core.bundles``
+    does: ``guide`` (net, weight, first t, last t), ``options`` bundles.Options' fields."""
+    from diffusion_core.bundles import Bundle, GuideUse, Options, assemble
+
+    return assemble(name, assets, Bundle(name, experts, GuideUse(*guide) if guide else None, Options(**options)))
+
+
 def test_a_time_expert_takes_over_its_steps_only(tmp_path):
-    """The card's experts entry (step counts k = 101..300, network t = 100..299) routes those t to the expert
-    and every other t to the base net, image by image in a batch that mixes them."""
+    """The bundle's expert (its card's role: network t = 100..299) takes those t and the base net every other t,
+    image by image in a batch that mixes them; a part retrained since the bundle was assembled is refused."""
     import torch
 
-    base = _write_model(tmp_path, "base", 0, experts=[{"name": "mid", "steps": [101, 300]}])
-    mid = _write_model(tmp_path, "mid", 1)
+    base = _write_model(tmp_path, "base", 0)
+    mid = _write_model(tmp_path, "mid", 1, role={"expert_of": "base", "t_range": [100, 299]})
+    _bundle(tmp_path, "base", experts=("mid",))
     model = pretrained.load("base", device="cpu", assets=tmp_path, precision="fp32")
     x = torch.randn(5, 1, 8, 8, generator=torch.Generator().manual_seed(2))
     t = torch.tensor([0.0, 99.5, 100.0, 299.0, 300.0])
@@ -209,18 +222,22 @@ def test_a_time_expert_takes_over_its_steps_only(tmp_path):
         tt = torch.full((5,), ti)
         assert torch.allclose(model(x, tt), net(x, tt), atol=1e-5)
     assert model.sha256 == f"{pretrained.sha256_of(tmp_path / 'base.safetensors')}+{pretrained.sha256_of(tmp_path / 'mid.safetensors')}"
+    _write_model(tmp_path, "mid", 5, role={"expert_of": "base", "t_range": [100, 299]})      # retrained
+    with pytest.raises(ModelUnavailable, match="rebuilt since the bundle base was assembled"):
+        pretrained.load("base", device="cpu", assets=tmp_path)
     (tmp_path / "mid.safetensors").unlink()
     with pytest.raises(ModelUnavailable, match=r"mid\.safetensors is missing"):
         pretrained.load("base", device="cpu", assets=tmp_path)
 
 
 def test_a_guide_pushes_eps_away_from_the_weaker_net(tmp_path):
-    """The card's guide entry (weight 2.5, step counts k = 101..300): eps = eps_guide + 2.5 (eps_base - eps_guide)
-    for t = 100..299, image by image, the base's own eps elsewhere; unguided() drops it; a bad entry is refused."""
+    """The bundle's guide (weight 2.5, network t = 100..299): eps = eps_guide + 2.5 (eps_base - eps_guide) for
+    t = 100..299, image by image, the base's own eps elsewhere; unguided() drops it; a bad entry is refused."""
     import torch
 
-    base = _write_model(tmp_path, "base", 0, guide={"name": "weak", "weight": 2.5, "steps": [101, 300]})
-    weak = _write_model(tmp_path, "weak", 1)
+    base = _write_model(tmp_path, "base", 0)
+    weak = _write_model(tmp_path, "weak", 1, role={"guides": "base"})
+    bundle = _bundle(tmp_path, "base", guide=("weak", 2.5, 100, 299))
     model = pretrained.load("base", device="cpu", assets=tmp_path, precision="fp32")
     x = torch.randn(5, 1, 8, 8, generator=torch.Generator().manual_seed(2))
     t = torch.tensor([0.0, 99.5, 100.0, 299.0, 300.0])
@@ -235,38 +252,69 @@ def test_a_guide_pushes_eps_away_from_the_weaker_net(tmp_path):
         assert torch.allclose(model.unguided()(x, tt), base(x, tt), atol=1e-5)
     assert model.sha256.endswith(f"+guide:{pretrained.sha256_of(tmp_path / 'weak.safetensors')}")
     assert model.unguided().sha256 == pretrained.sha256_of(tmp_path / "base.safetensors")
-    for bad in ({"name": "weak", "weight": "strong", "steps": [1, 1000]}, {"name": "weak", "weight": float("nan"),
-                "steps": [1, 1000]}, {"name": "weak", "steps": [1, 1000]}):
-        _write_model(tmp_path, "base", 0, guide=bad)
-        with pytest.raises(ModelUnavailable, match="malformed guide"):
+    from diffusion_core.bundles import bundle_file, write_bundle
+
+    good = bundle["guide"]
+    for bad in ({**good, "weight": "strong"}, {**good, "weight": float("nan")}, {k: v for k, v in good.items()
+                if k != "weight"}, {**good, "t": [600, 100]}, {**good, "t": "all"}):
+        write_bundle(bundle_file("base", tmp_path), {**bundle, "guide": bad})
+        with pytest.raises(ModelUnavailable, match="malformed"):
             pretrained.load("base", device="cpu", assets=tmp_path)
 
 
-def test_a_card_can_keep_its_model_in_fp32_on_a_cpu(tmp_path):
-    """Precision "auto" follows the device (bf16 autocast on a CPU with bf16) unless the card says "cpu_precision":
-    "fp32"; such a model then runs fp32 in channels_last, and an explicit precision still wins."""
+def test_a_conditional_net_is_guided_by_a_conditional_guide_asked_the_same_label(tmp_path):
+    """Autoguidance of a class-conditional net: each image's guide answer is asked with that image's label (the null
+    label where none is given), eps = eps_guide(x, t, c) + 2 (eps(x, t, c) - eps_guide(x, t, c)) on the guide's
+    steps; a guide whose labels differ from the net's is refused."""
+    import torch
+
+    base = _write_model(tmp_path, "cond", 0, num_classes=3)
+    weak = _write_model(tmp_path, "weak", 1, num_classes=3)
+    _bundle(tmp_path, "cond", guide=("weak", 2.0, 100, 299))
+    model = pretrained.load("cond", device="cpu", assets=tmp_path, precision="fp32")
+    x = torch.randn(4, 1, 8, 8, generator=torch.Generator().manual_seed(2))
+    labels = torch.tensor([0, 1, 2, 3])                                        # 3: the null label
+    for ti, inside in ((250.0, True), (700.0, False)):
+        t = torch.full((4,), ti)
+        with torch.no_grad():
+            e, g = base(x, t, labels), weak(x, t, labels)
+            want = g + 2.0 * (e - g) if inside else e
+            assert torch.allclose(model.eps(x, t, labels), want, atol=1e-5)
+            assert torch.allclose(model.eps(x, t), model.eps(x, t, torch.full((4,), 3)), atol=1e-6)
+    with torch.no_grad():                                     # each row's own label: not the label of another row
+        t = torch.full((4,), 250.0)
+        assert not torch.allclose(model.eps(x, t, labels), model.eps(x, t, labels.flip(0)), atol=1e-4)
+    _write_model(tmp_path, "weak", 1)                                          # an unconditional guide
+    _bundle(tmp_path, "cond", guide=("weak", 2.0, 100, 299))
+    with pytest.raises(ModelUnavailable, match="takes 0 labels"):
+        pretrained.load("cond", device="cpu", assets=tmp_path)
+
+
+def test_a_bundle_can_keep_its_model_in_fp32_on_a_cpu(tmp_path):
+    """Precision "auto" follows the device (bf16 autocast on a CPU with bf16) unless the bundle's options say
+    "cpu_precision": "fp32"; such a model then runs fp32 in channels_last, and an explicit precision still wins."""
     import torch
 
     from diffusion_core.device import autocast_dtype
 
     _write_model(tmp_path, "plain", 0)
-    _write_model(tmp_path, "small", 0, cpu_precision="fp32")
+    _write_model(tmp_path, "small", 0)
+    _bundle(tmp_path, "small", cpu_precision="fp32")
     assert pretrained.load("plain", device="cpu", assets=tmp_path).amp_dtype == autocast_dtype(torch.device("cpu"))
     small = pretrained.load("small", device="cpu", assets=tmp_path)
     assert small.amp_dtype is None and small.precision == "fp32" and small.channels_last
     assert pretrained.load("small", device="cpu", assets=tmp_path, precision="bf16").precision == "bf16"
-    assert pretrained.served_dtype({"cpu_precision": "fp32"}, torch.device("cuda")) is not None
+    assert pretrained.served_dtype("fp32", torch.device("cuda")) is not None
 
 
 def test_a_small_fp32_model_is_served_frozen_and_answers_as_the_net_does(tmp_path):
-    """A card with "cpu_precision": "fp32" is served as a TorchScript freeze of its nets (experts and a guide by
+    """A bundle with "cpu_precision": "fp32" is served as a TorchScript freeze of its nets (experts and a guide by
     its base included) that answers as the plain nets do, at any batch size and t; frozen=False keeps the plain
     nets, and a net that does not trace stays plain."""
     import torch
 
-    nets = {name: _write_model(tmp_path, name, seed, cpu_precision="fp32", **extra) for seed, (name, extra) in
-            enumerate((("mid", {}), ("base", {"experts": [{"name": "mid", "steps": [101, 400]}],
-                                                "guide": {"name": "base", "weight": 2.0, "steps": [1, 600]}})))}
+    nets = {"mid": _write_model(tmp_path, "mid", 0, role={"t_range": [100, 399]}), "base": _write_model(tmp_path, "base", 1)}
+    _bundle(tmp_path, "base", experts=("mid",), guide=("base", 2.0, 0, 599), cpu_precision="fp32")
     model = pretrained.load("base", device="cpu", assets=tmp_path)
     plain = pretrained.load("base", device="cpu", assets=tmp_path, frozen=False)
     assert isinstance(model.net, torch.jit.ScriptModule) and isinstance(model.experts[0].net, torch.jit.ScriptModule)
@@ -282,17 +330,17 @@ def test_a_small_fp32_model_is_served_frozen_and_answers_as_the_net_does(tmp_pat
         def forward(self, x, t):
             return x if float(t[0]) > 100 else -x                # data-dependent: tracing would bake one branch
     weird = Untraceable()
-    assert pretrained.freeze(weird, (1, 8, 8), channels_last=False) is weird
+    assert netfiles.freeze(weird, (1, 8, 8), channels_last=False) is weird
 
 
 def test_a_base_net_can_guide_its_own_experts(tmp_path):
-    """A guide entry naming the card's own model: on the guide's steps that an expert takes, eps = eps_base +
+    """A guide entry naming the bundle's base: on the guide's steps that an expert takes, eps = eps_base +
     3 (eps_expert - eps_base); where the base answers, its eps unchanged; outside the guide's steps, the expert's."""
     import torch
 
-    base = _write_model(tmp_path, "base", 0, experts=[{"name": "mid", "steps": [101, 400]}],
-                        guide={"name": "base", "weight": 3.0, "steps": [201, 600]})
-    mid = _write_model(tmp_path, "mid", 1)
+    base = _write_model(tmp_path, "base", 0)
+    mid = _write_model(tmp_path, "mid", 1, role={"t_range": [100, 399]})
+    _bundle(tmp_path, "base", experts=("mid",), guide=("base", 3.0, 200, 599))
     model = pretrained.load("base", device="cpu", assets=tmp_path, precision="fp32")
     x = torch.randn(6, 1, 8, 8, generator=torch.Generator().manual_seed(4))
     t = torch.tensor([150.0, 199.0, 200.0, 399.0, 400.0, 599.0])
@@ -309,11 +357,13 @@ def test_a_base_net_can_guide_its_own_experts(tmp_path):
 
 def test_routes_name_the_net_each_t_asks(tmp_path):
     """routes() (what the Denoise timeline shades) agrees with the routing itself: for every t, the net whose eps
-    the served model returns; a later card entry wins where ranges overlap."""
+    the served model returns; a later expert of the bundle wins where ranges overlap."""
     import torch
 
-    _write_model(tmp_path, "base", 0, experts=[{"name": "mid", "steps": [101, 300]}, {"name": "core", "steps": [201, 250]}])
-    nets = [_write_model(tmp_path, name, seed) for seed, name in enumerate(("mid", "core"), start=1)]
+    _write_model(tmp_path, "base", 0)
+    nets = [_write_model(tmp_path, name, seed, role={"t_range": t}) for seed, (name, t) in
+            enumerate((("mid", [100, 299]), ("core", [200, 249])), start=1)]
+    _bundle(tmp_path, "base", experts=("mid", "core"))
     model = pretrained.load("base", device="cpu", assets=tmp_path, precision="fp32")
     t = torch.arange(1000.0)
     x = torch.randn(1, 1, 8, 8, generator=torch.Generator().manual_seed(3)).expand(1000, -1, -1, -1)
@@ -378,22 +428,22 @@ def test_a_freeze_that_falls_back_says_why(monkeypatch, caplog):
         raise RuntimeError("no tracing today")
 
     monkeypatch.setattr(torch.jit, "trace", refuse)
-    with caplog.at_level("WARNING", logger="diffusion_core.pretrained"):
-        assert pretrained.freeze(plain, (1, 28, 28), channels_last=False) is plain
+    with caplog.at_level("WARNING", logger="diffusion_core.netfiles"):
+        assert netfiles.freeze(plain, (1, 28, 28), channels_last=False) is plain
     assert "no tracing today" in caplog.text and "unfrozen" in caplog.text
 
 
 def test_the_flow_net_is_served_pushed_away_from_its_guide_read_as_a_velocity():
-    """digits_flow's card names a noise-predicting guide (digits_guide): served, the guide's eps is read as a
-    velocity on the straight path (flow.VelocityOfEps) and the answer is v_guide + w (v - v_guide) on the card's
-    steps, the net alone elsewhere."""
+    """digits_flow's bundle names a noise-predicting guide (digits_guide): served, the guide's eps is read as a
+    velocity on the straight path (flow.VelocityOfEps) and the answer is v_guide + w (v - v_guide) on the
+    bundle's timesteps, the net alone elsewhere."""
     import torch
 
     from diffusion_core.flow import VelocityOfEps
 
     f = pretrained.load("digits_flow", device="cpu", precision="fp32")
     g = f.guide
-    assert isinstance(g.net, VelocityOfEps) and g.weight == f.card["guide"]["weight"] and g.weight != 1.0
+    assert isinstance(g.net, VelocityOfEps) and g.weight == f.bundle["guide"]["weight"] and g.weight != 1.0
     x = torch.randn(3, 1, 28, 28, generator=torch.Generator().manual_seed(0))
     inside, outside = torch.full((3,), 600.0), torch.full((3,), g.first - 50.0)
     alone_in, v_g = f.unguided().eps(x, inside), g.net(x, inside)

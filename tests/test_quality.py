@@ -94,9 +94,13 @@ def test_the_copy_threshold_needs_no_classifier(monkeypatch):
     assert 0 < quality.copy_threshold() * 3 < np.median(d.min(1))
 
 
-def test_the_digits_card_was_scored_by_the_shipped_classifier():
-    card = json.loads((assets_dir() / "digits.json").read_text())
-    assert card["quality"]["ddim_50"]["classifier"] == quality.classifier_id(), "rerun python bench/quality.py --card"
+@pytest.mark.parametrize("name", ["digits", "digits_student", "digits_cond", "digits_flow"])
+def test_every_served_digits_bundle_was_scored_by_the_shipped_classifier(name):
+    from diffusion_core.bundles import bundle_file
+
+    served = json.loads(bundle_file(name, assets_dir()).read_text())
+    assert served["quality"]["ddim_50"]["classifier"] == quality.classifier_id(), \
+        f"rerun python bench/quality.py --model {name} --card"
 
 
 @pytest.mark.parametrize("change, meets", [({}, True), ({"confident": 0.949}, False), ({"balance": 0.969}, False),
@@ -109,14 +113,17 @@ def test_goals_are_the_issues_numbers(change, meets):
     assert quality.meets_goals({**figures, **change}) is meets
 
 
-def test_the_model_choice_starts_on_the_student_only_when_its_card_meets_the_goals():
+def test_the_model_choice_starts_on_the_student_only_when_its_bundle_meets_the_goals():
     from types import SimpleNamespace
 
     from ui.nets import default_key
 
+    def served(figures: dict) -> SimpleNamespace:         # a model whose bundle holds these quality figures
+        return SimpleNamespace(figures=lambda key: figures if key == "quality" else {})
+
     good = {"confident": 0.96, "balance": 0.99, "frechet": 11.0, "frechet_real": 10.2, "near_copies": 0.01}
-    teacher = SimpleNamespace(card={"quality": {"ddim_50": good}})
+    teacher = served({"ddim_50": good})
     assert default_key({"teacher": teacher}) == "teacher"
-    for card, key in (({"quality": {"ddim_50": good}}, "student"), ({}, "teacher"),
-                      ({"quality": {"ddim_50": {**good, "confident": 0.86}}}, "teacher")):
-        assert default_key({"teacher": teacher, "student": SimpleNamespace(card=card)}) == key
+    for figures, key in (({"ddim_50": good}, "student"), ({}, "teacher"),
+                         ({"ddim_50": {**good, "confident": 0.86}}, "teacher")):
+        assert default_key({"teacher": teacher, "student": served(figures)}) == key

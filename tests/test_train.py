@@ -43,26 +43,28 @@ def test_train_resume_export_and_continue(tmp_path):
     assert card2["training"]["images_seen"] == 1280 and card2["training"]["steps"] == 10
     assert card2["training"]["continued_from"] == "digits.safetensors"
     assert card2["training"]["precision"] == ran_in, "one precision throughout, named once"
-    # the time expert starts from the digits weights next to it by itself, and its export registers it there
+    # the time expert starts from the digits weights next to it by itself; its export writes its own card and
+    # assembles the digits bundle again, the base's card untouched
     expert = run("--images", "1536", "--skip-quality", model="digits_mid")
     assert expert.returncode == 0, expert.stderr[-2000:]
     assert "continuing from" in expert.stdout + expert.stderr and "at step 10" in expert.stdout + expert.stderr
-    card3 = json.loads((tmp_path / "assets" / "digits.json").read_text())
-    assert card3["experts"] == [{"name": "digits_mid", "steps": list(MODELS["digits_mid"].steps)}]
-    assert card3["sha256"] == card2["sha256"], "the base weights are untouched"
+    assert json.loads((tmp_path / "assets" / "digits.json").read_text()) == card2, "an export writes its own card"
+    mid_card = json.loads((tmp_path / "assets" / "digits_mid.json").read_text())
+    assert mid_card["role"] == {"expert_of": "digits", "t_range": [150, 649], "init_from": "digits"}
+    assert "digits_guide not built yet" in expert.stderr                    # the bundle serves what there is
     from diffusion_core import pretrained
+    from diffusion_core.bundles import BUNDLES
 
     served = pretrained.load("digits", device="cpu", assets=tmp_path / "assets")
-    assert [(e.first, e.last) for e in served.experts] == [(150, 649)]
-    # the guide trains from scratch and its export registers it in the digits card, weights untouched
+    assert [(e.first, e.last) for e in served.experts] == [(150, 649)] and served.guide is None
+    # the guide trains from scratch; its export assembles the bundle with it at the bundle's weight and timesteps
     guide = run("--images", "256", "--skip-quality", model="digits_guide")
     assert guide.returncode == 0, guide.stderr[-2000:]
-    card4 = json.loads((tmp_path / "assets" / "digits.json").read_text())
-    weight, lo, hi = MODELS["digits_guide"].guide
-    assert card4["guide"] == {"name": "digits_guide", "weight": weight, "steps": [lo, hi]}
-    assert card4["sha256"] == card2["sha256"] and card4["experts"] == card3["experts"]
+    assert json.loads((tmp_path / "assets" / "digits.json").read_text()) == card2
+    g = BUNDLES["digits"].guide
     served = pretrained.load("digits", device="cpu", assets=tmp_path / "assets")
-    assert (served.guide.first, served.guide.last, served.guide.weight) == (lo - 1, hi - 1, weight)
+    assert (served.guide.first, served.guide.last, served.guide.weight) == (g.first, g.last, g.weight)
+    assert [(e.first, e.last) for e in served.experts] == [(150, 649)]
 
 
 def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():
@@ -138,38 +140,27 @@ def test_command_line_overrides_add_restarts_in_order():
         with_overrides(base, restarts=["60000"])
 
 
-def test_every_recipe_trains_on_a_dataset_through_the_model_it_serves():
-    """An expert of an expert's base (the student's expert is served in the student, which learns on digits)
-    trains on that base's data; a guide or expert of a base model on the base's."""
-    from diffusion_core.recipes import MODELS, dataset_of
+def test_every_recipe_names_its_data_and_its_relations_in_their_own_fields():
+    """``data`` is the training set and nothing else; an expert names the model it serves in and its timesteps, a
+    guide the model it guides; every net a bundle serves has the role the bundle gives it."""
+    from diffusion_core.bundles import BUNDLES
+    from diffusion_core.recipes import MODELS
 
-    assert {n: dataset_of(c) for n, c in MODELS.items()} == {
-        "digits": "digits", "digits_mid": "digits", "digits_guide": "digits", "photos": "photos",
-        "digits_student": "digits", "digits_student_mid": "digits", "digits_student_low": "digits",
-        "digits_student_high": "digits", "digits_cond": "digits", "digits_flow": "digits"}
+    assert {n: c.data for n, c in MODELS.items()} == {n: "photos" if n == "photos" else "digits" for n in MODELS}
+    for name, b in BUNDLES.items():
+        for expert in b.experts:
+            assert MODELS[expert].expert_of == b.base and MODELS[expert].t_range is not None, expert
+        if b.guide and b.guide.name != b.base:
+            assert MODELS[b.guide.name].guides in BUNDLES and MODELS[b.guide.name].t_range is None
+        assert MODELS[b.base].expert_of is None and MODELS[b.base].guides is None
     student_mid = MODELS["digits_student_mid"]
-    assert student_mid.data == "digits_student" and student_mid.init_from == "digits_student"
+    assert student_mid.expert_of == "digits_student" and student_mid.init_from == "digits_student"
     assert student_mid.teacher == "digits" and student_mid.unet == MODELS["digits_student"].unet
     for half in ("digits_student_low", "digits_student_high"):        # fine-tuned from the mid expert, served in the student
         cfg = MODELS[half]
-        assert cfg.data == "digits_student" and cfg.init_from == "digits_student_mid" and cfg.teacher == "digits"
+        assert cfg.expert_of == "digits_student" and cfg.init_from == "digits_student_mid" and cfg.teacher == "digits"
         assert cfg.restarts == ((student_mid.images, 1e-3),) and cfg.images > student_mid.images
-        assert student_mid.steps[0] <= cfg.steps[0] <= cfg.steps[1] <= student_mid.steps[1]
-
-
-def test_an_expert_covered_by_later_ones_leaves_the_card(tmp_path):
-    """Experts fine-tuned from a wider one replace it on the card once they cover all its steps, not before."""
-    from diffusion_core.export import add_to_card
-
-    card = tmp_path / "base.json"
-    card.write_text(json.dumps({"experts": [{"name": "mid", "steps": [151, 650]}]}))
-    add_to_card(card, "experts", {"name": "low", "steps": [151, 400]})
-    assert [e["name"] for e in json.loads(card.read_text())["experts"]] == ["mid", "low"]     # mid still serves 401-650
-    add_to_card(card, "experts", {"name": "high", "steps": [401, 650]})
-    assert json.loads(card.read_text())["experts"] == [{"name": "low", "steps": [151, 400]},
-                                                       {"name": "high", "steps": [401, 650]}]
-    add_to_card(card, "experts", {"name": "mid", "steps": [151, 650]})        # retrained: it covers both again
-    assert [e["name"] for e in json.loads(card.read_text())["experts"]] == ["mid"]
+        assert student_mid.t_range[0] <= cfg.t_range[0] <= cfg.t_range[1] <= student_mid.t_range[1]
 
 
 def test_a_paused_run_does_not_count_the_pause(tmp_path, monkeypatch):

@@ -69,7 +69,7 @@ def racer(ctx: AppContext, model: Any, name: str) -> Any:
 
 
 def flow_shift(ctx: AppContext) -> float:
-    """The flow net's grid shift (its card's), 1 where it does not ship."""
+    """The flow net's grid shift (its bundle's), 1 where it does not ship."""
     return ctx.models[FLOW_NET].time_shift if FLOW_NET in ctx.models else 1.0
 
 

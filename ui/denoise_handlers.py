@@ -43,7 +43,7 @@ def sampler_kw(name: str, eta: float) -> dict:
 
 def student_stats(teacher: Any, student: Any, secs: list[float], lang: str) -> str:
     """The caption of the teacher / student pair: seconds and arithmetic a network call of each, the student's time
-    experts, and the cards' confident shares where both cards have them."""
+    experts, and the bundles' confident shares where both have them."""
     tf, sf = (m.flops_per_call(batch=1) / 1e6 for m in (teacher, student))
     text = tr("student_stats", lang, tt=secs[0], ts=secs[1], tf=tf, sf=sf, x=tf / sf, y=secs[0] / max(secs[1], 1e-9))
     routes = student.routes()
@@ -52,7 +52,7 @@ def student_stats(teacher: Any, student: Any, secs: list[float], lang: str) -> s
         text += tr("student_experts", lang, n=len(routes), ranges=ranges)
     if student.self_guided:
         text += tr("student_self_guide", lang, w=student.guide.weight)
-    tq, sq = (m.card.get("quality", {}).get("ddim_50") for m in (teacher, student))
+    tq, sq = (m.figures("quality").get("ddim_50") for m in (teacher, student))
     if tq and sq:
         text += tr("student_quality", lang, n=sq["n"], tq=tq["confident"], sq=sq["confident"])
     return text
@@ -160,7 +160,7 @@ def guide_pair(ctx: AppContext, sampler_v, steps_v, eta_v, seed_v, count_v, net_
     if m.guide is None:
         raise gr.Error(tr("no_guide", lang))
     pics = [final_frame(ctx, name, n_steps, eta_val, s, n, net, lang).arrived for net in (m.unguided(), m)]
-    q = m.card.get("quality", {})
+    q = m.figures("quality")
     plain, guided = q.get("ddim_50_without_guide"), q.get("ddim_50")
     g = m.guide
     stats = tr("guide_stats", lang, w=g.weight, lo=int(g.first), hi=int(g.last), n=guided["n"],

@@ -141,7 +141,7 @@ def other_net(ctx: AppContext, key: str, lang: str) -> lesson.Outcome:
     with ctx.run_gate.run(lang, net.sha256, images, calls):
         served = ctx.engine.serve(net)
         if key == "steer":
-            return lesson.steer(served, SEED, float(net.card.get("guidance", {}).get("weight", 3.0)))
+            return lesson.steer(served, SEED, float(net.figures("guidance").get("weight", 3.0)))
         return lesson.flow(served, SEED)
 
 

@@ -38,7 +38,7 @@ def settings_of(key: str, ctx: AppContext) -> dict[str, Any]:
             "dye": {"dye.t": dye.MAX_STEPS}, "mlp": {"dye.shape": "heart"},
             "renoise": {"denoise.sampler": "ddim", "denoise.eta": 0.0},
             "steer": {"steer.label": str(lesson.STEER_LABEL)} | (
-                {"steer.w": float(cond.card.get("guidance", {}).get("weight", 3.0))} if cond else {}),
+                {"steer.w": float(cond.figures("guidance").get("weight", 3.0))} if cond else {}),
             **{k: {"compare.cells": [compare.cell_key(*c) for c in v]} for k, v in cells.items()}}.get(key, {})
 
 

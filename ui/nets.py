@@ -36,9 +36,9 @@ def pick(nets: dict[str, Any], value: Any, lang: str) -> Any:
 
 
 def default_key(nets: dict[str, Any]) -> str:
-    """The model a learner starts on: the student where it ships and its card's DDIM-50 figures meet the digits
+    """The model a learner starts on: the student where it ships and its bundle's DDIM-50 figures meet the digits
     goals (it draws as well and many times faster), else the teacher."""
-    figures = nets["student"].card.get("quality", {}).get("ddim_50") if "student" in nets else None
+    figures = nets["student"].figures("quality").get("ddim_50") if "student" in nets else None
     return "student" if figures and meets_goals(figures) else "teacher"
 
 

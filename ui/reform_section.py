@@ -60,7 +60,8 @@ def build(ctx: AppContext, image_state: gr.State, kind: gr.Radio, seed: gr.Numbe
             note = " " + tr("rf_cosine", lang, km=matching_step(schedule, k, model.schedule))
         photo = check_image_state(image, ctx)
         box = detail.busiest_box(photo)                        # where the photo has the most fine detail
-        for f in reform_pair(model, model.schedule, photo, k, schedule, s, n, model.device, mirrors=True):
+        for f in reform_pair(model, model.schedule, photo, k, schedule, s, n, model.device,
+                             mirrors=model.options.mirrors):
             if f.model_scores is None:
                 yield *views((f.record, f.model, f.guess), box), tr("rf_progress", lang, pct=100 * f.done), None
             else:

@@ -42,16 +42,16 @@ def run_args(sampler: Any, steps: Any, seed: Any, count: Any, lang: str) -> tupl
             validate.number(count, "count", 1, MAX_COUNT, lang))
 
 
-def scale_chart(card: dict, w: float, lang: str) -> str:
-    """Label accuracy and variety against w, measured by bench/guidance.py (the card's curve), a cursor at w."""
-    curve = card.get("guidance", {}).get("curve")
+def scale_chart(guidance: dict, w: float, lang: str) -> str:
+    """Label accuracy and variety against w, measured by bench/guidance.py (the served model's curve), a cursor at w."""
+    curve = guidance.get("curve")
     if not curve:
         return f"<p>{tr('st_chart_missing', lang)}</p>"
     ws = [r["w"] for r in curve]
     series = [(tr("st_accuracy", lang), [r["accuracy"] for r in curve]),
               (tr("st_variety", lang), [r["diversity"] / r["diversity_real"] for r in curve])]
     return charts.line_chart(tr("st_chart_title", lang), ws, series, y_range=(0.0, 1.2), cursor=min(w, ws[-1]),
-                             x_label="w", dots=True, markers=[card["guidance"]["weight"]])
+                             x_label="w", dots=True, markers=[guidance["weight"]])
 
 
 def generate(ctx: AppContext, label_v, negative_v, w_v, sampler_v, steps_v, seed_v, count_v, request: gr.Request,
@@ -86,7 +86,8 @@ def scale_strip(ctx: AppContext, label_v, negative_v, w_v, seed_v, request: gr.R
 def on_w(ctx: AppContext, w_v, request: gr.Request) -> str:
     """The measured accuracy and variety against w, a cursor at the learner's w."""
     lang = lang_of(request)
-    return scale_chart(ctx.models[MODEL_NAME].card, validate.number(w_v, "st_w", 0.0, MAX_W, lang, integer=False), lang)
+    w = validate.number(w_v, "st_w", 0.0, MAX_W, lang, integer=False)
+    return scale_chart(ctx.models[MODEL_NAME].figures("guidance"), w, lang)
 
 
 def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
@@ -96,7 +97,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
         why = ctx.model_errors.get(MODEL_NAME, "?")
         gr.Markdown(tr("st_unavailable", "en", why=why) + "\n\n" + tr("st_unavailable", "zh-CN", why=why))
         return {}
-    w0 = float(model.card.get("guidance", {}).get("weight", 3.0))
+    w0 = float(model.figures("guidance").get("weight", 3.0))
     gr.Markdown(T("st_intro"))
     mechanism("st_mechanism")
     with gr.Row():

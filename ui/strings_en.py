@@ -1,5 +1,6 @@
-"""English strings (keys shared with strings_zh.py; a test checks both have the same keys)."""
+"""English strings: every key; every other language (strings_zh.py, ...) has the same keys, a test checks."""
 
+from .language import Language
 from .strings_depth import DEPTH_EN
 from .strings_lesson import LESSON_EN
 
@@ -507,3 +508,5 @@ EN: dict[str, str] = {
 }
 EN.update(DEPTH_EN)          # explanations in layers (ui/depth.py)
 EN.update(LESSON_EN)         # the Lesson tab's words live beside each other in both languages
+
+LANGUAGE = Language("en", "en", EN)

@@ -1,5 +1,6 @@
 """简体中文 strings (same keys as strings_en.py)."""
 
+from .language import Language
 from .strings_depth import DEPTH_ZH
 from .strings_lesson import LESSON_ZH
 
@@ -495,3 +496,6 @@ GRADIO_ZH: dict[str, str] = {f"{ns}.{k}": v for ns, table in _GRADIO_ZH.items() 
 # Gradio titles a pop-up with its type ("Error", "Warning", ...) in its code, not from its strings: ui/locale.js
 # puts these in their place on a Chinese page.
 TOAST_TITLES_ZH: dict[str, str] = {"Error": "错误", "Warning": "警告", "Info": "提示", "Success": "成功"}
+
+# Gradio shows zh-CN and zh-TW pages in Chinese by itself; other "zh..." browsers get switched by ui/locale.js
+LANGUAGE = Language("zh-CN", "zh", ZH, GRADIO_ZH, TOAST_TITLES_ZH, page_codes=("zh-CN", "zh-TW"))

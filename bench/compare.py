@@ -12,7 +12,7 @@ import time
 
 from common import precision_tag, running_app, save, table
 
-from diffusion_core import compare
+from diffusion_core.lessons import compare
 
 
 def one_run(url: str, count: int, seed: int) -> dict:

@@ -11,8 +11,8 @@ import time
 
 from common import save, table
 
-from diffusion_core import points
-from diffusion_core.render import points_picture
+from diffusion_core.lessons import points
+from diffusion_core.media.render import points_picture
 from diffusion_core.schedule import NoiseSchedule
 
 PARTICLES, STEPS, TOL = 2000, 100, 0.06

@@ -13,8 +13,8 @@ import time
 
 from common import save, table
 
-from diffusion_core import pretrained
-from diffusion_core.engine import Engine
+from diffusion_core.models import pretrained
+from diffusion_core.serving.engine import Engine
 from diffusion_core.samplers import sample
 
 

@@ -15,8 +15,8 @@ import time
 
 from common import save, table
 
-from diffusion_core import points
-from diffusion_core import points_flow as pf
+from diffusion_core.lessons import points
+from diffusion_core.lessons import points_flow as pf
 from diffusion_core.schedule import NoiseSchedule
 
 PARTICLES, TOL = 2000, 0.06

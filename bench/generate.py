@@ -18,7 +18,7 @@ import httpx
 
 from common import ROOT, pct, running_app, save, table
 
-from diffusion_core.bundles import bundle_file
+from diffusion_core.models.bundles import bundle_file
 
 ARGS = ["dpmpp2m", 20, 0, 0, 16, "student"]          # sampler, steps, eta, seed, digits, model: the tab's defaults
 

@@ -13,8 +13,8 @@ import time
 
 from common import save, table
 
-from diffusion_core import points
-from diffusion_core import points_guidance as pg
+from diffusion_core.lessons import points
+from diffusion_core.lessons import points_guidance as pg
 from diffusion_core.schedule import NoiseSchedule
 
 PARTICLES = 1000

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import running_app, save, table  # noqa: E402
 
-from diffusion_core import lesson  # noqa: E402
+from diffusion_core.lessons import lesson  # noqa: E402
 
 
 def measure(url: str, repeats: int) -> list[dict]:

@@ -17,7 +17,7 @@ import time
 import numpy as np
 from common import ROOT, pct, save, table
 
-from diffusion_core import forward
+from diffusion_core.lessons import forward
 from diffusion_core.schedule import NoiseSchedule
 
 # In the page: from a key press or a pointer move on the t slider (its event's time stamp) to the end of the first
@@ -86,7 +86,7 @@ def handler_latency(calls: int) -> list[dict]:
 def reform_error() -> dict:
     from PIL import Image
 
-    from diffusion_core.images import example_photos
+    from diffusion_core.media.images import example_photos
 
     s = NoiseSchedule("linear")
     x0 = forward.to_x0(np.asarray(Image.open(example_photos()[0]).convert("RGB")))

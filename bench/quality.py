@@ -1,4 +1,4 @@
-"""Quality of generated digits (diffusion_core.quality), per sampler at its default steps.
+"""Quality of generated digits (diffusion_core.models.quality), per sampler at its default steps.
 
 python bench/quality.py [--model digits] [--n 256] [--samplers ddim,dpmpp2m] [--precision auto|fp32|bf16]
                         [--compare-precision] [--card] [--assets DIR] [--guide W:FIRST:LAST]
@@ -16,14 +16,14 @@ import numpy as np
 import torch
 from common import ROOT, result_name, save, table
 
-from diffusion_core import pretrained
-from diffusion_core.compare import METHODS
-from diffusion_core.data import to_uint8
+from diffusion_core.models import pretrained
+from diffusion_core.lessons.compare import METHODS
+from diffusion_core.models.data import to_uint8
 from diffusion_core.device import cpu_has_bf16
-from diffusion_core.bundles import bundle_file, write_figures
-from diffusion_core.export import card_quality
+from diffusion_core.models.bundles import bundle_file, write_figures
+from diffusion_core.models.export import card_quality
 from diffusion_core.flow import flow_sample
-from diffusion_core.quality import GOALS, as_dict, evaluate
+from diffusion_core.models.quality import GOALS, as_dict, evaluate
 from diffusion_core.samplers import SAMPLERS, sample
 
 
@@ -67,7 +67,7 @@ def specks(digits: np.ndarray, ink: int = 100, most: int = 4) -> float:
 
 
 def score(name: str, steps: int, digits: np.ndarray, secs: float, seed: int) -> dict:
-    """A table row of diffusion_core.quality's figures for one sampler's digits, and its stray dots per digit."""
+    """A table row of diffusion_core.models.quality's figures for one sampler's digits, and its stray dots per digit."""
     q = as_dict(evaluate(digits))
     q.pop("class_counts")
     se = (q["confident"] * (1.0 - q["confident"]) / q["n"]) ** 0.5        # binomial standard error of the share

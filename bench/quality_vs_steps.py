@@ -21,9 +21,9 @@ import numpy as np
 from common import RESULTS, table
 from quality import generate, score
 
-from diffusion_core import pretrained
-from diffusion_core.quality import GOALS, classifier_id, steps_curve_file
-from diffusion_core.compare import METHODS
+from diffusion_core.models import pretrained
+from diffusion_core.models.quality import GOALS, classifier_id, steps_curve_file
+from diffusion_core.lessons.compare import METHODS
 
 
 def digits_cache(name: str) -> Path:
@@ -82,7 +82,7 @@ def main() -> None:
         return
     floor = rows[0]["frechet_real"]
     payload = {"n": args.n, "seed": args.seed, "when": time.strftime("%Y-%m-%d"), "frechet_real": floor,
-               "how": f"python bench/quality_vs_steps.py --model {args.model}; figures of diffusion_core.quality",
+               "how": f"python bench/quality_vs_steps.py --model {args.model}; figures of diffusion_core.models.quality",
                "model_sha256": model.sha256, "classifier": classifier_id(),
                "rows": rows}
     if flow:
@@ -115,7 +115,7 @@ def flow_goals(rows: list[dict]) -> dict:
 
 
 def plot(rows: list[dict], floor: float, path: Path) -> None:
-    from diffusion_core.plots import new_figure
+    from diffusion_core.media.plots import new_figure
 
     fig, ax = new_figure(6, 3.5)
     for name, method in METHODS.items():

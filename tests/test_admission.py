@@ -1,7 +1,7 @@
-"""Admission by cost (diffusion_core.admission), on a fake clock: who is let in, who is told to wait, and how long."""
+"""Admission by cost (diffusion_core.serving.admission), on a fake clock: who is let in, who is told to wait, and how long."""
 import pytest
 
-from diffusion_core.admission import Admission, Refused
+from diffusion_core.serving.admission import Admission, Refused
 
 
 class Clock:

@@ -115,7 +115,7 @@ def test_jump_vs_walk(client):
     assert all(abs(sd - theory) < 0.02 for sd in stds), "jump and walk both have the theory's spread"
 
 
-from diffusion_core import pretrained  # noqa: E402
+from diffusion_core.models import pretrained  # noqa: E402
 from diffusion_core.paths import assets_dir as shipped_assets  # noqa: E402
 
 needs_digits = pytest.mark.skipif(not (shipped_assets() / "digits.safetensors").exists(), reason="digits model not built")
@@ -158,7 +158,7 @@ def test_denoise_endpoints(client):
 
 def run_of(model, sampler: str, steps: int, seed: int, n: int) -> np.ndarray:
     """The digits [H, W] a run of ``model`` arrives at, sampled here, outside the app."""
-    from diffusion_core import denoise
+    from diffusion_core.lessons import denoise
 
     return list(denoise.run_frames(model, model.schedule, sampler=sampler, num_steps=steps, seed=seed, n=n,
                                    keep=1))[-1].arrived
@@ -192,7 +192,7 @@ def test_guide_pair_is_the_same_seed_without_and_with_the_guide(client, assets_d
 def test_the_learner_picks_teacher_or_student(client, assets_dir):
     """Every digits endpoint runs the model the learner picked: the same seed's digits from the teacher and from the
     student (sampled here independently) differ, and each endpoint's picture is that model's."""
-    from diffusion_core import denoise
+    from diffusion_core.lessons import denoise
 
     nets = {"teacher": pretrained.load("digits", device="cpu", assets=assets_dir),
             "student": pretrained.load("digits_student", device="cpu", assets=assets_dir)}
@@ -273,7 +273,7 @@ def test_on_one_grid_the_race_draws_ddims_digits_with_euler(client):
 def test_compare_races_the_picked_model(client, assets_dir):
     """The race runs on the model the learner picked (without a guide): each cell's picture is that model's race,
     run here outside the app, and the teacher's and the student's differ."""
-    from diffusion_core import compare
+    from diffusion_core.lessons import compare
 
     pictures = {}
     for key, name in (("teacher", "digits"), ("student", "digits_student")):
@@ -291,7 +291,7 @@ def test_compare_races_the_picked_model(client, assets_dir):
 def test_a_flow_cell_races_the_flow_net_from_the_same_noise(client, assets_dir):
     """A "Flow · Euler" cell's picture is the flow net's Euler run from the race's x_T, run here outside the app,
     whichever diffusion net is picked; a flow cell with a bad step count is refused."""
-    from diffusion_core import compare
+    from diffusion_core.lessons import compare
 
     if not (assets_dir / "digits_flow.safetensors").exists():
         pytest.skip("digits_flow does not ship")

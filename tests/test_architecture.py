@@ -128,7 +128,7 @@ def test_every_string_is_used():
 
 def test_the_student_is_described_as_its_recipe_builds_it():
     """The Denoise tab says the student is no U (one grid size) on a grid of patches, with attention: the recipe's."""
-    from diffusion_core.recipes import DIGITS_STUDENT
+    from diffusion_core.models.recipes import DIGITS_STUDENT
     from ui.strings_en import EN
     from ui.strings_zh import ZH
 

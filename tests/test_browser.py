@@ -101,7 +101,7 @@ def test_a_drawn_shape_trains(app_url, lang, size):
     import numpy as np
     from selenium.webdriver.common.action_chains import ActionChains
 
-    from diffusion_core import points
+    from diffusion_core.lessons import points
     from ui.i18n import tr
 
     d = browser.chrome(lang, *((browser.PHONE[0], 2400) if size else (1400, 2000)))

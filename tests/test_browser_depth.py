@@ -80,7 +80,7 @@ def test_the_depth_choice_shows_each_layer_and_is_remembered(app_url, lang):
 def test_the_lessons_verdict_is_explained_at_the_chosen_depth(app_url):
     """Step 3 (the one jump) at Intuition: the why only; at Mechanism its how, with the measured weights; at Maths
     its formula too."""
-    from diffusion_core import lesson
+    from diffusion_core.lessons import lesson
     from diffusion_core.schedule import NoiseSchedule
     from ui.i18n import EN
 

@@ -142,7 +142,7 @@ def pick_cells(d, keep: tuple[str, ...]) -> None:
     """Tick exactly the Compare cells ``keep``."""
     import time
 
-    from diffusion_core import compare
+    from diffusion_core.lessons import compare
 
     keys = [compare.cell_key(n, s) for n, s in compare.DEFAULT_CELLS + compare.EXTRA_CELLS]
     browser.wait_for(lambda: cell_box(d, keys[0]), timeout=60)
@@ -187,7 +187,7 @@ def test_the_race_shows_every_cells_calls_and_seconds(app_url, lang, size, name)
     step..."). Every cell's calls and seconds are on screen in full, and every caption fits beside its picture."""
     import re
 
-    from diffusion_core import compare
+    from diffusion_core.lessons import compare
 
     tag = f"{lang[:2]}_{name}"
     d = page(lang, size, app_url)

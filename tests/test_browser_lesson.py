@@ -33,7 +33,7 @@ def pick_and_run(d, choice_index: int) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_a_learner_walks_the_whole_lesson(app_url, lang):
-    from diffusion_core import lesson
+    from diffusion_core.lessons import lesson
     from ui.i18n import EN, ZH
 
     s = EN if lang == "en" else ZH
@@ -99,7 +99,7 @@ def test_open_in_the_full_tab_sets_the_tab_as_the_step_ran(app_url):
     """Step 3 asks about t = 500: its tab opens with the slider at 500 and the picture the page draws at 500 (not
     the slider's old place); the guidance step opens the Steer tab asking for its label."""
     import page_probe
-    from diffusion_core import lesson
+    from diffusion_core.lessons import lesson
     from ui.i18n import EN
 
     d = browser.chrome("en", 1400, 1100)

@@ -22,7 +22,7 @@ def picture(d, elem_id: str) -> np.ndarray:
 
 
 def digits_of(grid: np.ndarray) -> np.ndarray:
-    """The 28 x 28 digits of a diffusion_core.media.grid picture (a 2-pixel gap around each), uint8 [N, 28, 28]."""
+    """The 28 x 28 digits of a diffusion_core.media.frames.grid picture (a 2-pixel gap around each), uint8 [N, 28, 28]."""
     rows, cols = (grid.shape[0] - 2) // 30, (grid.shape[1] - 2) // 30
     return np.stack([grid[2 + r * 30:2 + r * 30 + 28, 2 + c * 30:2 + c * 30 + 28] for r in range(rows)
                      for c in range(cols)])
@@ -33,7 +33,7 @@ def test_the_steer_tab_draws_the_label_and_w_redraws_the_strip(app_url, lang, ph
     import torch
     from selenium.webdriver.common.keys import Keys
 
-    from diffusion_core.quality import _as_input, classifier
+    from diffusion_core.models.quality import _as_input, classifier
     from ui.i18n import EN, ZH
 
     s = EN if lang == "en" else ZH

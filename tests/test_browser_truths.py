@@ -173,7 +173,7 @@ def test_stop_says_where_and_revisit_moves_the_cursor(page):
 
 @pytest.mark.skipif(not (assets_dir() / "photos.safetensors").exists(), reason="photos model not built")
 def test_the_reform_zoom_shows_sharp_against_blurry(page):
-    from diffusion_core import detail
+    from diffusion_core.lessons import detail
 
     d, s, suffix = page
     browser.click(d, "rf_go")

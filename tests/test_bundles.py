@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from diffusion_core import bundles
-from diffusion_core.bundles import BUNDLES, Bundle, GuideUse, Options, assemble, bundle_file, write_figures
+from diffusion_core.models import bundles
+from diffusion_core.models.bundles import BUNDLES, Bundle, GuideUse, Options, assemble, bundle_file, write_figures
 from diffusion_core.paths import assets_dir
 
 

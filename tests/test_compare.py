@@ -5,7 +5,7 @@ import os
 import pytest
 import torch
 
-from diffusion_core import compare
+from diffusion_core.lessons import compare
 from diffusion_core.samplers import SAMPLERS
 from diffusion_core.schedule import NoiseSchedule
 from toy import MixtureDenoiser
@@ -182,7 +182,7 @@ def test_each_model_has_its_own_quality_chart(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", ["digits", "digits_student", "digits_flow"])
 def test_shipped_quality_file_schema(name):
     """Each shipped quality chart: its points, and the very model and classifier they were measured with."""
-    from diffusion_core.quality import steps_curve_file
+    from diffusion_core.models.quality import steps_curve_file
 
     path = steps_curve_file(name)
     if not path.is_file() or not path.with_name(f"{name}.json").is_file():
@@ -190,14 +190,14 @@ def test_shipped_quality_file_schema(name):
     data = json.loads(path.read_text())
     assert data["n"] >= 512 and {"seed", "when", "frechet_real", "how", "rows"} <= set(data)
     assert all(QUALITY_KEYS <= set(r) for r in data["rows"])
-    from diffusion_core import pretrained
+    from diffusion_core.models import pretrained
 
     # with its experts, without the guide (the Compare tab races the nets alone)
     model = pretrained.load(name, device="cpu", assets=path.parent)
     assert data["model_sha256"] == model.unguided().sha256, \
         f"figures of another model: rerun bench/quality_vs_steps.py --model {name}"
     assert data.get("time_shift", 1.0) == model.time_shift, f"figures of another grid: rerun for {name}"
-    from diffusion_core.quality import classifier_id
+    from diffusion_core.models.quality import classifier_id
 
     rerun = f"rerun bench/quality_vs_steps.py --model {name}"
     assert data["classifier"] == classifier_id(), f"scored by another classifier: {rerun}"

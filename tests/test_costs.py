@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from diffusion_core.costs import LONG_RUN_S, CallCosts
+from diffusion_core.serving.costs import LONG_RUN_S, CallCosts
 from raw_api import completed, raw_call
 
 

@@ -1,8 +1,8 @@
-"""diffusion_core.denoise.RunCache: a run asked again is not run again, and it is the run it stands for."""
+"""diffusion_core.lessons.denoise.RunCache: a run asked again is not run again, and it is the run it stands for."""
 import numpy as np
 import torch
 
-from diffusion_core.denoise import RunCache, run_frames
+from diffusion_core.lessons.denoise import RunCache, run_frames
 from diffusion_core.schedule import NoiseSchedule
 from toy import MixtureDenoiser
 

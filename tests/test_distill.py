@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from diffusion_core import pretrained
+from diffusion_core.models import pretrained
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_digits = pytest.mark.skipif(not (ROOT / "assets" / "digits.safetensors").exists(), reason="digits model not built")
@@ -16,7 +16,7 @@ def test_a_student_learns_its_teachers_guess_not_the_noise(tmp_path, monkeypatch
 
     import torch
 
-    from diffusion_core import train as tr
+    from diffusion_core.models import train as tr
     from diffusion_core.unet import TinyUNet, UNetConfig
 
     from diffusion_core.schedule import NoiseSchedule
@@ -45,7 +45,7 @@ def test_a_student_learns_its_teachers_guess_not_the_noise(tmp_path, monkeypatch
     assert abs(mean_answer(student) - 0.5) < 0.1
     assert abs(mean_answer(plain)) < 0.1
     monkeypatch.undo()                                          # the export loads the student itself
-    from diffusion_core.export import export_assets
+    from diffusion_core.models.export import export_assets
 
     (tmp_path / "assets").mkdir()
     card = export_assets(student, tmp_path / "digits_student", tmp_path / "assets", quality_n=0)
@@ -62,8 +62,8 @@ def test_a_student_learns_its_teachers_guess_not_the_noise(tmp_path, monkeypatch
 def test_a_student_on_another_schedule_than_its_teacher_is_refused(tmp_path, monkeypatch, kind, num_steps):
     """The teacher's eps answers for its own alpha_bar_t: a recipe that noises on another schedule (kind or T) stops
     before it makes a run directory, with a message that names both schedules."""
-    from diffusion_core import train as tr
-    from diffusion_core.recipes import MODELS
+    from diffusion_core.models import train as tr
+    from diffusion_core.models.recipes import MODELS
     from diffusion_core.schedule import NoiseSchedule
 
     class Teacher:
@@ -84,7 +84,7 @@ def test_v_weights_are_one_over_alpha_bar_capped():
     import torch
 
     from diffusion_core.schedule import NoiseSchedule
-    from diffusion_core.train import loss_weights
+    from diffusion_core.models.train import loss_weights
 
     k = torch.tensor([1, 100, 300, 500, 700, 1000])
     ab = np.array([np.prod(1 - np.linspace(1e-4, 0.02, 1000)[:i]) for i in k.tolist()])
@@ -101,7 +101,7 @@ def test_a_student_learns_each_answer_reuse_times_in_a_row():
     reuse - 1 steps' answers."""
     import torch
 
-    from diffusion_core.train import distillation_batch
+    from diffusion_core.models.train import distillation_batch
 
     asked = []
 
@@ -126,7 +126,7 @@ def test_the_student_caption_names_its_time_experts_and_self_guide_only_when_it_
     served student's (two nets where the guide asks its base)."""
     from dataclasses import replace
 
-    from diffusion_core.pretrained import Expert, Guide
+    from diffusion_core.models.pretrained import Expert, Guide
     from ui.denoise_handlers import student_stats
 
     teacher = pretrained.load("digits", device="cpu", assets=assets_dir)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from diffusion_core import dye, points
+from diffusion_core.lessons import dye, points
 from diffusion_core.schedule import NoiseSchedule
 
 

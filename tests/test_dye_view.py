@@ -13,7 +13,7 @@ import pytest
 
 import browser
 import page_probe
-from diffusion_core import dye
+from diffusion_core.lessons import dye
 from diffusion_core.schedule import NoiseSchedule
 
 need_browser = pytest.mark.skipif(not browser.available(), reason="Debian chromium + chromium-driver not installed")

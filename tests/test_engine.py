@@ -1,4 +1,4 @@
-"""The batching engine (diffusion_core.engine): runs that share its ticks get what each computes alone, a fault in
+"""The batching engine (diffusion_core.serving.engine): runs that share its ticks get what each computes alone, a fault in
 one call fails only that call, a run that stops leaves nothing behind, and waiting calls really are stacked."""
 import threading
 import time
@@ -6,8 +6,8 @@ import time
 import pytest
 import torch
 
-from diffusion_core import pretrained
-from diffusion_core.engine import Engine
+from diffusion_core.models import pretrained
+from diffusion_core.serving.engine import Engine
 from diffusion_core.guidance import LabelGuided
 from diffusion_core.paths import assets_dir
 from diffusion_core.samplers import SAMPLERS, run, sample, start_noise

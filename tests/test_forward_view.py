@@ -13,7 +13,7 @@ from gradio_client.exceptions import AppError
 
 import browser
 import page_probe
-from diffusion_core import forward
+from diffusion_core.lessons import forward
 from diffusion_core.schedule import NoiseSchedule
 
 TS = (0, 1, 500, 999, 1000)

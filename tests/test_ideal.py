@@ -2,7 +2,7 @@
 import torch
 
 from diffusion_core.ideal import alpha_bar_at, gaussian_denoiser, gaussian_flow_map, hybrid, ideal_denoiser, spectrum_of
-from diffusion_core.reform import model_reform
+from diffusion_core.lessons.reform import model_reform
 from diffusion_core.samplers import sample
 from diffusion_core.samplers.base import x0_from_eps
 from diffusion_core.schedule import NoiseSchedule

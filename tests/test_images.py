@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from diffusion_core.images import MAX_ASPECT, ImageError, load_image, read_upload
+from diffusion_core.media.images import MAX_ASPECT, ImageError, load_image, read_upload
 from uploads import corpus
 
 CORPUS = corpus()

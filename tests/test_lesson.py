@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from diffusion_core import lesson
+from diffusion_core.lessons import lesson
 from diffusion_core.schedule import NoiseSchedule
 
 
@@ -48,8 +48,8 @@ def test_the_one_jump_verdict_is_the_closed_forms(sched):
 
 
 def test_the_record_gives_the_digit_back_exactly_and_the_dye_spreads_evenly(sched):
-    from diffusion_core.data import mnist_digits
-    from diffusion_core.pretrained import load
+    from diffusion_core.models.data import mnist_digits
+    from diffusion_core.models.pretrained import load
 
     out = lesson.stones(load("digits"), sched, seed=0)
     assert out.answer == "exact" and out.facts["diff"] == 0
@@ -61,7 +61,7 @@ def test_the_record_gives_the_digit_back_exactly_and_the_dye_spreads_evenly(sche
 
 
 def test_the_net_answers_with_the_noise_and_one_jump_is_a_blur(sched):
-    from diffusion_core.pretrained import load
+    from diffusion_core.models.pretrained import load
 
     net = load("digits")
     g = lesson.guess(net, sched, seed=0)
@@ -80,7 +80,7 @@ def test_every_sampler_visits_only_the_trainings_levels(sched):
 
 
 def test_the_race_verdict_is_the_measured_ratio(sched):
-    from diffusion_core.pretrained import load
+    from diffusion_core.models.pretrained import load
 
     fast = {("ddim", 20): 10.4, ("ddpm", 1000): 10.0}
     *walk, out = lesson.race(load("digits"), sched, 0, fast, n=1)
@@ -108,7 +108,7 @@ class LabelDeaf:
 
 
 def test_the_steer_verdict_follows_what_the_classifier_reads():
-    from diffusion_core.pretrained import load
+    from diffusion_core.models.pretrained import load
 
     net = load("digits_cond")
     out = lesson.steer(net, seed=0, weight=2.0)
@@ -135,8 +135,8 @@ class ExactFlow:
 def test_one_straight_step_lands_only_when_the_paths_are_straight():
     """With one digit as the whole data set every path is a straight line and one Euler step lands on it (a
     sharp digit); the net trained on 5,000 digits points at their average from pure noise: a blur."""
-    from diffusion_core.data import mnist_digits, to_model_range
-    from diffusion_core.pretrained import load
+    from diffusion_core.models.data import mnist_digits, to_model_range
+    from diffusion_core.models.pretrained import load
 
     digit = to_model_range(mnist_digits()[0][lesson.DIGIT:lesson.DIGIT + 1])       # [1, 1, 28, 28]
     exact = lesson.flow(ExactFlow(digit), seed=0)

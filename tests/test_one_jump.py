@@ -3,8 +3,9 @@ eps-predicting network's x0 at the noisiest steps is speckle, and the status say
 import numpy as np
 import pytest
 
-from diffusion_core import denoise, pretrained
-from diffusion_core.data import mnist_digits, to_model_range
+from diffusion_core.lessons import denoise
+from diffusion_core.models import pretrained
+from diffusion_core.models.data import mnist_digits, to_model_range
 from ui.denoise_handlers import speckle_note
 
 NETS = ("digits", "digits_student")

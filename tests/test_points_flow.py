@@ -1,4 +1,4 @@
-"""Flow matching beside diffusion on 2-D points (diffusion_core.points_flow) and the un-mix lab's handlers.
+"""Flow matching beside diffusion on 2-D points (diffusion_core.lessons.points_flow) and the un-mix lab's handlers.
 
 Every net here trains for a fixed number of batches (not seconds), so the figures are the same on any machine."""
 import copy
@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import torch
 
-from diffusion_core import points
-from diffusion_core import points_flow as pf
-from diffusion_core.render import paths_picture
+from diffusion_core.lessons import points
+from diffusion_core.lessons import points_flow as pf
+from diffusion_core.media.render import paths_picture
 from diffusion_core.samplers import trailing
 from diffusion_core.schedule import NoiseSchedule
 

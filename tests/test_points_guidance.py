@@ -1,4 +1,4 @@
-"""Classifier-free guidance on 2-D points (diffusion_core.points_guidance) and the guidance lab's handlers.
+"""Classifier-free guidance on 2-D points (diffusion_core.lessons.points_guidance) and the guidance lab's handlers.
 
 The net trains for a fixed number of batches, so the figures are the same on any machine."""
 import types
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from diffusion_core import points
-from diffusion_core import points_guidance as pg
+from diffusion_core.lessons import points
+from diffusion_core.lessons import points_guidance as pg
 from diffusion_core.schedule import NoiseSchedule
 
 SCHEDULE = NoiseSchedule("linear")

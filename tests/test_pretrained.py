@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from diffusion_core import netfiles, pretrained
+from diffusion_core.models import netfiles, pretrained
 from diffusion_core.paths import assets_dir
-from diffusion_core.pretrained import ModelUnavailable
+from diffusion_core.models.pretrained import ModelUnavailable
 
 if TYPE_CHECKING:
     import torch
@@ -36,7 +36,7 @@ def test_every_shipped_model_is_under_10_mb_and_matches_its_card():
     """The data rule: committed weights < 10 MB each (decimal megabytes, the stricter reading), each with a card;
     a recipe's card names its weights' sha256 and size (the digit classifier, a bench instrument, is named by its
     sha256 in every quality figure instead)."""
-    from diffusion_core.recipes import MODELS
+    from diffusion_core.models.recipes import MODELS
 
     weights = sorted(assets_dir().glob("*.safetensors"))
     assert {w.stem for w in weights} >= {"digits", "digits_student", "photos"}
@@ -70,8 +70,8 @@ def test_it_draws_digit_like_strokes(digits):
     (The shipped v1 model is still short of the issue's goals: see its card and bench/quality.py.)"""
     import torch
 
-    from diffusion_core.data import to_uint8
-    from diffusion_core.quality import evaluate
+    from diffusion_core.models.data import to_uint8
+    from diffusion_core.models.quality import evaluate
     from diffusion_core.samplers import sample
     from diffusion_core.unet import TinyUNet
 
@@ -90,7 +90,7 @@ def test_it_draws_digit_like_strokes(digits):
 
 
 def test_sample_cli(tmp_path):
-    from diffusion_core.sample import main
+    from diffusion_core.models.sample import main
 
     out, grid = tmp_path / "d.npy", tmp_path / "d.png"
     assert main(["--model", "digits", "--sampler", "dpmpp2m", "--steps", "5", "--n", "4", "--seed", "1",
@@ -104,7 +104,7 @@ def test_sample_cli(tmp_path):
     # --no-guide: the nets alone, as pretrained's unguided() samples them (the shipped card has a guide)
     plain = tmp_path / "plain.npy"
     assert main(["--sampler", "ddim", "--steps", "5", "--n", "4", "--seed", "1", "--out", str(plain), "--no-guide"]) == 0
-    from diffusion_core.data import to_uint8
+    from diffusion_core.models.data import to_uint8
     from diffusion_core.samplers import sample
 
     m = pretrained.load("digits").unguided()
@@ -115,10 +115,10 @@ def test_sample_cli(tmp_path):
 
 
 def test_sample_cli_serves_the_conditional_and_the_flow_models(tmp_path):
-    from diffusion_core.data import to_uint8
+    from diffusion_core.models.data import to_uint8
     from diffusion_core.flow import flow_sample
     from diffusion_core.guidance import LabelGuided
-    from diffusion_core.sample import main
+    from diffusion_core.models.sample import main
     from diffusion_core.samplers import sample
 
     out = tmp_path / "d.npy"
@@ -155,11 +155,11 @@ def test_sample_cli_serves_the_conditional_and_the_flow_models(tmp_path):
                                   "digits_student_low", "digits_student_high", "digits_cond", "digits_flow",
                                   "digits_cond_guide"])
 def test_shipped_model_is_what_the_train_command_builds(name):
-    """`python -m diffusion_core.train --model NAME` reproduces the shipped card's configuration."""
+    """`python -m diffusion_core.models.train --model NAME` reproduces the shipped card's configuration."""
     from dataclasses import asdict
 
-    from diffusion_core.export import role
-    from diffusion_core.recipes import MODELS
+    from diffusion_core.models.export import role
+    from diffusion_core.models.recipes import MODELS
 
     card_path = assets_dir() / f"{name}.json"
     if name == "photos" and not card_path.exists():
@@ -198,9 +198,9 @@ def _write_model(assets, name: str, seed: int, num_classes: int = 0, **extra) ->
 
 
 def _bundle(assets, name: str, experts: tuple[str, ...] = (), guide: tuple | None = None, **options) -> dict:
-    """Assemble the bundle NAME (base NAME) from the cards in ``assets``, as ``python -m diffusion_core.bundles``
+    """Assemble the bundle NAME (base NAME) from the cards in ``assets``, as ``python -m diffusion_core.models.bundles``
     does: ``guide`` (net, weight, first t, last t), ``options`` bundles.Options' fields."""
-    from diffusion_core.bundles import Bundle, GuideUse, Options, assemble
+    from diffusion_core.models.bundles import Bundle, GuideUse, Options, assemble
 
     return assemble(name, assets, Bundle(name, experts, GuideUse(*guide) if guide else None, Options(**options)))
 
@@ -252,7 +252,7 @@ def test_a_guide_pushes_eps_away_from_the_weaker_net(tmp_path):
         assert torch.allclose(model.unguided()(x, tt), base(x, tt), atol=1e-5)
     assert model.sha256.endswith(f"+guide:{pretrained.sha256_of(tmp_path / 'weak.safetensors')}")
     assert model.unguided().sha256 == pretrained.sha256_of(tmp_path / "base.safetensors")
-    from diffusion_core.bundles import bundle_file, write_bundle
+    from diffusion_core.models.bundles import bundle_file, write_bundle
 
     good = bundle["guide"]
     for bad in ({**good, "weight": "strong"}, {**good, "weight": float("nan")}, {k: v for k, v in good.items()
@@ -402,7 +402,8 @@ def test_a_served_call_counts_the_net_that_takes_it_and_the_guide_where_it_guide
 def test_one_assets_folder_is_honoured_everywhere_and_nothing_is_built_unasked(tmp_path, monkeypatch):
     """DIFFUSION_ASSETS moves every reader at once (models, the classifier, the quality curves, the shape masks);
     a missing classifier is an error naming the command that rebuilds it, not minutes of silent training."""
-    from diffusion_core import points, quality
+    from diffusion_core.lessons import points
+    from diffusion_core.models import quality
 
     monkeypatch.setenv("DIFFUSION_ASSETS", str(tmp_path))
     assert quality.classifier_file().parent == tmp_path and quality.steps_curve_file("digits").parent == tmp_path
@@ -411,7 +412,7 @@ def test_one_assets_folder_is_honoured_everywhere_and_nothing_is_built_unasked(t
         pretrained.load("digits")
     quality.classifier.cache_clear()
     try:
-        with pytest.raises(FileNotFoundError, match="python -m diffusion_core.quality"):
+        with pytest.raises(FileNotFoundError, match="python -m diffusion_core.models.quality"):
             quality.classifier()
     finally:
         quality.classifier.cache_clear()
@@ -428,7 +429,7 @@ def test_a_freeze_that_falls_back_says_why(monkeypatch, caplog):
         raise RuntimeError("no tracing today")
 
     monkeypatch.setattr(torch.jit, "trace", refuse)
-    with caplog.at_level("WARNING", logger="diffusion_core.netfiles"):
+    with caplog.at_level("WARNING", logger="diffusion_core.models.netfiles"):
         assert netfiles.freeze(plain, (1, 28, 28), channels_last=False) is plain
     assert "no tracing today" in caplog.text and "unfrozen" in caplog.text
 

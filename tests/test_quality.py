@@ -6,8 +6,8 @@ import pytest
 import torch
 from scipy import linalg
 
-from diffusion_core import quality
-from diffusion_core.data import mnist_digits
+from diffusion_core.models import quality
+from diffusion_core.models.data import mnist_digits
 from diffusion_core.paths import assets_dir
 
 
@@ -48,7 +48,7 @@ def test_real_digits_score_as_real_digits():
 
 
 def test_the_digits_are_parsed_once_and_each_caller_gets_its_own_copy():
-    from diffusion_core import data
+    from diffusion_core.models import data
 
     x, y = data.mnist_digits()
     assert x.shape == (5000, 28, 28) and x.dtype == np.uint8 and y.shape == (5000,) and set(y) == set(range(10))
@@ -96,7 +96,7 @@ def test_the_copy_threshold_needs_no_classifier(monkeypatch):
 
 @pytest.mark.parametrize("name", ["digits", "digits_student", "digits_cond", "digits_flow"])
 def test_every_served_digits_bundle_was_scored_by_the_shipped_classifier(name):
-    from diffusion_core.bundles import bundle_file
+    from diffusion_core.models.bundles import bundle_file
 
     served = json.loads(bundle_file(name, assets_dir()).read_text())
     assert served["quality"]["ddim_50"]["classifier"] == quality.classifier_id(), \

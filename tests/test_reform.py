@@ -10,9 +10,9 @@ import torch
 from PIL import Image
 from skimage.metrics import structural_similarity
 
-from diffusion_core import forward
-from diffusion_core.metrics import psnr, ssim
-from diffusion_core.reform import MIRRORS, MirrorCycle, matching_step, model_reform, reform_image, reform_pair
+from diffusion_core.lessons import forward
+from diffusion_core.media.metrics import psnr, ssim
+from diffusion_core.lessons.reform import MIRRORS, MirrorCycle, matching_step, model_reform, reform_image, reform_pair
 from diffusion_core.schedule import NoiseSchedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,12 +113,12 @@ def test_mirrors_ask_step_i_about_its_mirror_image_and_turn_the_answer_back():
         MirrorCycle(model, (299, 249))(x_at(300), torch.full((1,), 123.0))
 
 
-@pytest.mark.skipif(not HAS_PHOTOS, reason="photos model not trained yet (python -m diffusion_core.train --model photos)")
+@pytest.mark.skipif(not HAS_PHOTOS, reason="photos model not trained yet (python -m diffusion_core.models.train --model photos)")
 @pytest.mark.parametrize("mirrors", [False, True])
 def test_photos_model_reform_improves_on_x_t(mirrors):
-    from diffusion_core import pretrained
-    from diffusion_core.images import load_image
-    from diffusion_core.photo_data import HELD_OUT, photo_path
+    from diffusion_core.models import pretrained
+    from diffusion_core.media.images import load_image
+    from diffusion_core.models.photo_data import HELD_OUT, photo_path
 
     model = pretrained.load("photos", device="cpu")
     image = load_image(photo_path(*HELD_OUT[0]), size=96)
@@ -128,13 +128,13 @@ def test_photos_model_reform_improves_on_x_t(mirrors):
         assert psnr(image, r.guess) > psnr(image, r.noised) + 1.0, k
 
 
-@pytest.mark.skipif(not HAS_PHOTOS, reason="photos model not trained yet (python -m diffusion_core.train --model photos)")
+@pytest.mark.skipif(not HAS_PHOTOS, reason="photos model not trained yet (python -m diffusion_core.models.train --model photos)")
 def test_one_model_step_is_the_guess_and_more_steps_add_detail():
     """The Reform caption's claims: one DDIM step from t lands on the one-jump guess (x0_pred); more steps give a
     different picture with more detail (mean absolute difference of neighbouring pixels) than the guess."""
-    from diffusion_core import pretrained
-    from diffusion_core.images import load_image
-    from diffusion_core.photo_data import HELD_OUT, photo_path
+    from diffusion_core.models import pretrained
+    from diffusion_core.media.images import load_image
+    from diffusion_core.models.photo_data import HELD_OUT, photo_path
 
     def detail(p: np.ndarray) -> float:
         a = p.astype(float)
@@ -169,7 +169,7 @@ def odd_inputs(tmp: Path) -> dict[str, Path]:
 def test_reform_cli_on_odd_inputs(tmp_path):
     for name, path in odd_inputs(tmp_path).items():
         out = tmp_path / f"out-{name}"
-        r = subprocess.run([sys.executable, "-m", "diffusion_core.reform", "--model", "photos", "--t", "200",
+        r = subprocess.run([sys.executable, "-m", "diffusion_core.lessons.reform", "--model", "photos", "--t", "200",
                             "--steps", "3", "--seed", "1", str(path), str(out)], cwd=ROOT, capture_output=True,
                            text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
         if r.returncode == 0:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from diffusion_core import detail
+from diffusion_core.lessons import detail
 from diffusion_core.paths import assets_dir
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from diffusion_core import forward
+from diffusion_core.lessons import forward
 from diffusion_core.schedule import NoiseSchedule
 
 

@@ -149,7 +149,7 @@ def test_the_load_bench_calls_every_endpoint_with_its_inputs(client, monkeypatch
 
 
 def test_sampling_runs_get_threads_and_a_run_past_the_bound_is_told_the_wait_in_its_language():
-    from diffusion_core.costs import CallCosts
+    from diffusion_core.serving.costs import CallCosts
     from ui.pools import MAX_RUNS, MODEL, RUNS, THREADS, RunGate
 
     assert RUNS["concurrency_limit"] > MAX_RUNS and THREADS > RUNS["concurrency_limit"] + MODEL["concurrency_limit"]

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.skipif(not (ROOT / "assets" / "digit_classifier.safetensors").exists(), reason="classifier not built")
 def test_train_resume_export_and_continue(tmp_path):
-    from diffusion_core.recipes import MODELS
+    from diffusion_core.models.recipes import MODELS
 
     from training import train_command
 
@@ -52,8 +52,8 @@ def test_train_resume_export_and_continue(tmp_path):
     mid_card = json.loads((tmp_path / "assets" / "digits_mid.json").read_text())
     assert mid_card["role"] == {"expert_of": "digits", "t_range": [150, 649], "init_from": "digits"}
     assert "digits_guide not built yet" in expert.stderr                    # the bundle serves what there is
-    from diffusion_core import pretrained
-    from diffusion_core.bundles import BUNDLES
+    from diffusion_core.models import pretrained
+    from diffusion_core.models.bundles import BUNDLES
 
     served = pretrained.load("digits", device="cpu", assets=tmp_path / "assets")
     assert [(e.first, e.last) for e in served.experts] == [(150, 649)] and served.guide is None
@@ -70,8 +70,8 @@ def test_train_resume_export_and_continue(tmp_path):
 def test_warm_restart_keeps_the_first_run_and_starts_a_new_cosine():
     """With a restart at 640k images, the first cycle is exactly the earlier 640k-image run's schedule,
     and the second warms up to its own peak and decays to 2% of it at the end."""
-    from diffusion_core.recipes import TrainConfig
-    from diffusion_core.train import lr_at
+    from diffusion_core.models.recipes import TrainConfig
+    from diffusion_core.models.train import lr_at
     from diffusion_core.unet import UNetConfig
 
     first = TrainConfig(name="x", unet=UNetConfig(), images=640_000, batch_size=128, lr=2e-3, warmup_steps=300)
@@ -88,8 +88,8 @@ def test_the_ema_of_a_continued_run_forgets_the_weights_it_started_from():
     """The EMA warms up over the steps of its own run: 750 steps after continuing from another net's weights at step
     15,000, what is left of those weights in the average is what a fresh run's EMA keeps of its initialisation, not
     0.999^750 = 47% (digits_flow's first export: the digits net's eps weights inside a velocity net)."""
-    from diffusion_core.recipes import TrainConfig
-    from diffusion_core.train import ema_decay_at
+    from diffusion_core.models.recipes import TrainConfig
+    from diffusion_core.models.train import ema_decay_at
     from diffusion_core.unet import UNetConfig
 
     cfg = TrainConfig(name="x", unet=UNetConfig(), ema_decay=0.999)
@@ -110,8 +110,8 @@ def test_the_ema_of_a_continued_run_forgets_the_weights_it_started_from():
 def test_a_warm_restart_starts_from_the_ema_with_a_fresh_optimizer():
     import torch
 
-    from diffusion_core.recipes import TrainConfig
-    from diffusion_core.train import new_optimizer, warm_restart
+    from diffusion_core.models.recipes import TrainConfig
+    from diffusion_core.models.train import new_optimizer, warm_restart
     from diffusion_core.unet import UNetConfig
 
     cfg = TrainConfig(name="x", unet=UNetConfig())
@@ -129,7 +129,7 @@ def test_a_warm_restart_starts_from_the_ema_with_a_fresh_optimizer():
 
 
 def test_command_line_overrides_add_restarts_in_order():
-    from diffusion_core.recipes import MODELS, with_overrides
+    from diffusion_core.models.recipes import MODELS, with_overrides
 
     base = MODELS["photos"]
     cfg = with_overrides(base, images=400_000, restarts=["60000:2e-3", "2e5:1e-3"])
@@ -143,8 +143,8 @@ def test_command_line_overrides_add_restarts_in_order():
 def test_every_recipe_names_its_data_and_its_relations_in_their_own_fields():
     """``data`` is the training set and nothing else; an expert names the model it serves in and its timesteps, a
     guide the model it guides; every net a bundle serves has the role the bundle gives it."""
-    from diffusion_core.bundles import BUNDLES
-    from diffusion_core.recipes import MODELS
+    from diffusion_core.models.bundles import BUNDLES
+    from diffusion_core.models.recipes import MODELS
 
     assert {n: c.data for n, c in MODELS.items()} == {n: "photos" if n == "photos" else "digits" for n in MODELS}
     for name, b in BUNDLES.items():
@@ -170,7 +170,7 @@ def test_a_paused_run_does_not_count_the_pause(tmp_path, monkeypatch):
 
     import torch
 
-    from diffusion_core import train as tr
+    from diffusion_core.models import train as tr
     from diffusion_core.unet import UNetConfig
 
     real, calls = time.perf_counter, []
@@ -195,7 +195,7 @@ def test_every_tensor_of_the_shipped_architecture_learns(tmp_path, monkeypatch):
     import torch
     from dataclasses import replace
 
-    from diffusion_core import train as tr
+    from diffusion_core.models import train as tr
     from diffusion_core.unet import TinyUNet
 
     monkeypatch.setattr(tr, "RUNS", tmp_path)
@@ -209,7 +209,7 @@ def test_every_tensor_of_the_shipped_architecture_learns(tmp_path, monkeypatch):
 
 def test_an_expert_without_its_starting_weights_names_the_command_that_makes_them(tmp_path, monkeypatch, capsys):
     """The halves start from the mid expert, which is not shipped: without it the command says what to train first."""
-    import diffusion_core.train as tr
+    import diffusion_core.models.train as tr
 
     monkeypatch.setenv("DIFFUSION_ASSETS_OUT", str(tmp_path / "assets"))
     monkeypatch.setattr(tr, "RUNS", tmp_path / "runs")
@@ -228,9 +228,9 @@ def test_float16_and_int8_weights_shrink_the_file_and_load_as_the_same_net(tmp_p
     import torch
     from safetensors.torch import load_file
 
-    from diffusion_core import pretrained
-    from diffusion_core import train as tr
-    from diffusion_core.export import export_assets
+    from diffusion_core.models import pretrained
+    from diffusion_core.models import train as tr
+    from diffusion_core.models.export import export_assets
     from diffusion_core.unet import UNetConfig
 
     monkeypatch.setattr(tr, "RUNS", tmp_path / "runs")
@@ -261,10 +261,10 @@ def test_a_conditional_and_a_flow_net_warm_start_train_export_and_sample(tmp_pat
     net answers; the loaded model samples with its own method (guided by a label / a flow solver)."""
     import torch
 
-    from diffusion_core import pretrained
+    from diffusion_core.models import pretrained
     from diffusion_core.flow import flow_sample
     from diffusion_core.guidance import LabelGuided
-    from diffusion_core.recipes import MODELS
+    from diffusion_core.models.recipes import MODELS
     from diffusion_core.samplers import sample
 
     from training import train_command

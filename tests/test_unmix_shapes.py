@@ -3,7 +3,7 @@ and the character 扩 from its shipped mask (no font at run time; a missing mask
 import numpy as np
 import pytest
 
-from diffusion_core import points
+from diffusion_core.lessons import points
 from diffusion_core.paths import assets_dir
 from ui.i18n import tr
 
@@ -84,7 +84,7 @@ def test_the_character_trains_without_any_font(monkeypatch):
     """A host without a CJK font (a bare Space) trains 扩 from the shipped mask, not a silent heart."""
     from PIL import ImageFont
 
-    from diffusion_core import plots
+    from diffusion_core.media import plots
 
     def no_font(*a, **k):
         raise OSError("no fonts on this host")
@@ -126,7 +126,7 @@ def test_a_missing_mask_is_an_error_never_another_shape(monkeypatch, tmp_path, l
 
 
 def test_make_masks_needs_a_font_and_says_so(monkeypatch, tmp_path):
-    from diffusion_core import plots
+    from diffusion_core.media import plots
 
     monkeypatch.setenv("DIFFUSION_ASSETS", str(tmp_path))
     monkeypatch.setattr(plots, "cjk_font", lambda: None)

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from diffusion_core.weights import SCALE, load_weights, pack, quantize, save_weights, unpack
+from diffusion_core.models.weights import SCALE, load_weights, pack, quantize, save_weights, unpack
 
 
 def _state() -> dict[str, torch.Tensor]:

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def train_command(model: str, *args: str, runs: Path, assets: Path) -> subprocess.CompletedProcess:
-    """``python -m diffusion_core.train --model MODEL ARGS`` with checkpoints in ``runs``, exports in ``assets``."""
+    """``python -m diffusion_core.models.train --model MODEL ARGS`` with checkpoints in ``runs``, exports in ``assets``."""
     env = {**os.environ, "DIFFUSION_RUNS": str(runs), "DIFFUSION_ASSETS_OUT": str(assets), "OMP_NUM_THREADS": "1"}
-    return subprocess.run([sys.executable, "-m", "diffusion_core.train", "--model", model, *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "diffusion_core.models.train", "--model", model, *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)

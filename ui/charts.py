@@ -1,6 +1,6 @@
 """Small SVG charts for live views: drawn in well under a millisecond, crisp at any size, and
 labelled by the browser's own fonts (so Chinese labels need no font on the server).
-Matplotlib draws the exported PNGs instead (see diffusion_core.plots)."""
+Matplotlib draws the exported PNGs instead (see diffusion_core.media.plots)."""
 from __future__ import annotations
 
 import html

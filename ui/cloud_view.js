@@ -1,7 +1,7 @@
 // The Dye tab's second picture, drawn in the page: the diffusion model's forward process on the same drop.
 // From the drop's points x0 and their noise eps sent once (ui/dye_view.py), any t is one multiply-add per point,
 //   x_t = sqrt(ab_t) * x0 + sqrt(1 - ab_t) * eps                       (Ho et al. eq. 4)
-// in float64 as diffusion_core.points.forward_points, drawn as render.points_picture's 2 x 2 dots over the circles
+// in float64 as diffusion_core.lessons.points.forward_points, drawn as render.points_picture's 2 x 2 dots over the circles
 // the server drew once, with the histogram of their x against N(0, 1). No server call while the slider moves.
 const SLIDER = "#model_t";
 const canvas = element.querySelector("canvas.dv-cloud");

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import math
 
-from diffusion_core import compare
-from diffusion_core.forward import schedule_curves
-from diffusion_core.quality import steps_curve_file
+from diffusion_core.lessons import compare
+from diffusion_core.lessons.forward import schedule_curves
+from diffusion_core.models.quality import steps_curve_file
 from diffusion_core.schedule import NoiseSchedule
 
 from . import charts

@@ -6,8 +6,8 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from diffusion_core import compare
-from diffusion_core.costs import LONG_RUN_S
+from diffusion_core.lessons import compare
+from diffusion_core.serving.costs import LONG_RUN_S
 from diffusion_core.samplers import GRIDS
 
 from . import validate

@@ -12,7 +12,7 @@ import gradio as gr
 import numpy as np
 from pydantic import ValidationError
 
-from diffusion_core.media import encode_fast
+from diffusion_core.media.frames import encode_fast
 
 from .gradio_compat import ImageData, hash_bytes
 from .i18n import T

@@ -13,12 +13,12 @@ from typing import Any, Callable
 import numpy as np
 from PIL import Image
 
-from diffusion_core.costs import CallCosts
-from diffusion_core.denoise import RunCache
-from diffusion_core.engine import Engine
+from diffusion_core.serving.costs import CallCosts
+from diffusion_core.lessons.denoise import RunCache
+from diffusion_core.serving.engine import Engine
 from diffusion_core.device import MODEL_NICE, pick_device
-from diffusion_core.images import example_photos, load_image
-from diffusion_core.media import save_gif
+from diffusion_core.media.images import example_photos, load_image
+from diffusion_core.media.frames import save_gif
 from diffusion_core.schedule import NoiseSchedule
 
 from .pools import ModelGate, RunGate
@@ -63,7 +63,7 @@ class AppContext:
     def create(cls, model_names: tuple[str, ...] = ("digits", "photos", *OPTIONAL),
                assets: Path | None = None) -> "AppContext":
         """Load what the tabs share; a model that fails to load switches off its part (said at start-up too)."""
-        from diffusion_core import pretrained
+        from diffusion_core.models import pretrained
 
         examples = example_photos()
         default = load_image(examples[0]) if examples else np.full((256, 256, 3), 128, np.uint8)

@@ -7,8 +7,8 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from diffusion_core import denoise
-from diffusion_core.costs import LONG_RUN_S
+from diffusion_core.lessons import denoise
+from diffusion_core.serving.costs import LONG_RUN_S
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
 
 from . import validate
@@ -176,7 +176,7 @@ def copies(ctx: AppContext, sampler_v, steps_v, eta_v, seed_v, count_v, net_v, r
     pic, dist = denoise.nearest_pairs(last.final)
     ideal = final_frame(ctx, name, n_steps, eta_val, s, n, denoise.ideal_digits(sched), lang)
     ideal_pic, ideal_dist = denoise.nearest_pairs(ideal.final)
-    from diffusion_core.quality import copy_threshold
+    from diffusion_core.models.quality import copy_threshold
 
     return pic, ideal_pic, tr("copy_dist", lang, d=", ".join(f"{d:.1f}" for d in dist), thr=copy_threshold(),
                               di=", ".join(f"{d:.1f}" for d in ideal_dist))

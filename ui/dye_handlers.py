@@ -8,9 +8,9 @@ from typing import Any, Iterator
 import gradio as gr
 import numpy as np
 
-from diffusion_core import dye, points
-from diffusion_core.forward import density_histogram, normal_curve
-from diffusion_core.render import points_picture
+from diffusion_core.lessons import dye, points
+from diffusion_core.lessons.forward import density_histogram, normal_curve
+from diffusion_core.media.render import points_picture
 
 from . import charts, dye_view, validate
 from .context import AppContext

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from diffusion_core import dye
+from diffusion_core.lessons import dye
 
 from . import dye_handlers as on
 from . import dye_view, guide_lab, unmix_lab

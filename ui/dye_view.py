@@ -19,10 +19,10 @@ import zlib
 import gradio as gr
 import numpy as np
 
-from diffusion_core import dye, points
-from diffusion_core.forward import normal_curve, weight_tables
-from diffusion_core.media import encode_fast
-from diffusion_core.render import points_picture
+from diffusion_core.lessons import dye, points
+from diffusion_core.lessons.forward import normal_curve, weight_tables
+from diffusion_core.media.frames import encode_fast
+from diffusion_core.media.render import points_picture
 from diffusion_core.schedule import NoiseSchedule
 
 from . import charts, page_view

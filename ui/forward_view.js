@@ -1,7 +1,7 @@
 // The Add-noise tab's forward view, drawn in the page (gr.HTML js_on_load: `element`, `props`, `watch`).
 // From x0 and the noise sent once (ui/forward_view.py), every t is one multiply-add per pixel:
 //   x_t = sqrt(ab_t) * x0 + sqrt(1 - ab_t) * eps                       (Ho et al. eq. 4)
-// done in float32 (Math.fround) step by step as diffusion_core.forward.noisy_view does, so the canvas holds the
+// done in float32 (Math.fround) step by step as diffusion_core.lessons.forward.noisy_view does, so the canvas holds the
 // server's picture exactly. The slider's `input` events draw; no server call is made while it moves.
 const f32 = Math.fround;
 const SLIDER = "#t_slider";

@@ -13,7 +13,7 @@ import json
 import gradio as gr
 import numpy as np
 
-from diffusion_core import forward
+from diffusion_core.lessons import forward
 from diffusion_core.schedule import NoiseSchedule
 
 from . import charts, page_view

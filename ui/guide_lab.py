@@ -1,7 +1,7 @@
 """The un-mix section's guidance lab: classifier-free guidance on two shapes, live (issue 45, item 4).
 
 One label-conditional point net learns the heart (label 0) and 扩 (label 1) with label dropout; a w slider steers it.
-The maths lives in diffusion_core.points_guidance; this module lays out, validates and draws.
+The maths lives in diffusion_core.lessons.points_guidance; this module lays out, validates and draws.
 """
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any, Iterator
 import gradio as gr
 import numpy as np
 
-from diffusion_core import points
-from diffusion_core import points_guidance as pg
-from diffusion_core.points_flow import Scores
-from diffusion_core.render import points_picture
+from diffusion_core.lessons import points
+from diffusion_core.lessons import points_guidance as pg
+from diffusion_core.lessons.points_flow import Scores
+from diffusion_core.media.render import points_picture
 
 from . import charts, validate
 from .components import FastImage, described_by, RawRadio, RawSlider

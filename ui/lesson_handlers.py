@@ -7,9 +7,9 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from diffusion_core import lesson
-from diffusion_core.forward import schedule_curves
-from diffusion_core.quality import steps_curve_file
+from diffusion_core.lessons import lesson
+from diffusion_core.lessons.forward import schedule_curves
+from diffusion_core.models.quality import steps_curve_file
 from diffusion_core.samplers import SAMPLERS
 
 from . import charts, validate

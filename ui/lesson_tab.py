@@ -1,5 +1,5 @@
 """The Lesson tab (issue 44): twelve steps from Michelangelo's recorded stones to samplers, networks, guidance and flow matching. In each the
-learner predicts, then runs the step's experiment (diffusion_core.lesson, the tabs' own functions) and is told
+learner predicts, then runs the step's experiment (diffusion_core.lessons.lesson, the tabs' own functions) and is told
 whether the prediction held and why, with the formula one click away. Progress lives in the browser
 (gr.BrowserState); a link ending in ?step=N opens step N (a teacher projects one step to the class)."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from diffusion_core import compare, dye, lesson
+from diffusion_core.lessons import compare, dye, lesson
 
 from . import lesson_handlers as on
 from . import page_view

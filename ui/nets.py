@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from diffusion_core.quality import meets_goals
+from diffusion_core.models.quality import meets_goals
 
 from . import validate
 from .components import RawRadio

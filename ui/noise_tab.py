@@ -7,8 +7,8 @@ from typing import Any, Iterator
 import gradio as gr
 import numpy as np
 
-from diffusion_core import forward
-from diffusion_core.images import ImageError, load_image
+from diffusion_core.lessons import forward
+from diffusion_core.media.images import ImageError, load_image
 from diffusion_core.schedule import NoiseSchedule
 
 from . import charts, forward_view, reform_section, validate

@@ -1,8 +1,8 @@
 """Worker pools, so numpy-only slider work never waits behind the model, and gates for the model.
 
 Sampling runs (Generate, the question sections, a race, a steered run) share the engine's ticks
-(diffusion_core.engine): many are in at once, each handler in its own thread, let in by ``RunGate`` while the work
-in stays within ``ADMIT_S`` (diffusion_core.admission) and told the expected wait past it. Other model jobs (training
+(diffusion_core.serving.engine): many are in at once, each handler in its own thread, let in by ``RunGate`` while the work
+in stays within ``ADMIT_S`` (diffusion_core.serving.admission) and told the expected wait past it. Other model jobs (training
 the dye, films, photo reforms) take the one slot of ``ModelGate``.
 
 On 2 cores one model job runs at a time: on both cores when nobody waits, on one core when
@@ -23,8 +23,8 @@ from typing import Any, Callable, Iterator
 
 import gradio as gr
 
-from diffusion_core.admission import Admission, Refused
-from diffusion_core.costs import CallCosts
+from diffusion_core.serving.admission import Admission, Refused
+from diffusion_core.serving.costs import CallCosts
 from diffusion_core.device import ALL_CORES, lower_priority, threads
 
 from .i18n import duration, lang_of, tr

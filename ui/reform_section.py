@@ -6,8 +6,8 @@ from typing import Any, Iterator
 import gradio as gr
 import numpy as np
 
-from diffusion_core import detail
-from diffusion_core.reform import MAX_REFORM_STEPS, matching_step, reform_pair
+from diffusion_core.lessons import detail
+from diffusion_core.lessons.reform import MAX_REFORM_STEPS, matching_step, reform_pair
 
 from . import validate
 from .components import FastImage, described_by, RawSlider

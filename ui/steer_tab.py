@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from diffusion_core import steer
+from diffusion_core.lessons import steer
 from diffusion_core.samplers import SAMPLERS
 
 from . import charts, validate

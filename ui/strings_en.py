@@ -310,7 +310,7 @@ EN: dict[str, str] = {
         "for two answers, a quarter more network work than no guidance instead of twice as much, and the digits "
         "are read as their label about as often."
     ),
-    "st_unavailable": "The Steer tab needs the class-conditional digits model ({why}). Build it with `python -m diffusion_core.train --model digits_cond`.",
+    "st_unavailable": "The Steer tab needs the class-conditional digits model ({why}). Build it with `python -m diffusion_core.models.train --model digits_cond`.",
     "cmp_intro": (
         "### Training used 1000 steps. Why does sampling need only 20?\n"
         "Every cell below starts from **the same noise** and asks **the same trained network** (the “Flow ·” cells: "
@@ -499,7 +499,7 @@ EN: dict[str, str] = {
     "guide_spread": "spread (1 = the shape's own)",
     "err_too_few_points": "Please draw a bigger shape: too few points were drawn.",
     "err_shape_missing": "The shape “{shape}” is not available: its mask {file} is missing or damaged "
-                         "(make it with python -m diffusion_core.points --make-masks).",
+                         "(make it with python -m diffusion_core.lessons.points --make-masks).",
     "err_click": "Please click inside the glass.",
     "dye_drop_keys": "Drop by coordinates (keyboard)",
     "dye_x": "x (0 = left wall, 1 = right wall)",

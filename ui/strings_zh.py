@@ -284,7 +284,7 @@ ZH: dict[str, str] = {
         "多算不带标签的回答（限定区间的引导，Kynkäänniemi 等 2024），其余各步只用带标签的回答："
         "20 步里只有 5 步要算两个回答，网络的工作量只比不引导多四分之一，而不是翻倍；数字被读成其标签的比例几乎不变。"
     ),
-    "st_unavailable": "“用标签引导”需要按类别条件训练的数字模型（{why}）。用 `python -m diffusion_core.train --model digits_cond` 训练它。",
+    "st_unavailable": "“用标签引导”需要按类别条件训练的数字模型（{why}）。用 `python -m diffusion_core.models.train --model digits_cond` 训练它。",
     "cmp_intro": (
         "### 训练用了 1000 步，为什么采样只要 20 步？\n"
         "下面每一格都从**同一份噪声**出发，问的是**同一个训练好的网络**（“Flow ·”格子：另一个用流匹配训练的网络）；"
@@ -463,7 +463,7 @@ ZH: dict[str, str] = {
     "guide_spread": "散开程度（1 = 形状本身的）",
     "err_too_few_points": "请画大一点：画出的点太少了。",
     "err_shape_missing": "无法使用{shape}这个形状：它的形状文件 {file} 缺失或已损坏"
-                         "（可用 python -m diffusion_core.points --make-masks 生成）。",
+                         "（可用 python -m diffusion_core.lessons.points --make-masks 生成）。",
     "err_click": "请点击在杯子里面。",
     "dye_drop_keys": "按坐标滴入（可用键盘）",
     "dye_x": "x（0 = 左壁，1 = 右壁）",

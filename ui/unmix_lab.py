@@ -1,7 +1,7 @@
 """The un-mix section's lab: a flow-matching net beside the diffusion net on the same shape, live (issue 46).
 
 Both nets are the same MLP, trained on the same points for the same seconds from the same seed; every run starts from
-the same noise. The maths lives in diffusion_core.points_flow; this module lays out, validates and draws.
+the same noise. The maths lives in diffusion_core.lessons.points_flow; this module lays out, validates and draws.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterator
 import gradio as gr
 import numpy as np
 
-from diffusion_core import points
-from diffusion_core import points_flow as pf
-from diffusion_core.render import paths_picture
+from diffusion_core.lessons import points
+from diffusion_core.lessons import points_flow as pf
+from diffusion_core.media.render import paths_picture
 
 from . import charts, validate
 from .components import FastImage, described_by, RawSlider

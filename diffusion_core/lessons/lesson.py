@@ -11,11 +11,11 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 
+from ..media.render import points_picture
+from ..models.data import mnist_digits, to_model_range, to_uint8
+from ..samplers import Model, run, start_noise
+from ..schedule import NoiseSchedule
 from . import denoise, dye, forward, points
-from .data import mnist_digits, to_model_range, to_uint8
-from .render import points_picture
-from .samplers import Model, run, start_noise
-from .schedule import NoiseSchedule
 
 # the eight questions learners asked under the source lesson (../shared/seeds), by the lesson step that answers them
 QUESTIONS = ("stones", "t_near_0", "batch", "one_jump", "renoise", "steps_1000_vs_20", "sampler_vs_noising",
@@ -196,8 +196,8 @@ def steer(model: Any, seed: int, weight: float, label: int = STEER_LABEL, n: int
     alone), w = 1 (its labelled answer alone) and ``weight`` (classifier-free guidance, past the labelled answer);
     the share of each scale's digits the project's classifier reads as the label. One batch for all three (the same
     n noises three times, a scale per row; DPM-Solver++ adds no noise), ``steps`` steps."""
-    from .guidance import LabelGuided
-    from .quality import read_as
+    from ..guidance import LabelGuided
+    from ..models.quality import read_as
 
     x_T, gen = start_noise((n, *model.image_shape), seed, model.device)
     ws = (0.0, 1.0, weight)
@@ -219,7 +219,7 @@ def flow(model: Any, seed: int, n: int = N, steps: int = FLOW_STEPS) -> Outcome:
     """A flow-matching net (trained on straight lines from noise to digits) from the same noise in one Euler step
     and in ``steps``: each result's detail against a real digit's (denoise.speckle) says whether one straight step
     reaches a digit. From pure noise the net's velocity points at the average digit, so one step lands on a blur."""
-    from .flow import flow_euler, shifted_grid
+    from ..flow import flow_euler, shifted_grid
 
     x_T, _ = start_noise((n, *model.image_shape), seed, model.device)
     finals = [list(flow_euler(model, x_T, shifted_grid(k, model.time_shift)))[-1].x_next.clamp(-1, 1)

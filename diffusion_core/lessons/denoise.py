@@ -12,14 +12,14 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from ..ideal import ideal_denoiser
+from ..media.frames import grid
+from ..media.metrics import psnr
+from ..models.data import mnist_digits, to_model_range, to_uint8
+from ..samplers import Model, run, start_noise, x0_from_eps
+from ..schedule import NoiseSchedule
 from . import forward
-from .data import mnist_digits, to_model_range, to_uint8
-from .ideal import ideal_denoiser
-from .media import grid
-from .metrics import psnr
 from .reform import model_reform
-from .samplers import Model, run, start_noise, x0_from_eps
-from .schedule import NoiseSchedule
 
 SCALE = 1          # grids stay small; the page enlarges them with image-rendering: pixelated
 
@@ -166,7 +166,7 @@ def ideal_digits(schedule: NoiseSchedule) -> Model:
 
 def nearest_pairs(images_u8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A grid of (result, nearest training digit) pairs side by side, and the L2 distances."""
-    from .quality import nearest_training
+    from ..models.quality import nearest_training
 
     idx, dist = nearest_training(images_u8)
     train = mnist_digits()[0]

@@ -1,6 +1,6 @@
 """Reform a dissolved photo with a learned model (it has no record of the noise and must invent).
 
-python -m diffusion_core.reform --model photos --t T --steps N --seed S IN.png OUT.png [--size 256]
+python -m diffusion_core.lessons.reform --model photos --t T --steps N --seed S IN.png OUT.png [--size 256]
 dissolves IN to step t in one jump with the seed's noise (the same x_t as the step-by-step walk, in
 distribution) and runs DDIM (eta 0) with N steps from t down to 0, asking the model about a mirror image of x_t
 at three steps of four (MirrorCycle); OUT is written at the working size.
@@ -17,10 +17,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from ..media.metrics import psnr, ssim
+from ..samplers import Model, Step, run, trailing
+from ..schedule import NoiseSchedule
 from . import forward
-from .metrics import psnr, ssim
-from .samplers import Model, Step, run, trailing
-from .schedule import NoiseSchedule
 
 MAX_REFORM_STEPS = 100
 
@@ -166,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("input", type=Path)
     ap.add_argument("output", type=Path)
     args = ap.parse_args(argv)
-    from . import pretrained
-    from .images import ImageError, load_image
+    from ..media.images import ImageError, load_image
+    from ..models import pretrained
 
     if not 0 <= args.t <= 1000 or not 1 <= args.steps <= MAX_REFORM_STEPS or not 8 <= args.size <= 1024:
         ap.error("--t must be in 0..1000, --steps in 1..100, --size in 8..1024")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .metrics import gaussian_blur
+from ..media.metrics import gaussian_blur
 
 BOX = 64                # side of the zoomed square, in working-image pixels (a 256-pixel photo: a sixteenth of it)
 ZOOM = 4                # nearest-neighbour enlargement: one pixel becomes ZOOM x ZOOM screen pixels

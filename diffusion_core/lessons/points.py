@@ -15,8 +15,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from .schedule import NoiseSchedule
-from .paths import assets_dir
+from ..paths import assets_dir
+from ..schedule import NoiseSchedule
 
 MASK = 128                     # raster of a shape's mask over [-1, 1]^2
 PRESETS = ("heart", "kuo", "spiral", "moons")
@@ -45,7 +45,7 @@ def load_mask(name: str) -> np.ndarray:
 
     path = mask_file(name)
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing; make it with python -m diffusion_core.points --make-masks")
+        raise FileNotFoundError(f"{path} is missing; make it with python -m diffusion_core.lessons.points --make-masks")
     with Image.open(path) as im:
         m = np.asarray(im.convert("L")) > 127
     if m.shape != (MASK, MASK) or m.sum() < 200:
@@ -245,7 +245,7 @@ def field(model: PointDenoiser, t: float, n: int = 15, extent: float = 2.0) -> t
 def reverse_film(model: PointDenoiser, schedule: NoiseSchedule, n: int, steps: int, seed: int,
                  sampler: str = "ddim") -> Iterator[tuple[int, float, np.ndarray]]:
     """Particles flowing from N(0, I) back into the shape: yields (step, t, points [n, 2]), first x_T."""
-    from .samplers import run, start_noise
+    from ..samplers import run, start_noise
 
     def eps(x: Tensor, t: Tensor) -> Tensor:
         # no_grad per call, not around the loop: a server may resume this generator on another thread,
@@ -264,7 +264,7 @@ def _cjk_font(size: int):
     """The installed CJK font matplotlib would pick, as a PIL font of that face; RuntimeError when there is none."""
     from PIL import ImageFont
 
-    from .plots import cjk_font, cjk_font_path
+    from ..media.plots import cjk_font, cjk_font_path
 
     name, path = cjk_font(), cjk_font_path()
     if name is None or path is None:

@@ -1,6 +1,6 @@
 """Admission by cost, not by count: how much sampling work the engine takes on before it asks a learner to wait.
 
-Runs let in share the engine's ticks (diffusion_core.engine), so none waits for another to finish; each only
+Runs let in share the engine's ticks (diffusion_core.serving.engine), so none waits for another to finish; each only
 slows the rest. The engine is modelled as processor sharing: while k runs are in, each gets 1/k of its speed, so
 every second of wall time takes one second of work off the runs still in, shared equally. A run's work is its
 expected seconds alone at the engine's speed (from measured call costs).

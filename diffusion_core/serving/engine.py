@@ -24,8 +24,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from .device import lower_priority
-from .samplers.base import Mix
+from ..device import lower_priority
+from ..samplers.base import Mix
 
 
 LINGER_S = 0.002     # how long a tick waits for the callers of the last two (a sampler step alone takes ~0.1 ms)

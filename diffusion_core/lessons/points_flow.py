@@ -18,9 +18,10 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from . import flow, points
-from .samplers import ddim, euler, start_noise, trailing
-from .schedule import NoiseSchedule
+from .. import flow
+from ..samplers import ddim, euler, start_noise, trailing
+from ..schedule import NoiseSchedule
+from . import points
 
 KINDS = ("diffusion", "flow")
 STEP_COUNTS = (1, 2, 4, 8, 16, 32)      # the chart's ODE steps

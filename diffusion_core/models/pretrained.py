@@ -17,12 +17,12 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from ..device import autocast_dtype, pick_device
+from ..flow import VelocityOfEps
+from ..paths import assets_dir
+from ..schedule import NoiseSchedule
 from .bundles import Options, bundle_file
-from .device import autocast_dtype, pick_device
-from .flow import VelocityOfEps
 from .netfiles import ModelUnavailable, channels_last_for, load_net, rebuild_hint, sha256_of  # noqa: F401
-from .paths import assets_dir
-from .schedule import NoiseSchedule
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def load(name: str, device: torch.device | str | None = None, assets: Path | Non
         card = nets[part["name"]][1]
         if "sha256" in part and part["sha256"] != card["sha256"]:
             raise ModelUnavailable(f"{part['name']} was rebuilt since the bundle {name} was assembled; assemble it "
-                                   f"again with `python -m diffusion_core.bundles {name}`")
+                                   f"again with `python -m diffusion_core.models.bundles {name}`")
     net, card = nets[bundle["base"]["name"]]
     schedule = NoiseSchedule(card.get("schedule", "linear"), card.get("num_train_timesteps", 1000))
     experts = tuple(Expert(*e["t"], nets[e["name"]][0], e["sha256"]) for e in bundle.get("experts", []))
@@ -262,7 +262,7 @@ def read_bundle(name: str, assets: Path) -> dict[str, Any]:
             raise ValueError(f"guide weight {bundle['guide']['weight']}")
     except (OSError, KeyError, TypeError, ValueError) as e:
         raise ModelUnavailable(f"bundles/{path.name} is malformed ({e}); assemble it again with "
-                               f"`python -m diffusion_core.bundles {name}`") from e
+                               f"`python -m diffusion_core.models.bundles {name}`") from e
     return bundle
 
 

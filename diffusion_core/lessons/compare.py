@@ -12,12 +12,12 @@ from typing import Callable, Iterator
 import numpy as np
 import torch
 
-from .data import to_uint8
-from . import media
-from .flow import FLOW_SAMPLERS, T_SCALE, diffusion_timesteps, shifted_grid
-from .samplers import SAMPLERS, MAX_STEPS, Model, run, start_noise, timesteps_of
-from .samplers.grids import sigmas_of
-from .schedule import NoiseSchedule
+from ..flow import FLOW_SAMPLERS, T_SCALE, diffusion_timesteps, shifted_grid
+from ..media import frames as media
+from ..models.data import to_uint8
+from ..samplers import SAMPLERS, MAX_STEPS, Model, run, start_noise, timesteps_of
+from ..samplers.grids import sigmas_of
+from ..schedule import NoiseSchedule
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Generate digits from the command line.
 
-python -m diffusion_core.sample --model digits --sampler dpmpp2m --steps 20 --n 16 --seed 0 --out d.npy [--grid d.png] [--no-guide]
-python -m diffusion_core.sample --model digits_cond --label 3 --guidance 3.0 [--negative 8] --sampler dpmpp2m --out d.npy
+python -m diffusion_core.models.sample --model digits --sampler dpmpp2m --steps 20 --n 16 --seed 0 --out d.npy [--grid d.png] [--no-guide]
+python -m diffusion_core.models.sample --model digits_cond --label 3 --guidance 3.0 [--negative 8] --sampler dpmpp2m --out d.npy
 writes uint8 [N, 28, 28] (0 = black background, 255 = ink, like MNIST).
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 
+from ..samplers import MAX_STEPS, SAMPLERS, sample
 from .data import to_uint8
-from .samplers import MAX_STEPS, SAMPLERS, sample
 
 MAX_N = 4096
 MAX_GUIDANCE = 20.0
@@ -29,7 +29,7 @@ def label_guided(model, label: int | None, guidance: float | None, negative: int
         if label is not None or guidance is not None or negative is not None:
             raise ValueError(f"{model.name} is not class-conditional: --label, --guidance and --negative need one")
         return model
-    from .guidance import LabelGuided
+    from ..guidance import LabelGuided
 
     for name, v in (("--label", label), ("--negative", negative)):
         if v is not None and not 0 <= v < classes:
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     kw = {"eta": args.eta} if "eta" in SAMPLERS[args.sampler].options else {}
     t0 = time.perf_counter()
     if getattr(model, "objective", "eps") == "flow":
-        from .flow import FLOW_SAMPLERS, flow_sample
+        from ..flow import FLOW_SAMPLERS, flow_sample
 
         if args.sampler not in FLOW_SAMPLERS:
             ap.error(f"{args.model} is a flow-matching model: --sampler {' or '.join(sorted(FLOW_SAMPLERS))}")
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.grid:
         from PIL import Image
 
-        from .media import grid
+        from ..media.frames import grid
 
         Image.fromarray(grid(images, scale=3)).save(args.grid)
     print(f"{args.n} images with {args.sampler} in {time.perf_counter() - t0:.2f} s -> {args.out}")

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from .schedule import NoiseSchedule
+from ..schedule import NoiseSchedule
 
 
 def to_x0(image_u8: np.ndarray) -> Tensor:

@@ -1,4 +1,4 @@
-"""Train a named model: ``python -m diffusion_core.train --model digits``.
+"""Train a named model: ``python -m diffusion_core.models.train --model digits``.
 
 DDPM training (Ho et al. 2020, algorithm 1): draw x_0 and a step count k per image, noise it
 in one jump, and regress the noise (a student: a shipped teacher's guess of it) with MSE, weighted per
@@ -25,14 +25,13 @@ from typing import Any, Callable
 import torch
 from torch import Tensor
 
-from .device import autocast_dtype, pick_device
-from .paths import assets_dir
+from ..device import autocast_dtype, pick_device
+from ..paths import ROOT, assets_dir
+from ..schedule import NoiseSchedule
+from ..unet import TinyUNet
 from .recipes import MODELS, TrainConfig, with_overrides
-from .schedule import NoiseSchedule
-from .unet import TinyUNet
 from .weights import load_weights
 
-ROOT = Path(__file__).resolve().parent.parent
 MAX_STEP_SECONDS = 120.0            # longer steps were paused; the card's minutes count at most this per step
 RUNS = Path(os.environ.get("DIFFUSION_RUNS") or ROOT / "runs")     # checkpoints (not shipped)
 
@@ -85,7 +84,7 @@ def distillation_batch(teacher: Any, bank: list, x_k: Tensor, k: Tensor,
 def flow_batch(x0: Tensor, generator: torch.Generator) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """A flow-matching batch (Lipman et al. 2023): s ~ U[0, 1] per image, x_s = (1 - s) x_0 + s eps, target the
     velocity eps - x_0; the net sees s on the 0..999 scale; every image weighs the same."""
-    from .flow import T_SCALE, interpolate, velocity_target
+    from ..flow import T_SCALE, interpolate, velocity_target
 
     s = torch.rand(len(x0), generator=generator)                                         # [B]
     eps = torch.randn(x0.shape, generator=generator).to(x0.device)
@@ -302,7 +301,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.finalize_only:
         init_from = args.init_from or (out / f"{cfg.init_from}.safetensors" if cfg.init_from else None)
         if init_from is not None and not init_from.is_file() and not checkpoint_of(cfg.name).exists():
-            made_by = f": train it first with `python -m diffusion_core.train --model {cfg.init_from}`"
+            made_by = f": train it first with `python -m diffusion_core.models.train --model {cfg.init_from}`"
             ap.error(f"{init_from} is missing; {cfg.name} starts from it" + ("" if args.init_from else made_by))
         train(cfg, minutes_cap=args.minutes, init_from=init_from)
     from .export import export_assets

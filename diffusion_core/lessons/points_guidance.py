@@ -14,12 +14,12 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from ..guidance import LabelGuided
+from ..models.train import drop_labels
+from ..samplers import ddim, trailing
+from ..schedule import NoiseSchedule
 from . import points
-from .guidance import LabelGuided
 from .points_flow import Scores, _trace, noise, snr1_time
-from .samplers import ddim, trailing
-from .schedule import NoiseSchedule
-from .train import drop_labels
 
 SHAPES = ("heart", "kuo")           # label 0, label 1
 NULL = len(SHAPES)                  # the null label: no condition

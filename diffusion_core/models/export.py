@@ -11,13 +11,13 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..flow import flow_sample
+from ..media.frames import grid
+from ..samplers import sample
 from . import bundles, pretrained
 from .data import DIGITS_SOURCE, to_uint8
-from .media import grid
 from .photo_data import HELD_OUT, TRAIN_PHOTOS
 from .photo_data import SOURCE as PHOTOS_SOURCE
-from .flow import flow_sample
-from .samplers import sample
 from .weights import save_weights
 
 DATA_CARDS = {
@@ -68,7 +68,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
                      "final_loss": round(float(np.mean([l for _, l in state["losses"][-20:]])), 5) if state["losses"] else None,
                      "precision": " + ".join(state.get("precision", ["bf16 autocast where available"])),
                      "hardware": "2 CPU cores",
-                     "command": f"python -m diffusion_core.train --model {cfg.name}",
+                     "command": f"python -m diffusion_core.models.train --model {cfg.name}",
                      "config": json.loads(json.dumps(asdict(cfg)))},     # the recipe the command runs, with its notes
         "role": role(cfg),
         "created": dt.date.today().isoformat(),
@@ -95,7 +95,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
         x = flow_sample(model, sampler="euler", num_steps=50, shape=(64, *shape), seed=0, shift=model.time_shift)
         Image.fromarray(grid(to_uint8(x), cols=8, scale=3)).save(assets / f"{cfg.name}_samples.png")
     elif model.num_classes:                        # a row per label, guided at w = 3
-        from .guidance import LabelGuided
+        from ..guidance import LabelGuided
 
         rows = [to_uint8(sample(LabelGuided(model.eps, model.num_classes, c, 3.0), model.schedule, sampler="ddim",
                                 num_steps=50, shape=(8, *shape), seed=0)) for c in range(model.num_classes)]
@@ -118,7 +118,7 @@ def role(cfg: Any) -> dict[str, Any]:
 
 
 def card_quality(model: Any, n: int = 256, digits: np.ndarray | None = None) -> dict[str, Any]:
-    """The digits card's quality entry: diffusion_core.quality's figures for N digits from DDIM 50, seed 1
+    """The digits card's quality entry: diffusion_core.models.quality's figures for N digits from DDIM 50, seed 1
     (``digits``: those N digits, uint8 [N, 28, 28], when the caller has already sampled them), and for a guided
     model the same seed's figures without its guide."""
     from .quality import as_dict, evaluate
@@ -143,8 +143,8 @@ def reform_strip(model: Any, k: int = 250, steps: int = 25, size: int = 192) -> 
     """Rows of (original, x_k, the model's reform) for the held-out photos: uint8 [rows * size, 3 * size, 3]."""
     from PIL import Image
 
+    from ..lessons.reform import reform_image
     from .photo_data import load_photo
-    from .reform import reform_image
 
     rows = []
     for p in HELD_OUT:
@@ -169,7 +169,7 @@ def plain_log_labels(axis: Any, lo: float, hi: float) -> None:
 
 def plot_loss(losses: list, path: Path, name: str, target: str = "eps") -> None:
     """The training loss curve (averaged over 50 steps), log scale; ``target``: what the net regressed."""
-    from .plots import new_figure
+    from ..media.plots import new_figure
 
     fig, ax = new_figure(6, 3)
     if losses:

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .unet import TinyUNet, UNetConfig
+from ..unet import TinyUNet, UNetConfig
 from .weights import load_weights
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def sha256_of(path: Path) -> str:
 
 
 def rebuild_hint(name: str) -> str:
-    return f"python -m diffusion_core.train --model {name}"
+    return f"python -m diffusion_core.models.train --model {name}"
 
 
 def channels_last_for(amp: torch.dtype | None, card: dict) -> bool:

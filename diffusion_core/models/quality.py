@@ -24,8 +24,8 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from ..paths import assets_dir
 from .data import mnist_digits
-from .paths import assets_dir
 
 CLASSIFIER_FILE = "digit_classifier.safetensors"
 # the digits issue's goals for 256 digits from DDIM at 50 steps (bench/quality.py prints them beside the figures)
@@ -120,7 +120,7 @@ def build_classifier(holdout: int = 1000) -> dict:
     _, measured = train_classifier(holdout=holdout)
     net, info = train_classifier()
     info["measured_without"] = measured          # the same recipe with 1,000 digits kept out to test on
-    info["command"] = "python -m diffusion_core.quality"
+    info["command"] = "python -m diffusion_core.models.quality"
     save_file(net.state_dict(), str(classifier_file()))
     classifier_file().with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
     return info
@@ -136,7 +136,7 @@ def classifier() -> DigitClassifier:
     (training one here, unasked, would take minutes and give other figures)."""
     path = classifier_file()
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: rebuild it with  python -m diffusion_core.quality")
+        raise FileNotFoundError(f"{path} is missing: rebuild it with  python -m diffusion_core.models.quality")
     net = DigitClassifier()
     net.load_state_dict(load_file(str(path)))
     return net.eval()

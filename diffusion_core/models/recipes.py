@@ -1,4 +1,4 @@
-"""The training recipes: ``TrainConfig`` and the named nets ``python -m diffusion_core.train --model NAME`` builds.
+"""The training recipes: ``TrainConfig`` and the named nets ``python -m diffusion_core.models.train --model NAME`` builds.
 
 A recipe says what its net learns and its relations to other nets, each in a field of its own: the data set it trains
 on (``data``), the shipped weights it starts from (``init_from``), the net it distils (``teacher``), the model it is a
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .unet import UNetConfig
+from ..unet import UNetConfig
 
 
 @dataclass(frozen=True)

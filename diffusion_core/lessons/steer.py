@@ -10,12 +10,12 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from .data import to_uint8
+from ..guidance import LabelGuided
+from ..ideal import alpha_bar_at
+from ..media.frames import grid
+from ..models.data import to_uint8
+from ..samplers import run, start_noise, x0_from_eps
 from .denoise import digit_grid, kept_indices
-from .guidance import LabelGuided
-from .ideal import alpha_bar_at
-from .media import grid
-from .samplers import run, start_noise, x0_from_eps
 
 STRIP_WEIGHTS = (0.0, 1.0, 3.0, 7.0)        # "one noise, four scales"
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..paths import ROOT
+
 MAX_BYTES = 20 * 1024 * 1024          # 20 MB: larger uploads are refused before reading
 MAX_PIXELS = 50_000_000               # 50 megapixels (a big phone photo); checked from the header
 MAX_ASPECT = 4.0                      # wider or taller images are centre-cropped to 4:1
@@ -131,7 +133,7 @@ def fit_working_size(im: Image.Image, size: int = WORK_SIZE) -> np.ndarray:
     return np.asarray(im, dtype=np.uint8).copy()
 
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
+EXAMPLES_DIR = ROOT / "assets" / "examples"
 
 
 def example_photos() -> list[Path]:

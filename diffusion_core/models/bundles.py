@@ -1,7 +1,7 @@
 """What the app serves under a name: a base net with its time experts, its guide and its options, assembled from the
 nets' own cards into assets/bundles/NAME.json, the way diffusers composes a pipeline from ``model_index.json``.
 
-    python -m diffusion_core.bundles [NAME ...]        (no NAME: every bundle)
+    python -m diffusion_core.models.bundles [NAME ...]        (no NAME: every bundle)
 
 A net's card (assets/NET.json, written when it is trained) says only what that net is: its recipe, its role (the
 network timesteps an expert learned, the model a guide was made for) and its training. A bundle says how nets serve
@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .paths import assets_dir
+from ..paths import assets_dir
 
 FIGURES = ("quality", "guidance")       # measured on the served bundle: kept while its parts stay the same
 
@@ -87,11 +87,11 @@ def assemble(name: str, assets: Path | None = None, spec: Bundle | None = None) 
     cards = {net: read_card(net, assets) for net in spec.parts()}
     if cards[spec.base] is None:
         raise FileNotFoundError(f"{spec.base}.json is missing from {assets}: train it first with "
-                                f"`python -m diffusion_core.train --model {spec.base}`")
+                                f"`python -m diffusion_core.models.train --model {spec.base}`")
     missing = [net for net, card in cards.items() if card is None]
     if missing:
         print(f"bundle {name}: {', '.join(missing)} not built yet, served without "
-              f"(`python -m diffusion_core.train --model {missing[0]}`)", file=sys.stderr)
+              f"(`python -m diffusion_core.models.train --model {missing[0]}`)", file=sys.stderr)
     experts = []
     for net in spec.experts:
         if cards[net] is not None:
@@ -106,7 +106,7 @@ def assemble(name: str, assets: Path | None = None, spec: Bundle | None = None) 
         "experts": experts,
         **({"guide": guide} if guide else {}),
         "options": asdict(spec.options),
-        "assembled_by": f"python -m diffusion_core.bundles {name}",
+        "assembled_by": f"python -m diffusion_core.models.bundles {name}",
     }
     path = bundle_file(name, assets)
     old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

@@ -5,9 +5,10 @@ python bench/guidance.py [--model digits_cond] [--per-class 64] [--ws 0,1,2,3,5,
 For each sampler and w, guidance at every step (the textbook formula the Steer tab shows): label accuracy and
 confident share (the project's digit classifier), per-class diversity (mean pairwise distance of classifier features,
 beside real digits') and per-class Frechet distance. Then the shipped guidance: the best w guiding only the timesteps
-in --interval (Kynkaenniemi et al. 2024), the same figures. Then the unguided answer (null label, w = 0) against the
-digits goals of bench/quality.py, and the time of 16 guided digits (one call of 32 a step; on the interval only, 32
-there and 16 elsewhere) against 16 unguided (one call of 16) in the same run. Writes bench/results/guidance.json,
+in --interval (Kynkaenniemi et al. 2024), the same figures. Then the unconditional answer as served (no label,
+w = 0: asked without a label, with the bundle's guide) against the digits goals of bench/quality.py, and the time of
+16 guided digits (one call of 32 a step; on the interval only, 32 there and 16 elsewhere) against 16 from the net
+alone (one call of 16) in the same run. Writes bench/results/guidance.json,
 which the Steer tab's chart reads; --card writes the shipped w, interval and figures on the served bundle.
 """
 from __future__ import annotations
@@ -54,10 +55,12 @@ def draw(model, labels: np.ndarray, w: float, sampler: str, steps: int, seed: in
 
 def timing(model, interval: tuple[float, float], repeats: int = 3) -> dict:
     """Seconds for 16 digits, DPM-Solver++ 20 steps: guided (label 3, w = 3) at every step and on the interval only,
-    against the net alone, best of N."""
+    against the net alone (one call of 16 a step, without the bundle's guide of its unconditional answer), best of N;
+    and the unconditional answer as served."""
     every = LabelGuided(model.eps, model.num_classes, 3, 3.0)
     best = {}
-    for key, m in (("unguided", model.eps), ("guided", every), ("guided_interval", replace(every, interval=interval))):
+    for key, m in (("unguided", model.unguided().eps), ("guided", every),
+                   ("guided_interval", replace(every, interval=interval)), ("unconditional_served", model.eps)):
         secs = []
         for _ in range(repeats):
             t0 = time.perf_counter()
@@ -112,7 +115,7 @@ def main() -> None:
               "goals": GOALS, "when": time.strftime("%Y-%m-%d")}
     cols = ["sampler", "steps", "w", "accuracy", "confident", "diversity", "diversity_real", "frechet", "frechet_real"]
     print(table(rows, cols))
-    print(f"unguided (null label), DDIM 50, 256 digits: confident {unguided['confident']:.3f}, balance "
+    print(f"the unconditional answer as served (no label, w = 0), DDIM 50, 256 digits: confident {unguided['confident']:.3f}, balance "
           f"{unguided['balance']:.3f}, Frechet {unguided['frechet']:.1f} (real {unguided['frechet_real']:.1f})")
     print(f"shipped: w = {shipped['w']} on t {interval}: accuracy {shipped['accuracy']:.3f}, Frechet "
           f"{shipped['frechet']:.1f}")

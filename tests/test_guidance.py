@@ -16,14 +16,18 @@ NULL = 10
 
 
 class HandMade:
-    """eps(x, t, c) = x * (c + 1) / 20 + t / 1000: a different, known answer per label; counts its calls."""
+    """eps(x, t, c) = x * (c + 1) / 20 + t / 1000: a different, known answer per label; asked without a label, the
+    unconditional model as served (``served``: not the null label's answer); counts its calls."""
 
     def __init__(self):
-        self.calls, self.batches = 0, []
+        self.calls, self.batches, self.unlabelled = 0, [], []
 
-    def __call__(self, x, t, label):
+    def __call__(self, x, t, label=None):
         self.calls += 1
         self.batches.append(len(x))
+        if label is None:
+            self.unlabelled.append(len(x))
+            return served(x, t.float()[:, None, None, None])
         return x * (label.float()[:, None, None, None] + 1) / 20 + t.float()[:, None, None, None] / 1000
 
 
@@ -31,21 +35,38 @@ def answer(x, t, c):
     return x * (c + 1) / 20 + t / 1000
 
 
+def served(x, t):
+    return answer(x, t, NULL) + 0.25
+
+
 @pytest.mark.parametrize("w", [0.0, 1.0, 3.0, 7.5])
 @pytest.mark.parametrize("both", [False, True])
 def test_the_guided_eps_is_the_formula_from_one_batched_call(w, both):
+    """eq. 6 from one call on the batch stacked twice; at w = 0 the mix is the unconditional model alone, asked
+    without a label (as served: a bundle's guide improves it), the label's answer asked only to be shown."""
     x, t = torch.randn(3, 1, 4, 4), torch.full((3,), 500.0)
     net = HandMade()
     mix = LabelGuided(net, NULL, label=3, weight=w, both=both)(x, t)
-    base, cond = answer(x, 500.0, NULL), answer(x, 500.0, 3)
+    base, cond = (served(x, 500.0) if w == 0 else answer(x, 500.0, NULL)), answer(x, 500.0, 3)
     torch.testing.assert_close(mix.eps, base + w * (cond - base))
-    one_answer = w in (0.0, 1.0) and not both             # w = 0: the base answer alone; w = 1: the label's alone
-    assert net.calls == 1 and net.batches == [3 if one_answer else 6], "one call, on the batch stacked twice if both"
-    if one_answer:
+    if w == 0:
+        assert net.unlabelled == [3] and net.batches == ([3, 3] if both else [3])
+    else:
+        one_answer = w == 1.0 and not both                     # w = 1: the label's answer alone
+        assert net.calls == 1 and net.batches == [3 if one_answer else 6], "one call, the batch stacked twice if both"
+    if w in (0.0, 1.0) and not both:
         assert mix.parts == (), "an answer not asked for is not shown"
     else:
         torch.testing.assert_close(mix.parts[0], base)
         torch.testing.assert_close(mix.parts[1], cond)
+
+
+def test_no_label_is_the_unconditional_model_as_served_at_any_scale():
+    x, t = torch.randn(3, 1, 4, 4), torch.full((3,), 200.0)
+    for w in (0.0, 1.0, 4.0):
+        net = HandMade()
+        torch.testing.assert_close(LabelGuided(net, NULL, None, w)(x, t).eps, served(x, 200.0))
+        assert net.unlabelled == [3] and net.calls == 1
 
 
 def test_a_scale_per_sample_asks_each_sample_only_for_the_answers_its_mix_needs():
@@ -54,8 +75,9 @@ def test_a_scale_per_sample_asks_each_sample_only_for_the_answers_its_mix_needs(
     w = torch.tensor([0.0, 1.0, 2.5]).view(-1, 1, 1, 1)
     mix = LabelGuided(net, NULL, label=5, weight=w)(x, t)
     base, cond = answer(x, 300.0, NULL), answer(x, 300.0, 5)
+    base[0] = served(x[:1], 300.0)[0]                          # w = 0: the unconditional model, as served
     torch.testing.assert_close(mix.eps, base + w * (cond - base))
-    assert net.batches == [4], "label answers for w = 1 and 2.5, base answers for w = 0 and 2.5: one call of 4"
+    assert net.batches == [3, 1], "label answers for w = 1 and 2.5, the null one for 2.5: one call of 3; w = 0 alone"
 
 
 def test_guidance_on_an_interval_uses_the_labels_answer_alone_outside_it():

@@ -53,10 +53,10 @@ def test_corrupt_and_missing_files_say_how_to_rebuild(tmp_path):
     with open(tmp_path / "digits.safetensors", "r+b") as f:      # flip some bytes in the middle
         f.seek(5000)
         f.write(b"\x00\x01\x02\x03")
-    with pytest.raises(ModelUnavailable, match=r"digits\.safetensors.*python -m diffusion_core\.train --model digits"):
+    with pytest.raises(ModelUnavailable, match=r"digits\.safetensors.*python -m diffusion_core\.models\.train --model digits"):
         pretrained.load("digits", assets=tmp_path)
     (tmp_path / "digits.safetensors").unlink()
-    with pytest.raises(ModelUnavailable, match=r"digits\.safetensors is missing.*diffusion_core\.train"):
+    with pytest.raises(ModelUnavailable, match=r"digits\.safetensors is missing.*diffusion_core\.models\.train"):
         pretrained.load("digits", assets=tmp_path)
     shutil.copy(assets_dir() / "digits.safetensors", tmp_path / "digits.safetensors")
     (tmp_path / "digits.json").write_text("{not json")
@@ -262,10 +262,11 @@ def test_a_guide_pushes_eps_away_from_the_weaker_net(tmp_path):
             pretrained.load("base", device="cpu", assets=tmp_path)
 
 
-def test_a_conditional_net_is_guided_by_a_conditional_guide_asked_the_same_label(tmp_path):
-    """Autoguidance of a class-conditional net: each image's guide answer is asked with that image's label (the null
-    label where none is given), eps = eps_guide(x, t, c) + 2 (eps(x, t, c) - eps_guide(x, t, c)) on the guide's
-    steps; a guide whose labels differ from the net's is refused."""
+def test_a_conditional_nets_guide_serves_its_unconditional_answer(tmp_path):
+    """Autoguidance of a class-conditional net's unconditional answer: asked without a label, eps =
+    eps_guide(x, t, null) + 2 (eps(x, t, null) - eps_guide(x, t, null)) on the guide's steps, the net's own null
+    answer elsewhere; asked with labels (classifier-free guidance's two answers, the null one among them), the net's
+    own answers; a guide whose labels differ is refused."""
     import torch
 
     base = _write_model(tmp_path, "cond", 0, num_classes=3)
@@ -273,17 +274,17 @@ def test_a_conditional_net_is_guided_by_a_conditional_guide_asked_the_same_label
     _bundle(tmp_path, "cond", guide=("weak", 2.0, 100, 299))
     model = pretrained.load("cond", device="cpu", assets=tmp_path, precision="fp32")
     x = torch.randn(4, 1, 8, 8, generator=torch.Generator().manual_seed(2))
-    labels = torch.tensor([0, 1, 2, 3])                                        # 3: the null label
+    labels, null = torch.tensor([0, 1, 2, 3]), torch.full((4,), 3)                # 3: the null label
     for ti, inside in ((250.0, True), (700.0, False)):
         t = torch.full((4,), ti)
         with torch.no_grad():
-            e, g = base(x, t, labels), weak(x, t, labels)
-            want = g + 2.0 * (e - g) if inside else e
-            assert torch.allclose(model.eps(x, t, labels), want, atol=1e-5)
-            assert torch.allclose(model.eps(x, t), model.eps(x, t, torch.full((4,), 3)), atol=1e-6)
-    with torch.no_grad():                                     # each row's own label: not the label of another row
+            e, g = base(x, t, null), weak(x, t, null)
+            assert torch.allclose(model.eps(x, t), g + 2.0 * (e - g) if inside else e, atol=1e-5)
+            assert torch.allclose(model.eps(x, t, labels), base(x, t, labels), atol=1e-5)
+    with torch.no_grad():
         t = torch.full((4,), 250.0)
-        assert not torch.allclose(model.eps(x, t, labels), model.eps(x, t, labels.flip(0)), atol=1e-4)
+        assert not torch.allclose(model.eps(x, t), base(x, t, null), atol=1e-4), "the guide moves the answer"
+        assert not torch.allclose(base(x, t, labels), base(x, t, labels.flip(0)), atol=1e-4), "labels are heard"
     _write_model(tmp_path, "weak", 1)                                          # an unconditional guide
     _bundle(tmp_path, "cond", guide=("weak", 2.0, 100, 299))
     with pytest.raises(ModelUnavailable, match="takes 0 labels"):

@@ -17,7 +17,7 @@ from .context import AppContext, bound
 from .depth import explained
 from .nets import default_key, net_radio, nets_of, pick, picked_key
 from .pools import LIGHT, RUNS
-from .i18n import T, duration, lang_of, tr
+from .i18n import T, duration, in_every_language, lang_of, tr
 
 DEFAULT_COUNT = 4             # digits per cell, one row each; the default grid in ~25 s on 2 cores (bench/compare.py)
 OWN_GRID = "own"              # the grid choice "each sampler on its own grid"; any other is a key of samplers.GRIDS
@@ -158,7 +158,7 @@ def on_load(ctx: AppContext, request: gr.Request) -> tuple[str, str]:
 def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
     """Lay out the tab and wire its events (call inside a gr.Blocks); returns the controls a Lesson step sets."""
     if "digits" not in ctx.models:
-        gr.Markdown(tr("dn_unavailable", "en", why=ctx.model_errors.get("digits", "?")))
+        gr.Markdown(in_every_language("dn_unavailable", why=ctx.model_errors.get("digits", "?")))
         return {}
     offered = cells_offered(ctx)
     defaults = [c for c in compare.DEFAULT_CELLS if c in offered]

@@ -14,7 +14,7 @@ from .denoise_run import RunFrames, tracked
 from .depth import explained
 from .nets import net_radio, nets_of
 from .pools import LIGHT, MODEL, RUNS, gated
-from .i18n import T, tr
+from .i18n import T, in_every_language
 
 PIXELATED = ["pixelated"]
 
@@ -45,8 +45,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
     returns the controls a Lesson step sets."""
     model = ctx.models.get("digits")
     if model is None:
-        gr.Markdown(tr("dn_unavailable", "en", why=ctx.model_errors.get("digits", "?")) + "\n\n" +
-                    tr("dn_unavailable", "zh-CN", why=ctx.model_errors.get("digits", "?")))
+        gr.Markdown(in_every_language("dn_unavailable", why=ctx.model_errors.get("digits", "?")))
         return {}
     nets = nets_of(ctx)
     frames_state = gr.State(RunFrames(), time_to_live=1800, delete_callback=lambda frames: frames.clear())

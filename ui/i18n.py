@@ -84,6 +84,12 @@ def tr(key: str, lang: str = "en", **params: object) -> str:
     return PLURAL.sub(lambda m: m[2] if params.get(m[1]) == 1 else m[3], text).format(**params)
 
 
+def in_every_language(key: str, **params: object) -> str:
+    """The string ``key`` in each language, a paragraph each: for text made once, before any request says whose
+    language to use (a part of the app that is switched off, and why)."""
+    return "\n\n".join(tr(key, lang, **params) for lang in LANGS)
+
+
 def duration(secs: float, lang: str) -> str:
     """0.4 s, 12.0 s, 3 min 20 s, in the learner's language."""
     if secs < 60:

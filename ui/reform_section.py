@@ -12,7 +12,7 @@ from diffusion_core.lessons.reform import MAX_REFORM_STEPS, matching_step, refor
 from . import validate
 from .components import FastImage, described_by, RawSlider
 from .context import AppContext
-from .i18n import T, lang_of, tr
+from .i18n import T, in_every_language, lang_of, tr
 from .pools import LIGHT, MODEL, gated
 
 # t = 450: the model still keeps the photo's layout, and in the zoomed square its reform has clearly more fine detail
@@ -32,7 +32,7 @@ def build(ctx: AppContext, image_state: gr.State, kind: gr.Radio, seed: gr.Numbe
     gr.Markdown(T("rf_title"))
     model = ctx.models.get("photos")
     if model is None:
-        gr.Markdown(tr("rf_unavailable", "en", why=ctx.model_errors.get("photos", "?")))
+        gr.Markdown(in_every_language("rf_unavailable", why=ctx.model_errors.get("photos", "?")))
         return
     shown = gr.State(None, time_to_live=7200)                 # the last reform's (record, model, guess), unmarked
     with gr.Row():

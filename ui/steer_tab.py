@@ -12,7 +12,7 @@ from . import charts, validate
 from .components import FastImage, described_by, RawDropdown, RawNumber, RawRadio, RawSlider
 from .context import AppContext, bound
 from .depth import maths, mechanism
-from .i18n import T, lang_of, tr
+from .i18n import T, in_every_language, lang_of, tr
 from .pools import LIGHT, RUNS
 
 MODEL_NAME = "digits_cond"
@@ -95,7 +95,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
     model = ctx.models.get(MODEL_NAME)
     if model is None:
         why = ctx.model_errors.get(MODEL_NAME, "?")
-        gr.Markdown(tr("st_unavailable", "en", why=why) + "\n\n" + tr("st_unavailable", "zh-CN", why=why))
+        gr.Markdown(in_every_language("st_unavailable", why=why))
         return {}
     w0 = float(model.figures("guidance").get("weight", 3.0))
     gr.Markdown(T("st_intro"))

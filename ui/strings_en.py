@@ -308,7 +308,10 @@ EN: dict[str, str] = {
         "for the second answer only where it counts, on the middle noise levels t = 500-750 (guidance in a limited "
         "interval, Kynkäänniemi et al. 2024), and takes the labelled answer alone elsewhere: with 20 steps, 5 pay "
         "for two answers, a quarter more network work than no guidance instead of twice as much, and the digits "
-        "are read as their label about as often."
+        "are read as their label about as often.\n\n"
+        "With no label (or w = 0) the answer is the net's unconditional one alone. Served, it is pushed away from a "
+        "smaller, less trained net's unconditional answer, as the Denoise tab's steps are (autoguidance, Karras et al. "
+        "2024): without that push a net trained mostly with labels draws unlabelled digits less cleanly."
     ),
     "st_unavailable": "The Steer tab needs the class-conditional digits model ({why}). Build it with `python -m diffusion_core.models.train --model digits_cond`.",
     "cmp_intro": (

@@ -86,14 +86,16 @@ class Pretrained:
 
     def eps(self, x: Tensor, t: Tensor, label: Tensor | None = None) -> Tensor:
         """eps_theta(x_t, t) -> float32 (routed to its expert, then guided), no autograd; bf16 autocast where the
-        hardware has it. A class-conditional net takes ``label`` [B] (its null label, "no condition", where None)."""
+        hardware has it. A class-conditional net: with ``label`` [B] (the null label among them), the net's own
+        answers, which classifier-free guidance mixes; without, its unconditional answer as served (guided)."""
         ctx = torch.autocast(self.device.type, dtype=self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
         with torch.inference_mode(), ctx:
             fmt = torch.channels_last if self.channels_last else torch.contiguous_format
             x = x.to(self.device, torch.float32).contiguous(memory_format=fmt)
             t = t.to(self.device)
-            cond = () if label is None else (label.to(self.device),)      # a conditional net's label, guide's too
-            return self._guided(x, t, self._routed(x, t, cond), cond).float().contiguous()
+            if label is not None:   # a label's answer, or the null label's inside a guided mix: the net's own
+                return self.net(x, t, label.to(self.device)).float().contiguous()
+            return self._guided(x, t, self._routed(x, t)).float().contiguous()
 
     @property
     def objective(self) -> str:
@@ -132,11 +134,10 @@ class Pretrained:
             which[(t >= e.first) & (t <= e.last)] = i
         return which
 
-    def _routed(self, x: Tensor, t: Tensor, cond: tuple[Tensor, ...] = ()) -> Tensor:
-        """Each image's eps from the expert whose range holds its t, else from the base net (a conditional net,
-        ``cond`` its labels, has no experts)."""
-        if not self.experts or cond:
-            return self.net(x, t, *cond)
+    def _routed(self, x: Tensor, t: Tensor) -> Tensor:
+        """Each image's eps from the expert whose range holds its t, else from the base net."""
+        if not self.experts:
+            return self.net(x, t)
         which = self._owners(t)                                             # [B]
         nets = (self.net, *(e.net for e in self.experts))
         groups = which.unique().tolist()
@@ -148,9 +149,9 @@ class Pretrained:
             out[rows] = nets[i](x[rows], t[rows]).to(out.dtype)
         return out
 
-    def _guided(self, x: Tensor, t: Tensor, eps: Tensor, cond: tuple[Tensor, ...] = ()) -> Tensor:
-        """eps pushed away from the guide's guess, for the images whose t is in the guide's range (a conditional
-        net's guide is asked with the same labels ``cond``)."""
+    def _guided(self, x: Tensor, t: Tensor, eps: Tensor) -> Tensor:
+        """eps pushed away from the guide's guess, for the images whose t is in the guide's range. (A conditional
+        net is guided only where it is asked for no label: its unconditional answer, as a model of its own.)"""
         g = self.guide
         if g is None or g.weight == 1.0:
             return eps
@@ -161,9 +162,9 @@ class Pretrained:
         if not rows.any():
             return eps
         if rows.all():
-            eps_g = g.net(x, t, *cond).to(eps.dtype)
+            eps_g = g.net(x, t).to(eps.dtype)
             return eps_g + g.weight * (eps - eps_g)
-        eps_g = g.net(x[rows], t[rows], *(c[rows] for c in cond)).to(eps.dtype)
+        eps_g = g.net(x[rows], t[rows]).to(eps.dtype)
         out = eps.clone()
         out[rows] = eps_g + g.weight * (eps[rows] - eps_g)
         return out

@@ -2,7 +2,7 @@
 
 python bench/generate.py [--tab denoise|steer] [--repeats 10] [--concurrent 1 4 16] [--url URL]
 Starts the app (or uses --url), then times the Denoise tab's Generate with the defaults (student, DPM-Solver++
-20 steps, 16 digits; --tab steer: the Steer tab's, label 3 at the card's w, 8 digits) over the app's own API, as
+20 steps, 16 digits; --tab steer: the Steer tab's, label 3 at the bundle's w, 8 digits) over the app's own API, as
 the page does: the queue join, the event stream of frames (the first frame's time too), and the download of the
 last frame's picture. Then N learners press Generate at once (each its own seed) and the time until the last of
 them has its last frame is compared with one alone. Writes bench/results/generate[_steer].json.

@@ -116,6 +116,7 @@ def test_jump_vs_walk(client):
 
 
 from diffusion_core.models import pretrained  # noqa: E402
+from diffusion_core.models.bundles import bundle_file  # noqa: E402
 from diffusion_core.paths import assets_dir as shipped_assets  # noqa: E402
 
 needs_digits = pytest.mark.skipif(not (shipped_assets() / "digits.safetensors").exists(), reason="digits model not built")
@@ -135,7 +136,8 @@ def test_denoise_endpoints(client):
     # each run of network timesteps a time expert takes is a band named by its net (tests/test_pretrained.py
     # checks routes() against the routing); the served card has experts, so there is at least one
     routes = pretrained.load("digits", device="cpu").routes()
-    assert line.count("fill-opacity") == len(routes) >= len(json.loads((shipped_assets() / "digits.json").read_text())["experts"])
+    served = json.loads(bundle_file("digits", shipped_assets()).read_text())                  # what the app serves
+    assert line.count("fill-opacity") == len(routes) >= len(served["experts"])
     assert all(f"net {n}: t = {lo} to {hi}" in line for lo, hi, n in routes)
     assert Image.open(gif).format == "GIF"
     assert "step 2" in client.predict(1, api_name="/revisit")[3]

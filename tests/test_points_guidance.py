@@ -107,3 +107,14 @@ def test_the_guidance_lab_shows_what_it_measured(trained):
     inside = st2.by_weight[1][pg.WEIGHTS.index(8.0)].inside
     assert f"{inside:.0%} of the particles inside the shape (the character 扩)" in status, status
     assert "share inside the chosen shape" in chart and chart.count("<polyline") == 2
+
+
+@pytest.mark.parametrize("weight, label", [(0.0, 1), (2.0, None)])
+def test_a_mix_of_the_null_answer_alone_is_the_null_labels_answer(trained, weight, label):
+    """w = 0 (or no label): the mix is the unconditional answer alone, which LabelGuided asks without a label; the
+    point net gives the null label's answer for it."""
+    net = trained[0]
+    x, t = torch.randn(64, 2, generator=torch.Generator().manual_seed(1)), torch.full((64,), 300.0)
+    with torch.no_grad():
+        want = net(x, t, torch.full((64,), pg.NULL))
+    torch.testing.assert_close(pg._guided(net, label, weight)(x, t).eps, want)

@@ -52,9 +52,9 @@ def train_labelled(model: points.PointDenoiser, data: np.ndarray, labels: np.nda
 
 
 def _guided(model: nn.Module, label: int, weight: float, both: bool = False) -> LabelGuided:
-    def net(x: Tensor, t: Tensor, labels: Tensor) -> Tensor:
+    def net(x: Tensor, t: Tensor, labels: Tensor | None = None) -> Tensor:     # no label: the null one
         with torch.no_grad():
-            return model(x, t, labels)
+            return model(x, t, torch.full((len(x),), NULL, device=x.device) if labels is None else labels)
     return LabelGuided(net, NULL, label, weight, both=both)
 
 

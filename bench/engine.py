@@ -14,8 +14,8 @@ import time
 from common import save, table
 
 from diffusion_core.models import pretrained
-from diffusion_core.serving.engine import Engine
 from diffusion_core.samplers import sample
+from diffusion_core.serving.engine import Engine
 
 
 def at_once(model, k: int, n: int, steps: int) -> float:

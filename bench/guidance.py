@@ -23,10 +23,10 @@ import torch
 from common import RESULTS, ROOT, save, table
 
 from bench.quality import in_chunks
-from diffusion_core.models import pretrained
-from diffusion_core.models.data import to_uint8
-from diffusion_core.models.bundles import bundle_file, write_figures
 from diffusion_core.guidance import LabelGuided
+from diffusion_core.models import pretrained
+from diffusion_core.models.bundles import bundle_file, write_figures
+from diffusion_core.models.data import to_uint8
 from diffusion_core.models.quality import GOALS, as_dict, evaluate, label_figures, meets_goals
 from diffusion_core.samplers import sample
 

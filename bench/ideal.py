@@ -12,10 +12,10 @@ import argparse
 
 from common import save, table
 
+from diffusion_core.ideal import hybrid
+from diffusion_core.lessons.denoise import ideal_digits
 from diffusion_core.models import pretrained
 from diffusion_core.models.data import to_uint8
-from diffusion_core.lessons.denoise import ideal_digits
-from diffusion_core.ideal import hybrid
 from diffusion_core.models.quality import GOALS, as_dict, evaluate
 from diffusion_core.samplers import sample
 

@@ -16,13 +16,13 @@ import numpy as np
 import torch
 from common import ROOT, result_name, save, table
 
-from diffusion_core.models import pretrained
-from diffusion_core.lessons.compare import METHODS
-from diffusion_core.models.data import to_uint8
 from diffusion_core.device import cpu_has_bf16
-from diffusion_core.models.bundles import bundle_file, write_figures
-from diffusion_core.models.export import card_quality
 from diffusion_core.flow import flow_sample
+from diffusion_core.lessons.compare import METHODS
+from diffusion_core.models import pretrained
+from diffusion_core.models.bundles import bundle_file, write_figures
+from diffusion_core.models.data import to_uint8
+from diffusion_core.models.export import card_quality
 from diffusion_core.models.quality import GOALS, as_dict, evaluate
 from diffusion_core.samplers import SAMPLERS, sample
 

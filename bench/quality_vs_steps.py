@@ -21,9 +21,9 @@ import numpy as np
 from common import RESULTS, table
 from quality import generate, score
 
+from diffusion_core.lessons.compare import METHODS
 from diffusion_core.models import pretrained
 from diffusion_core.models.quality import GOALS, classifier_id, steps_curve_file
-from diffusion_core.lessons.compare import METHODS
 
 
 def digits_cache(name: str) -> Path:

@@ -21,13 +21,13 @@ import numpy as np
 import torch
 from common import save, table
 
-from diffusion_core.lessons import forward
-from diffusion_core.models import pretrained
 from diffusion_core.ideal import gaussian_denoiser, spectrum_of
+from diffusion_core.lessons import forward
+from diffusion_core.lessons.reform import reform_image
 from diffusion_core.media.images import load_image
 from diffusion_core.media.metrics import gaussian_blur, psnr
+from diffusion_core.models import pretrained
 from diffusion_core.models.photo_data import HELD_OUT, photo_path
-from diffusion_core.lessons.reform import reform_image
 
 # up to 32: at t = 600 the best blur is sigma 12-24 (a grid that stopped at 6, before session 24, made the baseline
 # up to 2.7 dB worse there than its oracle)

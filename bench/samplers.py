@@ -15,8 +15,8 @@ import time
 import torch
 from common import ROOT, precision_tag, result_name, save, table
 
-from diffusion_core.models import pretrained
 from diffusion_core.device import cpu_has_bf16
+from diffusion_core.models import pretrained
 from diffusion_core.samplers import SAMPLERS, sample
 
 

@@ -83,8 +83,8 @@ def test_v_weights_are_one_over_alpha_bar_capped():
     import numpy as np
     import torch
 
-    from diffusion_core.schedule import NoiseSchedule
     from diffusion_core.models.train import loss_weights
+    from diffusion_core.schedule import NoiseSchedule
 
     k = torch.tensor([1, 100, 300, 500, 700, 1000])
     ab = np.array([np.prod(1 - np.linspace(1e-4, 0.02, 1000)[:i]) for i in k.tolist()])

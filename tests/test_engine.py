@@ -6,12 +6,12 @@ import time
 import pytest
 import torch
 
-from diffusion_core.models import pretrained
-from diffusion_core.serving.engine import Engine
 from diffusion_core.guidance import LabelGuided
+from diffusion_core.models import pretrained
 from diffusion_core.paths import assets_dir
 from diffusion_core.samplers import SAMPLERS, run, sample, start_noise
 from diffusion_core.schedule import NoiseSchedule
+from diffusion_core.serving.engine import Engine
 from toy import MixtureDenoiser
 
 RUNS = [("ddpm", 30), ("ddim", 20), ("euler", 12), ("heun", 7), ("dpmpp2m", 20), ("ddim", 5)]

@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from diffusion_core.guidance import LabelGuided
+from diffusion_core.models.train import drop_labels, load_warm_start
 from diffusion_core.samplers import SAMPLERS, run, start_noise
 from diffusion_core.schedule import NoiseSchedule
-from diffusion_core.models.train import drop_labels, load_warm_start
 from diffusion_core.unet import TinyUNet, UNetConfig
 
 NULL = 10

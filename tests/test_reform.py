@@ -11,8 +11,8 @@ from PIL import Image
 from skimage.metrics import structural_similarity
 
 from diffusion_core.lessons import forward
-from diffusion_core.media.metrics import psnr, ssim
 from diffusion_core.lessons.reform import MIRRORS, MirrorCycle, matching_step, model_reform, reform_image, reform_pair
+from diffusion_core.media.metrics import psnr, ssim
 from diffusion_core.schedule import NoiseSchedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,8 +116,8 @@ def test_mirrors_ask_step_i_about_its_mirror_image_and_turn_the_answer_back():
 @pytest.mark.skipif(not HAS_PHOTOS, reason="photos model not trained yet (python -m diffusion_core.models.train --model photos)")
 @pytest.mark.parametrize("mirrors", [False, True])
 def test_photos_model_reform_improves_on_x_t(mirrors):
-    from diffusion_core.models import pretrained
     from diffusion_core.media.images import load_image
+    from diffusion_core.models import pretrained
     from diffusion_core.models.photo_data import HELD_OUT, photo_path
 
     model = pretrained.load("photos", device="cpu")
@@ -132,8 +132,8 @@ def test_photos_model_reform_improves_on_x_t(mirrors):
 def test_one_model_step_is_the_guess_and_more_steps_add_detail():
     """The Reform caption's claims: one DDIM step from t lands on the one-jump guess (x0_pred); more steps give a
     different picture with more detail (mean absolute difference of neighbouring pixels) than the guess."""
-    from diffusion_core.models import pretrained
     from diffusion_core.media.images import load_image
+    from diffusion_core.models import pretrained
     from diffusion_core.models.photo_data import HELD_OUT, photo_path
 
     def detail(p: np.ndarray) -> float:

@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from diffusion_core.lessons import steer
-from diffusion_core.models.data import to_uint8
 from diffusion_core.media.frames import grid
+from diffusion_core.models.data import to_uint8
 from diffusion_core.samplers import run, start_noise
 from diffusion_core.schedule import NoiseSchedule
 from diffusion_core.unet import TinyUNet, UNetConfig

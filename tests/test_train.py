@@ -261,9 +261,9 @@ def test_a_conditional_and_a_flow_net_warm_start_train_export_and_sample(tmp_pat
     net answers; the loaded model samples with its own method (guided by a label / a flow solver)."""
     import torch
 
-    from diffusion_core.models import pretrained
     from diffusion_core.flow import flow_sample
     from diffusion_core.guidance import LabelGuided
+    from diffusion_core.models import pretrained
     from diffusion_core.models.recipes import MODELS
     from diffusion_core.samplers import sample
 

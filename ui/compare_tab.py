@@ -7,8 +7,8 @@ from typing import Any, Iterator
 import gradio as gr
 
 from diffusion_core.lessons import compare
-from diffusion_core.serving.costs import LONG_RUN_S
 from diffusion_core.samplers import GRIDS
+from diffusion_core.serving.costs import LONG_RUN_S
 
 from . import validate
 from .compare_charts import FLOW_NET, cell_label, quality_chart, timesteps_chart

@@ -13,13 +13,13 @@ from typing import Any, Callable
 import numpy as np
 from PIL import Image
 
-from diffusion_core.serving.costs import CallCosts
-from diffusion_core.lessons.denoise import RunCache
-from diffusion_core.serving.engine import Engine
 from diffusion_core.device import MODEL_NICE, pick_device
-from diffusion_core.media.images import example_photos, load_image
+from diffusion_core.lessons.denoise import RunCache
 from diffusion_core.media.frames import save_gif
+from diffusion_core.media.images import example_photos, load_image
 from diffusion_core.schedule import NoiseSchedule
+from diffusion_core.serving.costs import CallCosts
+from diffusion_core.serving.engine import Engine
 
 from .pools import ModelGate, RunGate
 

@@ -8,8 +8,8 @@ from typing import Any, Iterator
 import gradio as gr
 
 from diffusion_core.lessons import denoise
-from diffusion_core.serving.costs import LONG_RUN_S
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
+from diffusion_core.serving.costs import LONG_RUN_S
 
 from . import validate
 from .context import AppContext

@@ -23,9 +23,9 @@ from typing import Any, Callable, Iterator
 
 import gradio as gr
 
+from diffusion_core.device import ALL_CORES, lower_priority, threads
 from diffusion_core.serving.admission import Admission, Refused
 from diffusion_core.serving.costs import CallCosts
-from diffusion_core.device import ALL_CORES, lower_priority, threads
 
 from .i18n import duration, lang_of, tr
 

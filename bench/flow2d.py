@@ -74,6 +74,7 @@ def main() -> None:
     ap.add_argument("--presets", default="kuo,heart")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
+    points.warm_up()                    # as the app does at start-up: the first optimizer's set-up is not training
     results = [one_preset(p, args.seconds, args.batches, args.seed) for p in args.presets.split(",")]
     rows = [row for res in results for row in rows_of(res)]
     print(table(rows, ["preset", "run", "batches", "train_s", *(f"in@{n}" for n in pf.STEP_COUNTS), "spread@4",

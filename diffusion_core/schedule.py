@@ -72,6 +72,16 @@ class NoiseSchedule:
         """sqrt(1 - alpha_bar_k): how much noise is in x_k."""
         return math.sqrt(1.0 - float(self.alpha_bar[self._check_k(k)]))
 
+    # --- where the two conventions meet (the only place code turns one into the other) -------------
+    def timestep(self, k: int | Tensor) -> int | Tensor:
+        """The network timestep n of the noise level after k steps: n = k - 1 (k = 1..T; an int or a tensor [B])."""
+        return k - 1 if isinstance(k, Tensor) else self._check_k(k, lo=1) - 1
+
+    def noised(self, x0: Tensor, n: Tensor, noise: Tensor) -> Tensor:
+        """x at network timestep n [B] (what the network sees there): add_noise after k = n + 1 steps, for the
+        training losses, which draw n."""
+        return self.add_noise(x0, n + 1, noise)
+
     def snr(self) -> Tensor:
         """Signal-to-noise ratio alpha_bar / (1 - alpha_bar) by network timestep n   [T]."""
         return self.alphas_cumprod / (1.0 - self.alphas_cumprod)

@@ -97,8 +97,6 @@ def _write_model(assets, name: str, seed: int, num_classes: int = 0, **extra) ->
 def _bundle(assets, name: str, experts: tuple[str, ...] = (), guide: tuple | None = None, **options) -> dict:
     """Assemble the bundle NAME (base NAME) from the cards in ``assets``, as ``python -m diffusion_core.models.bundles``
     does: ``guide`` (net, weight, first t, last t), ``options`` bundles.Options' fields."""
-    from diffusion_core.models.bundles import Bundle, GuideUse, Options, assemble
-
     return assemble(name, assets, Bundle(name, experts, GuideUse(*guide) if guide else None, Options(**options)))
 
 
@@ -149,12 +147,12 @@ def test_a_guide_pushes_eps_away_from_the_weaker_net(tmp_path):
         assert torch.allclose(model.unguided()(x, tt), base(x, tt), atol=1e-5)
     assert model.sha256.endswith(f"+guide:{pretrained.sha256_of(tmp_path / 'weak.safetensors')}")
     assert model.unguided().sha256 == pretrained.sha256_of(tmp_path / "base.safetensors")
-    from diffusion_core.models.bundles import bundle_file, write_bundle
+    from diffusion_core.paths import write_json
 
     good = bundle["guide"]
     for bad in ({**good, "weight": "strong"}, {**good, "weight": float("nan")}, {k: v for k, v in good.items()
                 if k != "weight"}, {**good, "t": [600, 100]}, {**good, "t": "all"}):
-        write_bundle(bundle_file("base", tmp_path), {**bundle, "guide": bad})
+        write_json(bundle_file("base", tmp_path), {**bundle, "guide": bad})
         with pytest.raises(ModelUnavailable, match="malformed"):
             pretrained.load("base", device="cpu", assets=tmp_path)
 

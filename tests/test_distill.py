@@ -78,8 +78,8 @@ def test_a_student_on_another_schedule_than_its_teacher_is_refused(tmp_path, mon
 
 
 def test_v_weights_are_one_over_alpha_bar_capped():
-    """loss_weights with v_cap: min(1 / alpha_bar_k, cap) of DDPM's linear schedule (computed here independently),
-    times Min-SNR's min(SNR, gamma) / SNR when gamma is set too."""
+    """loss_weights with v_cap at network timesteps t = k - 1: min(1 / alpha_bar_k, cap) of DDPM's linear schedule
+    (computed here independently), times Min-SNR's min(SNR, gamma) / SNR when gamma is set too."""
     import numpy as np
     import torch
 
@@ -88,11 +88,11 @@ def test_v_weights_are_one_over_alpha_bar_capped():
 
     k = torch.tensor([1, 100, 300, 500, 700, 1000])
     ab = np.array([np.prod(1 - np.linspace(1e-4, 0.02, 1000)[:i]) for i in k.tolist()])
-    got = loss_weights(NoiseSchedule("linear"), k, None, v_cap=30.0).numpy()
+    got = loss_weights(NoiseSchedule("linear"), k - 1, None, v_cap=30.0).numpy()
     assert np.allclose(got, np.minimum(1 / ab, 30.0), rtol=1e-5)
     assert got[0] < 1.001 and got[-1] == 30.0
     snr = ab / (1 - ab)
-    both = loss_weights(NoiseSchedule("linear"), k, 5.0, v_cap=30.0).numpy()
+    both = loss_weights(NoiseSchedule("linear"), k - 1, 5.0, v_cap=30.0).numpy()
     assert np.allclose(both, np.minimum(snr, 5.0) / snr * np.minimum(1 / ab, 30.0), rtol=1e-5)
 
 
@@ -112,11 +112,11 @@ def test_a_student_learns_each_answer_reuse_times_in_a_row():
 
     bank: list = []
     steps = [(torch.full((8, 1, 4, 4), float(i)), torch.full((8,), i + 1)) for i in range(3)]
-    outs = [distillation_batch(Echo(), bank, x, k, reuse=2) for x, k in steps]
+    outs = [distillation_batch(Echo(), bank, x, t, reuse=2) for x, t in steps]
     assert asked == [4, 4, 4]
-    x, k, target = outs[-1]
+    x, t, target = outs[-1]
     assert len(x) == 8 and sorted(set(x.flatten().tolist())) == [1.0, 2.0] and torch.equal(target, -x)
-    assert sorted(set(k.tolist())) == [2, 3] and len(outs[0][0]) == 4
+    assert sorted(set(t.tolist())) == [2, 3] and len(outs[0][0]) == 4
 
 
 @needs_digits

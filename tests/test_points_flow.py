@@ -16,6 +16,7 @@ from diffusion_core.lessons import points_flow as pf
 from diffusion_core.media.render import paths_picture
 from diffusion_core.samplers import trailing
 from diffusion_core.schedule import NoiseSchedule
+from learner import request_in
 
 BATCHES = 300
 SCHEDULE = NoiseSchedule("linear")
@@ -134,10 +135,6 @@ def ctx():
     return types.SimpleNamespace(schedules={"linear": SCHEDULE})
 
 
-def heart(shape, drawing, lang):
-    return points.preset_mask("heart")
-
-
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 @pytest.mark.parametrize("args", [("heart", None, 1, 0, 0), ("heart", None, 1, 0, 33), ("heart", None, 1, 0, "x"),
                                   ("heart", None, 1, -1, 4), ("heart", None, 1, float("nan"), 4),
@@ -146,7 +143,7 @@ def test_the_lab_refuses_bad_input_in_the_learners_language(args, lang):
     from ui import unmix_lab
 
     with pytest.raises(gr.Error) as e:
-        next(unmix_lab.train(ctx(), heart, 30, *args, lang))
+        next(unmix_lab.train(ctx(), *args, request_in(lang)))
     chinese = any("\u4e00" <= c <= "\u9fff" for c in str(e.value))
     assert chinese == (lang == "zh-CN") and ("must" in str(e.value)) == (lang == "en"), str(e.value)
 
@@ -156,7 +153,7 @@ def test_the_steps_slider_refuses_bad_steps(steps):
     from ui import unmix_lab
 
     with pytest.raises(gr.Error, match="ODE"):
-        unmix_lab.redraw(ctx(), None, steps, "en")
+        unmix_lab.redraw(ctx(), None, steps, request_in("en"))
 
 
 def test_the_lab_asks_for_training_before_a_reflow_and_checks_its_steps_first():
@@ -164,10 +161,10 @@ def test_the_lab_asks_for_training_before_a_reflow_and_checks_its_steps_first():
     from ui.i18n import tr
 
     with pytest.raises(gr.Error, match=re.escape(tr("lab_need_train", "en"))):
-        next(unmix_lab.reflow(ctx(), None, 4, "en"))
+        next(unmix_lab.reflow(ctx(), None, 4, request_in("en")))
     with pytest.raises(gr.Error, match="ODE"):
-        next(unmix_lab.reflow(ctx(), None, float("nan"), "en"))
-    assert unmix_lab.redraw(ctx(), None, 4, "en") == (gr.skip(),) * 9
+        next(unmix_lab.reflow(ctx(), None, float("nan"), request_in("en")))
+    assert unmix_lab.redraw(ctx(), None, 4, request_in("en")) == (gr.skip(),) * 9
 
 
 def test_the_lab_shows_what_it_measured(lab):

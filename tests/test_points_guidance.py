@@ -11,6 +11,7 @@ import torch
 from diffusion_core.lessons import points
 from diffusion_core.lessons import points_guidance as pg
 from diffusion_core.schedule import NoiseSchedule
+from learner import request_in
 
 SCHEDULE = NoiseSchedule("linear")
 
@@ -81,7 +82,7 @@ def test_the_guidance_lab_refuses_bad_input_in_the_learners_language(args, lang)
     from ui import guide_lab
 
     with pytest.raises(gr.Error) as e:
-        next(guide_lab.train(ctx(), 30, *args, lang))
+        next(guide_lab.train(ctx(), *args, request_in(lang)))
     chinese = any("\u4e00" <= c <= "\u9fff" for c in str(e.value))
     assert chinese == (lang == "zh-CN"), str(e.value)
 
@@ -91,8 +92,8 @@ def test_the_w_slider_and_the_label_are_checked_before_anything_is_drawn(label, 
     from ui import guide_lab
 
     with pytest.raises(gr.Error):
-        guide_lab.redraw(ctx(), None, label, w, "en")
-    assert guide_lab.redraw(ctx(), None, "kuo", 2.5, "en") == (gr.skip(),) * 7
+        guide_lab.redraw(ctx(), None, label, w, request_in("en"))
+    assert guide_lab.redraw(ctx(), None, "kuo", 2.5, request_in("en")) == (gr.skip(),) * 7
 
 
 def test_the_guidance_lab_shows_what_it_measured(trained):
@@ -100,7 +101,7 @@ def test_the_guidance_lab_shows_what_it_measured(trained):
 
     net, data, labels = trained
     st = guide_lab.GuideState(net, data, labels, 0, (1500, 9.0))
-    out = guide_lab.redraw(ctx(), st, "kuo", 8.0, "en")
+    out = guide_lab.redraw(ctx(), st, "kuo", 8.0, request_in("en"))
     st2, _, pic_null, pic_label, pic_guided, chart, status = out
     assert 1 in st2.by_weight and pic_null.shape == (guide_lab.PIC, guide_lab.PIC, 3)
     assert not np.array_equal(pic_label, pic_guided)

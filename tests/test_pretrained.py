@@ -151,6 +151,21 @@ def test_sample_cli_serves_the_conditional_and_the_flow_models(tmp_path):
         main(["--model", "digits_flow", "--sampler", "ddim", "--steps", "2", "--n", "1", "--out", str(out)])
 
 
+def test_the_commands_the_issues_name_run_the_models_commands(tmp_path):
+    """`python -m diffusion_core.sample` / `.train` (the names the issues give) run the commands in models/."""
+    import subprocess
+    import sys
+
+    args = ["--model", "digits_flow", "--sampler", "euler", "--steps", "2", "--n", "2", "--seed", "0"]
+    for module, out in (("diffusion_core.sample", "a.npy"), ("diffusion_core.models.sample", "b.npy")):
+        subprocess.run([sys.executable, "-m", module, *args, "--out", str(tmp_path / out)], check=True,
+                       capture_output=True, timeout=120)
+    assert np.array_equal(np.load(tmp_path / "a.npy"), np.load(tmp_path / "b.npy"))
+    usage = subprocess.run([sys.executable, "-m", "diffusion_core.train", "--help"], capture_output=True, text=True,
+                           timeout=120)
+    assert usage.returncode == 0 and "--model" in usage.stdout and "digits_flow" in usage.stdout
+
+
 @pytest.mark.parametrize("name", ["digits", "digits_mid", "digits_guide", "photos", "digits_student",
                                   "digits_student_low", "digits_student_high", "digits_cond", "digits_flow",
                                   "digits_cond_guide"])

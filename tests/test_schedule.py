@@ -70,6 +70,20 @@ def test_add_noise_per_sample_steps(schedule):
         assert torch.allclose(out[i], torch.full_like(out[i], schedule.signal_weight(k)), atol=1e-6)
 
 
+def test_the_network_timestep_is_one_less_than_the_step_count(schedule):
+    """Timestep n is the noise level after n + 1 steps (Ho et al.'s code, diffusers' alphas_cumprod[n]): x at n
+    is sqrt(alphas_cumprod[n]) x_0 + sqrt(1 - alphas_cumprod[n]) eps, computed here from the betas."""
+    n = torch.tensor([0, 1, 499, 999])
+    x0, eps = torch.full((4, 1, 2, 2), 0.5, dtype=torch.float64), torch.ones(4, 1, 2, 2, dtype=torch.float64)
+    ac = torch.cumprod(1 - schedule.betas, 0)[n].view(-1, 1, 1, 1)
+    assert torch.allclose(schedule.noised(x0, n, eps), ac.sqrt() * x0 + (1 - ac).sqrt() * eps, atol=1e-12)
+    assert [schedule.timestep(k) for k in (1, 500, 1000)] == [0, 499, 999]
+    assert torch.equal(schedule.timestep(torch.tensor([1, 1000])), torch.tensor([0, 999]))
+    for k in (0, 1001):                                  # x_0 is not a noise level the network is asked about
+        with pytest.raises(ValueError):
+            schedule.timestep(k)
+
+
 @pytest.mark.parametrize("k", [5, 200])
 def test_jump_and_walk_same_distribution(k):
     """k small steps land on the same Gaussian as one jump: same mean, same variance, normal shape."""

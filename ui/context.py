@@ -63,7 +63,10 @@ class AppContext:
     def create(cls, model_names: tuple[str, ...] = ("digits", "photos", *OPTIONAL),
                assets: Path | None = None) -> "AppContext":
         """Load what the tabs share; a model that fails to load switches off its part (said at start-up too)."""
+        from diffusion_core.lessons import points
         from diffusion_core.models import pretrained
+
+        points.warm_up()
 
         examples = example_photos()
         default = load_image(examples[0]) if examples else np.full((256, 256, 3), 128, np.uint8)

@@ -10,7 +10,7 @@ from . import dye_view, guide_lab, unmix_lab
 from .components import FastImage, described_by, RawNumber, RawRadio, RawSlider
 from .context import AppContext, bound
 from .depth import explained
-from .dye_handlers import GLASS, MAX_PARTICLES, MAX_TRAIN_S, SHAPES, shape_mask
+from .dye_handlers import GLASS, MAX_PARTICLES, MAX_TRAIN_S, SHAPES
 from .validate import MAX_SEED
 from .pools import LIGHT, MODEL, gated
 from .i18n import T
@@ -59,8 +59,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
                              elem_classes=[described_by("unmix_film_note")])
             film_md = gr.Markdown(elem_id="unmix_film_note")
             film_gif = gr.File(label=T("unmix_gif"), interactive=False)
-    unmix_lab.build(ctx, shape, sketch, seconds, seed, shape_mask, MAX_TRAIN_S)     # flow matching beside it
-    guide_lab.build(ctx, seconds, seed, MAX_TRAIN_S)                                # steering it with a label
+    unmix_lab.build(ctx, shape, sketch, seconds, seed)        # flow matching beside it
+    guide_lab.build(ctx, seconds, seed)                       # steering it with a label
 
     # moving either slider calls no server: the page redraws from the drop's data, sent once per drop
     views = [view, cloud_box]

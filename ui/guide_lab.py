@@ -18,7 +18,8 @@ from diffusion_core.media.render import points_picture
 
 from . import charts, validate
 from .components import FastImage, described_by, RawRadio, RawSlider
-from .context import AppContext
+from .context import AppContext, bound
+from .dye_handlers import MAX_TRAIN_S
 from .i18n import T, lang_of, tr
 from .pools import LIGHT, MODEL, gated
 
@@ -78,10 +79,10 @@ def checked(label_v: Any, w_v: Any, lang: str) -> tuple[int, float]:
     return label, validate.number(w_v, "guide_w", 0.0, MAX_W, lang, integer=False)
 
 
-def train(ctx: AppContext, max_seconds: float, secs_v: Any, seed_v: Any, label_v: Any, w_v: Any,
-          lang: str) -> Iterator[tuple]:
+def train(ctx: AppContext, secs_v: Any, seed_v: Any, label_v: Any, w_v: Any, request: gr.Request) -> Iterator[tuple]:
     """Train the labelled net on both shapes with label dropout, then measure and draw the chosen label."""
-    secs = validate.number(secs_v, "unmix_seconds", 1, max_seconds, lang)
+    lang = lang_of(request)
+    secs = validate.number(secs_v, "unmix_seconds", 1, MAX_TRAIN_S, lang)
     s = validate.seed(seed_v, lang)
     label, w = checked(label_v, w_v, lang)
     data, labels = pg.two_shapes(10000, s)
@@ -99,8 +100,9 @@ def train(ctx: AppContext, max_seconds: float, secs_v: Any, seed_v: Any, label_v
     yield (st, chart, *views(st, label, w, ctx, lang))
 
 
-def redraw(ctx: AppContext, st: Any, label_v: Any, w_v: Any, lang: str) -> tuple:
+def redraw(ctx: AppContext, st: Any, label_v: Any, w_v: Any, request: gr.Request) -> tuple:
     """Another label or scale: the panels and the status (the chart's curve is measured once a label)."""
+    lang = lang_of(request)
     label, w = checked(label_v, w_v, lang)
     if not isinstance(st, GuideState):
         return (gr.skip(),) * 7               # nothing trained yet: the controls only set what comes
@@ -108,8 +110,7 @@ def redraw(ctx: AppContext, st: Any, label_v: Any, w_v: Any, lang: str) -> tuple
     return (st, gr.skip(), *views(st, label, w, ctx, lang))
 
 
-def build(ctx: AppContext, seconds: gr.components.Component, seed: gr.components.Component,
-          max_seconds: float) -> None:
+def build(ctx: AppContext, seconds: gr.components.Component, seed: gr.components.Component) -> None:
     """Lay out the guidance lab under the flow lab (its seconds and seed are the un-mix section's own)."""
     state = gr.State(None, time_to_live=3600)
     with gr.Column(elem_id="guide_lab"):
@@ -130,12 +131,6 @@ def build(ctx: AppContext, seconds: gr.components.Component, seed: gr.components
         chart = gr.HTML(elem_id="guide_chart")
     outs = [state, loss, *pics, chart, status]
 
-    def on_train(secs_v: Any, seed_v: Any, label_v: Any, w_v: Any, request: gr.Request) -> Iterator:
-        yield from train(ctx, max_seconds, secs_v, seed_v, label_v, w_v, lang_of(request))
-
-    def on_change(st: Any, label_v: Any, w_v: Any, request: gr.Request) -> tuple:
-        return redraw(ctx, st, label_v, w_v, lang_of(request))
-
-    train_btn.click(gated(ctx.gate, on_train), [seconds, seed, label, w], outs, api_name="guide_lab_train", **MODEL)
-    w.change(on_change, [state, label, w], outs, api_name="guide_lab_view", trigger_mode="always_last", **LIGHT)
-    label.change(on_change, [state, label, w], outs, api_name=False, trigger_mode="always_last", **LIGHT)
+    train_btn.click(gated(ctx.gate, bound(train, ctx)), [seconds, seed, label, w], outs, api_name="guide_lab_train", **MODEL)
+    w.change(bound(redraw, ctx), [state, label, w], outs, api_name="guide_lab_view", trigger_mode="always_last", **LIGHT)
+    label.change(bound(redraw, ctx), [state, label, w], outs, api_name=False, trigger_mode="always_last", **LIGHT)

@@ -8,48 +8,19 @@ import gradio as gr
 import numpy as np
 
 from diffusion_core.lessons import forward
-from diffusion_core.media.images import ImageError, load_image
 from diffusion_core.schedule import NoiseSchedule
 
 from . import charts, forward_view, reform_section, validate
+from .noise_args import check_image_state, common_args, photo_or_error, schedule_and_seed
 from .components import FastImage, described_by, RawNumber, RawRadio, RawSlider, UploadImage
 from .context import AppContext, bound
 from .depth import explained
 from .pools import LIGHT, MODEL, gated
 from .i18n import T, lang_of, tr
 
-KINDS = ("linear", "cosine")
 # Replay the record film in the browser: show its GIF in the film's picture, under a new address each time so the
 # browser starts it again from the first frame (no server call); before a film exists, the picture stays as it is
 REPLAY_JS = "(gif, shown) => gif && gif.url ? {...gif, url: gif.url.split('?')[0] + '?replay=' + Date.now()} : shown"
-
-
-def photo_or_error(path: Any, lang: str) -> np.ndarray:
-    """The working image of an upload, or gr.Error in the learner's language."""
-    if path is None or path == "":
-        raise gr.Error(tr("err_no_image", lang))
-    if not isinstance(path, str):
-        raise gr.Error(tr("err_img_not_image", lang))
-    try:
-        return load_image(path)
-    except ImageError as e:
-        raise gr.Error(tr(f"err_img_{e.code}", lang, **e.params)) from None
-
-
-def check_image_state(image: Any, ctx: AppContext) -> np.ndarray:
-    """The session's working image; the default photo until the learner picks one."""
-    ok = isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8
-    return image if ok else ctx.default_photo
-
-
-def common_args(t: Any, kind: Any, seed: Any, lang: str, ctx: AppContext) -> tuple[int, Any, int]:
-    k = validate.number(t, "t_slider", 0, 1000, lang)
-    return (k, *schedule_and_seed(kind, seed, lang, ctx))
-
-
-def schedule_and_seed(kind: Any, seed: Any, lang: str, ctx: AppContext) -> tuple[Any, int]:
-    kind = validate.choice(kind, KINDS, "schedule_kind", lang)
-    return ctx.schedules[kind], validate.seed(seed, lang)
 
 
 def schedule_chart(schedule: NoiseSchedule, lang: str) -> str:
@@ -162,7 +133,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
             film_gif = gr.File(label=T("record_gif"), interactive=False, elem_id="record_gif")
             film_result = gr.Markdown(elem_id="record_result")
             gr.Markdown(T("record_caption"))
-    reform_section.build(ctx, image_state, kind, seed, common_args, check_image_state)   # it has its own t
+    reform_section.build(ctx, image_state, kind, seed)                                  # it has its own t
 
     data = bound(view_data, ctx)
     # moving t calls no server: the page redraws from the data (the buttons below send t with their own call)

@@ -11,8 +11,9 @@ from diffusion_core.lessons.reform import MAX_REFORM_STEPS, matching_step, refor
 
 from . import validate
 from .components import FastImage, described_by, RawSlider
-from .context import AppContext
+from .context import AppContext, bound
 from .i18n import T, in_every_language, lang_of, tr
+from .noise_args import check_image_state, common_args
 from .pools import LIGHT, MODEL, gated
 
 # t = 450: the model still keeps the photo's layout, and in the zoomed square its reform has clearly more fine detail
@@ -26,12 +27,42 @@ def views(pictures: tuple[np.ndarray, ...], box: tuple[int, int]) -> list[np.nda
     return [detail.outline(p, box) for p in pictures] + [detail.zoom(p, box) for p in pictures]
 
 
-def build(ctx: AppContext, image_state: gr.State, kind: gr.Radio, seed: gr.Number, common_args: Any,
-          check_image_state: Any) -> None:
+def reform(ctx: AppContext, image: Any, t_val: Any, kind_val: Any, seed_val: Any, steps_val: Any,
+           request: gr.Request) -> Iterator[tuple]:
+    """Dissolve the photo to t, then reform it three ways (record, photos model, one-jump guess), streamed."""
+    lang = lang_of(request)
+    k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
+    n = validate.number(steps_val, "rf_steps_name", 1, MAX_REFORM_STEPS, lang)
+    model = ctx.models["photos"]
+    note = ""
+    if schedule.kind != model.schedule.kind:
+        note = " " + tr("rf_cosine", lang, km=matching_step(schedule, k, model.schedule))
+    photo = check_image_state(image, ctx)
+    box = detail.busiest_box(photo)                        # where the photo has the most fine detail
+    for f in reform_pair(model, model.schedule, photo, k, schedule, s, n, model.device,
+                         mirrors=model.options.mirrors):
+        if f.model_scores is None:
+            yield *views((f.record, f.model, f.guess), box), tr("rf_progress", lang, pct=100 * f.done), None
+        else:
+            r, m, g = f.record_scores, f.model_scores, f.guess_scores
+            pr = "∞" if r.psnr == float("inf") else f"{r.psnr:.1f}"
+            text = tr("rf_scores", lang, pr=pr, sr=r.ssim, pm=m.psnr, sm=m.ssim, pg=g.psnr, sg=g.ssim, k=k)
+            text += note + detail_note(f.model, f.guess, box, lang)
+            yield *views((f.record, f.model, f.guess), box), text, (f.record, f.model, f.guess)
+
+
+def move_box(last: Any, evt: gr.SelectData) -> tuple:
+    """A click on a picture moves the zoomed square there (after a reform)."""
+    if not isinstance(last, tuple) or not isinstance(evt.index, (list, tuple)) or len(evt.index) != 2:
+        return (gr.skip(),) * 6
+    x, y = (float(v) if isinstance(v, (int, float)) and np.isfinite(v) else 0.0 for v in evt.index)
+    return tuple(views(last, detail.box_around(last[0].shape, x, y)))
+
+
+def build(ctx: AppContext, image_state: gr.State, kind: gr.Radio, seed: gr.Number) -> None:
     """Lay out the section under the record film and wire it to the tab's photo, schedule and seed."""
     gr.Markdown(T("rf_title"))
-    model = ctx.models.get("photos")
-    if model is None:
+    if "photos" not in ctx.models:
         gr.Markdown(in_every_language("rf_unavailable", why=ctx.model_errors.get("photos", "?")))
         return
     shown = gr.State(None, time_to_live=7200)                 # the last reform's (record, model, guess), unmarked
@@ -50,36 +81,8 @@ def build(ctx: AppContext, image_state: gr.State, kind: gr.Radio, seed: gr.Numbe
     result = gr.Markdown(elem_id="rf_result")
     gr.Markdown(T("rf_caption"))
 
-    def reform(image: Any, t_val: Any, kind_val: Any, seed_val: Any, steps_val: Any,
-               request: gr.Request) -> Iterator[tuple]:
-        lang = lang_of(request)
-        k, schedule, s = common_args(t_val, kind_val, seed_val, lang, ctx)
-        n = validate.number(steps_val, "rf_steps_name", 1, MAX_REFORM_STEPS, lang)
-        note = ""
-        if schedule.kind != model.schedule.kind:
-            note = " " + tr("rf_cosine", lang, km=matching_step(schedule, k, model.schedule))
-        photo = check_image_state(image, ctx)
-        box = detail.busiest_box(photo)                        # where the photo has the most fine detail
-        for f in reform_pair(model, model.schedule, photo, k, schedule, s, n, model.device,
-                             mirrors=model.options.mirrors):
-            if f.model_scores is None:
-                yield *views((f.record, f.model, f.guess), box), tr("rf_progress", lang, pct=100 * f.done), None
-            else:
-                r, m, g = f.record_scores, f.model_scores, f.guess_scores
-                pr = "∞" if r.psnr == float("inf") else f"{r.psnr:.1f}"
-                text = tr("rf_scores", lang, pr=pr, sr=r.ssim, pm=m.psnr, sm=m.ssim, pg=g.psnr, sg=g.ssim, k=k)
-                text += note + detail_note(f.model, f.guess, box, lang)
-                yield *views((f.record, f.model, f.guess), box), text, (f.record, f.model, f.guess)
-
-    def move_box(last: Any, evt: gr.SelectData) -> tuple:
-        """A click on a picture moves the zoomed square there (after a reform)."""
-        if not isinstance(last, tuple) or not isinstance(evt.index, (list, tuple)) or len(evt.index) != 2:
-            return (gr.skip(),) * 6
-        x, y = (float(v) if isinstance(v, (int, float)) and np.isfinite(v) else 0.0 for v in evt.index)
-        return tuple(views(last, detail.box_around(last[0].shape, x, y)))
-
     outputs = pictures + zooms
-    go.click(gated(ctx.gate, reform), [image_state, t, kind, seed, steps], outputs + [result, shown],
+    go.click(gated(ctx.gate, bound(reform, ctx)), [image_state, t, kind, seed, steps], outputs + [result, shown],
              api_name="reform_photo", **MODEL)
     for picture in pictures:
         picture.select(move_box, [shown], outputs, api_name=False, **LIGHT)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import gradio as gr
 import numpy as np
@@ -18,7 +18,8 @@ from diffusion_core.media.render import paths_picture
 
 from . import charts, validate
 from .components import FastImage, described_by, RawSlider
-from .context import AppContext
+from .context import AppContext, bound
+from .dye_handlers import MAX_TRAIN_S, shape_mask
 from .i18n import T, lang_of, tr
 from .pools import LIGHT, MODEL, gated
 
@@ -135,11 +136,13 @@ def checked_steps(steps_v: Any, lang: str) -> int:
     return validate.number(steps_v, "lab_steps", 1, pf.STEP_COUNTS[-1], lang)
 
 
-def train(ctx: AppContext, mask_of: Callable[[Any, Any, str], np.ndarray], max_seconds: float, shape_v: Any,
-          drawing: Any, secs_v: Any, seed_v: Any, steps_v: Any, lang: str) -> Iterator[tuple]:
-    """Train the diffusion net, then the flow net (same MLP, data, seconds, seed); then measure and draw."""
-    mask = mask_of(shape_v, drawing, lang)
-    secs = validate.number(secs_v, "unmix_seconds", 1, max_seconds, lang)
+def train(ctx: AppContext, shape_v: Any, drawing: Any, secs_v: Any, seed_v: Any, steps_v: Any,
+          request: gr.Request) -> Iterator[tuple]:
+    """Train the diffusion net, then the flow net (same MLP, data, seconds, seed) on the un-mix section's shape;
+    then measure and draw."""
+    lang = lang_of(request)
+    mask = shape_mask(shape_v, drawing, lang)
+    secs = validate.number(secs_v, "unmix_seconds", 1, MAX_TRAIN_S, lang)
     s = validate.seed(seed_v, lang)
     n = checked_steps(steps_v, lang)
     data = points.sample_mask(mask, 20000, s)
@@ -160,8 +163,9 @@ def need(st: Any, lang: str) -> LabState:
     return st
 
 
-def reflow(ctx: AppContext, st: Any, steps_v: Any, lang: str) -> Iterator[tuple]:
+def reflow(ctx: AppContext, st: Any, steps_v: Any, request: gr.Request) -> Iterator[tuple]:
     """Train a copy of the flow net on its own (noise, sample) pairs, for the seconds and seed the nets had."""
+    lang = lang_of(request)
     n = checked_steps(steps_v, lang)
     st = need(st, lang)
     losses = {k: v for k, v in st.losses.items() if k != "reflow"}
@@ -175,8 +179,9 @@ def reflow(ctx: AppContext, st: Any, steps_v: Any, lang: str) -> Iterator[tuple]
     yield (st, loss_chart(losses, lang), *views(st, n, ctx, lang))
 
 
-def redraw(ctx: AppContext, st: Any, steps_v: Any, lang: str) -> tuple:
+def redraw(ctx: AppContext, st: Any, steps_v: Any, request: gr.Request) -> tuple:
     """The pictures, table and overlay at another number of steps (the charts only move their marker)."""
+    lang = lang_of(request)
     n = checked_steps(steps_v, lang)
     if not isinstance(st, LabState):
         return (gr.skip(),) * 9               # nothing trained yet: the slider only sets the steps to come
@@ -184,8 +189,7 @@ def redraw(ctx: AppContext, st: Any, steps_v: Any, lang: str) -> tuple:
 
 
 def build(ctx: AppContext, shape: gr.components.Component, sketch: gr.components.Component,
-          seconds: gr.components.Component, seed: gr.components.Component,
-          mask_of: Callable[[Any, Any, str], np.ndarray], max_seconds: float) -> None:
+          seconds: gr.components.Component, seed: gr.components.Component) -> None:
     """Lay out the lab under the un-mix section (its shape, drawing, seconds and seed are the section's own)."""
     state = gr.State(None, time_to_live=3600)
     with gr.Column(elem_id="flow_lab"):
@@ -213,16 +217,7 @@ def build(ctx: AppContext, shape: gr.components.Component, sketch: gr.components
                 euler_md = gr.Markdown(elem_id="lab_euler_note")
     outs = [state, loss, *pics, score_html, status, euler_pic, euler_md]
 
-    def on_train(shape_v: Any, drawing: Any, secs_v: Any, seed_v: Any, steps_v: Any, request: gr.Request) -> Iterator:
-        yield from train(ctx, mask_of, max_seconds, shape_v, drawing, secs_v, seed_v, steps_v, lang_of(request))
-
-    def on_reflow(st: Any, steps_v: Any, request: gr.Request) -> Iterator:
-        yield from reflow(ctx, st, steps_v, lang_of(request))
-
-    def on_steps(st: Any, steps_v: Any, request: gr.Request) -> tuple:
-        return redraw(ctx, st, steps_v, lang_of(request))
-
-    train_btn.click(gated(ctx.gate, on_train), [shape, sketch, seconds, seed, steps], outs, api_name="flow_lab_train",
+    train_btn.click(gated(ctx.gate, bound(train, ctx)), [shape, sketch, seconds, seed, steps], outs, api_name="flow_lab_train",
                     **MODEL)
-    reflow_btn.click(gated(ctx.gate, on_reflow), [state, steps], outs, api_name="flow_lab_reflow", **MODEL)
-    steps.change(on_steps, [state, steps], outs, api_name="flow_lab_steps", trigger_mode="always_last", **LIGHT)
+    reflow_btn.click(gated(ctx.gate, bound(reflow, ctx)), [state, steps], outs, api_name="flow_lab_reflow", **MODEL)
+    steps.change(bound(redraw, ctx), [state, steps], outs, api_name="flow_lab_steps", trigger_mode="always_last", **LIGHT)

@@ -103,7 +103,7 @@ def guess(model: Model, schedule: NoiseSchedule, seed: int, k: int = 300, n: int
     eps = torch.randn(x0.shape, generator=gen)
     steps = torch.full((n,), k, dtype=torch.long)
     x_t = schedule.add_noise(x0, steps, eps).float()
-    pred = model(x_t, (steps - 1).float()).float().cpu()                            # network timestep k - 1
+    pred = model(x_t, schedule.timestep(steps).float()).float().cpu()
 
     def corr(a: torch.Tensor, b: torch.Tensor) -> float:
         a, b = a.flatten() - a.mean(), b.flatten() - b.mean()

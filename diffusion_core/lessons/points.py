@@ -188,6 +188,12 @@ class TrainTick:
     loss: float
 
 
+def warm_up() -> None:
+    """Pay once, at start-up, what a process's first optimizer costs (about 1.2 s of torch's lazy set-up), so the
+    first learner's training gets its whole budget of seconds (bench/flow2d.py's first training took 21.9 s)."""
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)])
+
+
 def fit(model: nn.Module, batch_loss: Callable[[torch.Generator], Tensor], *, seconds: float, seed: int = 0,
         lr: float = 1e-2, report_every: float = 0.5, steps: int | None = None) -> Iterator[TrainTick]:
     """Adam on ``batch_loss(generator)`` (one batch's loss, its draws from the seeded generator) for ``seconds`` of
@@ -225,9 +231,9 @@ def train_points(model: PointDenoiser, data: np.ndarray, schedule: NoiseSchedule
 
     def batch_loss(gen: torch.Generator) -> Tensor:
         x0 = x_all[torch.randint(0, len(x_all), (batch,), generator=gen)]
-        k = torch.randint(1, schedule.num_steps + 1, (batch,), generator=gen)          # a random t per point
+        t = torch.randint(0, schedule.num_steps, (batch,), generator=gen)          # a random network t per point
         eps = torch.randn(x0.shape, generator=gen)
-        return nn.functional.mse_loss(model(schedule.add_noise(x0, k, eps), (k - 1).float()), eps)
+        return nn.functional.mse_loss(model(schedule.noised(x0, t, eps), t.float()), eps)
 
     return fit(model, batch_loss, seconds=seconds, seed=seed, lr=lr, report_every=report_every, steps=steps)
 

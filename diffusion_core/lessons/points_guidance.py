@@ -44,9 +44,9 @@ def train_labelled(model: points.PointDenoiser, data: np.ndarray, labels: np.nda
     def batch_loss(gen: torch.Generator) -> Tensor:
         pick = torch.randint(0, len(x_all), (batch,), generator=gen)
         x0, label = x_all[pick], drop_labels(y_all[pick], NULL, drop, gen)
-        k = torch.randint(1, schedule.num_steps + 1, (batch,), generator=gen)
+        t = torch.randint(0, schedule.num_steps, (batch,), generator=gen)          # network timesteps [B]
         eps = torch.randn(x0.shape, generator=gen)
-        return nn.functional.mse_loss(model(schedule.add_noise(x0, k, eps), (k - 1).float(), label), eps)
+        return nn.functional.mse_loss(model(schedule.noised(x0, t, eps), t.float(), label), eps)
 
     return points.fit(model, batch_loss, seconds=seconds, seed=seed, lr=lr, report_every=report_every, steps=steps)
 

@@ -59,7 +59,7 @@ def model_reform(model: Model, schedule: NoiseSchedule, x_k: Tensor, k: int, num
         raise ValueError(f"k must be in [0, {schedule.num_steps}], got {k}")
     if k == 0:
         return
-    ts = trailing(schedule, min(num_steps, k), t_start=k - 1)
+    ts = trailing(schedule, min(num_steps, k), t_start=schedule.timestep(k))
     if mirrors:
         model = MirrorCycle(model, tuple(int(t) for t in ts))
     yield from run(model, schedule, x_k, sampler="ddim", timesteps=ts)

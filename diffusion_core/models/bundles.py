@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..paths import assets_dir
+from ..paths import assets_dir, write_json
 
 FIGURES = ("quality", "guidance")       # measured on the served bundle: kept while its parts stay the same
 
@@ -112,13 +112,8 @@ def assemble(name: str, assets: Path | None = None, spec: Bundle | None = None) 
     old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     same = all(old.get(k) == bundle.get(k) for k in ("base", "experts", "guide", "options"))
     bundle.update({k: old[k] for k in FIGURES if k in old and same})    # figures of other parts are not these
-    write_bundle(path, bundle)
+    write_json(path, bundle)
     return bundle
-
-
-def write_bundle(path: Path, bundle: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_figures(name: str, key: str, figures: dict[str, Any], assets: Path | None = None) -> None:
@@ -127,7 +122,7 @@ def write_figures(name: str, key: str, figures: dict[str, Any], assets: Path | N
         raise ValueError(f"{key!r} is not one of {FIGURES}")
     path = bundle_file(name, assets)
     bundle = json.loads(path.read_text(encoding="utf-8"))
-    write_bundle(path, {**bundle, key: figures})
+    write_json(path, {**bundle, key: figures})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ import torch
 
 from ..flow import flow_sample
 from ..media.frames import grid
+from ..paths import write_json
 from ..samplers import sample
 from . import bundles, pretrained
 from .data import DIGITS_SOURCE, to_uint8
@@ -32,10 +33,6 @@ DATA_CARDS = {
                "image": {"channels": 3, "height": 64, "width": 64, "range": "[-1, 1] RGB",
                          "note": "fully convolutional: any height and width that are multiples of 8"}},
 }
-
-
-def write_card(path: Path, card: dict[str, Any]) -> None:
-    path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -> dict[str, Any]:
@@ -76,7 +73,7 @@ def export_assets(cfg: Any, run_dir: Path, assets: Path, quality_n: int = 256) -
         "size_bytes": weights.stat().st_size,
     }
     card_path = assets / f"{cfg.name}.json"
-    write_card(card_path, card)
+    write_json(card_path, card)
     plot_loss(state["losses"], assets / f"{cfg.name}_loss.png", cfg.name,
               target=f"{cfg.teacher}'s eps" if cfg.teacher else "eps")
 

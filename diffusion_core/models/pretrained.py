@@ -244,6 +244,21 @@ def parts_of(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     return [bundle["base"], *bundle.get("experts", []), *([bundle["guide"]] if "guide" in bundle else [])]
 
 
+def check_bundle(bundle: dict[str, Any]) -> None:
+    """Raise KeyError, TypeError or ValueError where a bundle is malformed: known options, every part named, every
+    expert's and the guide's timesteps two in order, a finite guide weight."""
+    Options(**bundle.get("options", {}))
+    for part in parts_of(bundle):
+        if not isinstance(part["name"], str):
+            raise TypeError(f"part name {part['name']!r}")
+    for part in parts_of(bundle)[1:]:
+        first, last = (int(t) for t in part["t"])
+        if not 0 <= first <= last:
+            raise ValueError(f"timesteps {part['t']}")
+    if "guide" in bundle and not math.isfinite(float(bundle["guide"]["weight"])):
+        raise ValueError(f"guide weight {bundle['guide']['weight']}")
+
+
 def read_bundle(name: str, assets: Path) -> dict[str, Any]:
     """assets/bundles/NAME.json, checked (every part named, every range two timesteps in order, a finite guide
     weight, known options); where there is none, the net NAME served alone."""
@@ -252,15 +267,7 @@ def read_bundle(name: str, assets: Path) -> dict[str, Any]:
         return {"name": name, "base": {"name": name}}
     try:
         bundle = json.loads(path.read_text(encoding="utf-8"))
-        Options(**bundle.get("options", {}))
-        for part in parts_of(bundle):
-            str(part["name"])
-        for part in parts_of(bundle)[1:]:
-            first, last = (int(t) for t in part["t"])
-            if not 0 <= first <= last:
-                raise ValueError(f"timesteps {part['t']}")
-        if "guide" in bundle and not math.isfinite(float(bundle["guide"]["weight"])):
-            raise ValueError(f"guide weight {bundle['guide']['weight']}")
+        check_bundle(bundle)
     except (OSError, KeyError, TypeError, ValueError) as e:
         raise ModelUnavailable(f"bundles/{path.name} is malformed ({e}); assemble it again with "
                                f"`python -m diffusion_core.models.bundles {name}`") from e

@@ -57,26 +57,26 @@ def make_batches(name: str, batch_size: int, generator: torch.Generator) -> Call
     raise ValueError(f"unknown model {name!r}; choose from {sorted(MODELS)}")
 
 
-def loss_weights(schedule: NoiseSchedule, k: Tensor, gamma: float | None, v_cap: float | None = None) -> Tensor:
-    """Per-image weights of the eps MSE for step counts k [B]: min(SNR, gamma) / SNR (ones for gamma None), times
+def loss_weights(schedule: NoiseSchedule, t: Tensor, gamma: float | None, v_cap: float | None = None) -> Tensor:
+    """Per-image weights of the eps MSE at network timesteps t [B]: min(SNR, gamma) / SNR (ones for gamma None), times
     min(1 / alpha_bar, v_cap) for a v_cap: the squared error in v = sqrt(ab) eps - sqrt(1 - ab) x_0 (Salimans & Ho
     2022), which is the eps error / alpha_bar, capped, so the noisiest steps count up to v_cap times more."""
-    ab = schedule.alpha_bar[k]                                     # float64 [B]
+    ab = schedule.alphas_cumprod[t]                                # float64 [B]
     snr = ab / (1.0 - ab)
-    w = torch.ones(len(k), dtype=torch.float64) if gamma is None else snr.clamp(max=gamma) / snr
+    w = torch.ones(len(t), dtype=torch.float64) if gamma is None else snr.clamp(max=gamma) / snr
     if v_cap is not None:
         w = w * (1.0 / ab).clamp(max=v_cap)
     return w.float()
 
 
-def distillation_batch(teacher: Any, bank: list, x_k: Tensor, k: Tensor,
+def distillation_batch(teacher: Any, bank: list, x_k: Tensor, t: Tensor,
                        reuse: int) -> tuple[Tensor, Tensor, Tensor]:
-    """(x_k, k, target) for a student's step: the teacher's guess of the noise for the first B / reuse images, with
+    """(x_t, t, target) at network timesteps t [B] for a student's step: the teacher's guess of the noise for the first B / reuse images, with
     the reuse - 1 previous steps' (kept in ``bank``): each answer is learned from ``reuse`` times in a row, and the
     teacher, the costly part, is asked 1 / reuse as often."""
     fresh = max(1, len(x_k) // reuse)
-    x_k, k = x_k[:fresh], k[:fresh]
-    bank.append((x_k, k, teacher.eps(x_k, k - 1)))
+    x_k, t = x_k[:fresh], t[:fresh]
+    bank.append((x_k, t, teacher.eps(x_k, t)))
     del bank[:-reuse]
     return tuple(torch.cat(parts) for parts in zip(*bank))
 
@@ -236,13 +236,13 @@ def train(cfg: TrainConfig, *, minutes_cap: float | None = None, checkpoint_ever
             x_in, t_net, target, weights = flow_batch(x0, gen)
         else:
             first, last = cfg.t_range or (0, schedule.num_steps - 1)
-            k = torch.randint(first + 1, last + 2, (len(x0),), generator=gen)        # step counts k = t + 1
+            t_net = torch.randint(first, last + 1, (len(x0),), generator=gen)         # network timesteps [B]
             eps = torch.randn(x0.shape, generator=gen).to(device)
-            x_in = schedule.add_noise(x0, k, eps)
+            x_in = schedule.noised(x0, t_net, eps)
             if teacher is not None:                              # the target: the teacher's guess, not the noise
-                x_in, k, eps = distillation_batch(teacher, bank, x_in, k, cfg.teacher_reuse)
-            t_net, target = k - 1, eps                                               # network timestep n = k - 1
-            weights = loss_weights(schedule, k, cfg.min_snr_gamma, cfg.v_weight_cap)
+                x_in, t_net, eps = distillation_batch(teacher, bank, x_in, t_net, cfg.teacher_reuse)
+            target = eps
+            weights = loss_weights(schedule, t_net, cfg.min_snr_gamma, cfg.v_weight_cap)
         cond = ()
         if cfg.unet.num_classes:                                  # [B] labels, a share of them the null label
             cond = (drop_labels(labels, cfg.unet.num_classes, cfg.label_dropout, gen).to(device),)

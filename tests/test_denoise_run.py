@@ -105,3 +105,28 @@ def test_stop_waits_for_the_stopped_run_to_end_before_it_speaks():
     next(gen)
     gen.close()                                            # what Gradio's cancel does
     assert frames.idle.is_set()
+
+
+@pytest.mark.parametrize("page_s", [0.0, 0.06])
+def test_a_page_that_falls_behind_skips_steps_and_the_scrubber_still_keeps_every_one(assets_dir, page_s):
+    """Generate's steps are made ahead of the handler: a page that keeps up is sent every step; one far slower
+    than the run is sent fewer, in order, and the last; every step is kept for the scrubber either way."""
+    import time
+
+    from learner import request_in
+    from ui.context import AppContext
+    from ui.denoise_handlers import generate
+    from ui.denoise_run import RunFrames
+
+    ctx = AppContext.create(model_names=("digits",), assets=assets_dir)
+    frames, sent = RunFrames(), []
+    for out in generate(ctx, "ddim", 25, 0, 0, 2, "teacher", frames, request_in("en"), progress=lambda *a: None):
+        sent.append(out[3])                                    # the status: "step i of n ..."
+        time.sleep(page_s)                                     # the page's own time for a frame
+    steps = [int(m.group(1)) for s in sent[:-1] if (m := re.search(r"(\d+)\D+25", s))]
+    assert len(frames) == 26 and [k.index for k in frames[:25]] == list(range(25)) and frames[-1].index is None
+    assert "25" in sent[-1] and len(sent) == len(steps) + 1
+    if page_s == 0.0:
+        assert steps == list(range(1, 25)), "a page that keeps up sees every step"
+    else:
+        assert 0 < len(steps) < 24 and steps == sorted(steps), f"a slow page is sent fewer steps: {steps}"

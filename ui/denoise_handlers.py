@@ -9,6 +9,7 @@ import gradio as gr
 
 from diffusion_core.lessons import denoise
 from diffusion_core.samplers import MAX_STEPS, SAMPLERS, timesteps_of
+from diffusion_core.serving.ahead import run_ahead
 from diffusion_core.serving.costs import LONG_RUN_S
 
 from . import validate
@@ -19,6 +20,7 @@ from .i18n import duration, lang_of, tr
 
 MAX_COUNT = 16
 KEEP_FRAMES = 100           # frames kept per learner for the scrubber (bounded memory)
+MAX_BEHIND = 2              # a step is sent while the run is at most this many steps ahead of it (else skipped)
 SHORT_STEPS = 50            # the shorter way a long run is offered: the same sampler in this many steps
 
 
@@ -76,14 +78,17 @@ def generate(ctx: AppContext, sampler_v, steps_v, eta_v, seed_v, count_v, net_v,
     kw = sampler_kw(name, eta_val)
     ts, routes = tuple(timesteps_of(name, sched, n_steps)), m.routes()
     frames.clear()
-    with ctx.run_gate.run(lang, m.sha256, n, SAMPLERS[name].nfe(n_steps)) as alone:   # the engine batches it
+    with ctx.run_gate.run(lang, m.sha256, n, SAMPLERS[name].nfe(n_steps)) as alone, ctx.engine.streaming():
         t0 = time.perf_counter()
-        for f in denoise.run_frames(ctx.engine.serve(m), sched, sampler=name, num_steps=n_steps, seed=s, n=n,
-                                    keep=KEEP_FRAMES, device=m.device, **kw):
+        # the engine batches the steps, made ahead in a thread of their own while this one sends the last ones
+        for ahead in run_ahead(denoise.run_frames(ctx.engine.serve(m), sched, sampler=name, num_steps=n_steps,
+                                                  seed=s, n=n, keep=KEEP_FRAMES, device=m.device, **kw)):
+            f = ahead.item
             frames.append(Kept(f.x_t, f.x0, f.eps, f.index, f.t, f.nfe, ts, routes))    # all kept: scrubber
             msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=f.nfe) + speckle_note(f, sched, lang)
             if f.arrived is None:
-                if f.index % ctx.run_gate.stride() == 0:        # in a full class, some steps are not sent
+                # in a full class some steps are not sent, nor those a page too far behind the run would get late
+                if f.index % ctx.run_gate.stride() == 0 and ahead.behind <= MAX_BEHIND:
                     progress((f.index + 1) / f.num_steps)
                     yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang, routes), frames, gr.update(), None
                 continue

@@ -4,7 +4,9 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from PIL import Image
@@ -43,6 +45,21 @@ def chrome(lang: str = "en", width: int = 1400, height: int = 2000) -> webdriver
         o.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height,
                                                                         "pixelRatio": 2.0, "touch": True}})
     return webdriver.Chrome(service=Service(DRIVER), options=o)
+
+
+@contextmanager
+def opened(url: str, lang: str = "en", width: int = 1400, height: int = 2000,
+           shown: str | None = "x_t") -> Iterator[webdriver.Chrome]:
+    """A browser on the app's page, once the picture ``shown`` (an elem_id; None: do not wait) is drawn; closed
+    after the block, whatever happened in it."""
+    d = chrome(lang, width, height)
+    try:
+        d.get(url)
+        if shown is not None:
+            wait_for(lambda: image_src(d, shown), timeout=120)
+        yield d
+    finally:
+        d.quit()
 
 
 def viewport(lang: str, width: int, height: int) -> webdriver.Chrome:

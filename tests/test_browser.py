@@ -147,9 +147,7 @@ def test_a_drawn_shape_trains(app_url, lang, size):
 
 
 def test_chinese_locale(app_url):
-    d = browser.chrome("zh-CN")
-    try:
-        d.get(app_url)
+    with browser.opened(app_url, "zh-CN", shown=None) as d:
         browser.wait_for(lambda: "逐步加噪" in d.find_element("tag name", "body").text, timeout=60)
         body = d.find_element("tag name", "body").text
         assert "扩散课堂" in body and "用小模型去噪" in body
@@ -170,25 +168,19 @@ def test_chinese_locale(app_url):
                                           d.find_elements("css selector", "#sketch button[aria-label]")], timeout=30)
         assert {"画笔", "橡皮擦", "平移", "放大"} <= set(tools), tools
         assert not [t for t in tools if t.isascii()], tools
-    finally:
-        d.quit()
 
 
 def test_a_browser_that_reports_only_zh_gets_the_chinese_page(app_url):
     """navigator.language "zh" (no region): Gradio alone would show English beside the server's Chinese charts."""
     from ui.i18n import ZH
 
-    d = browser.chrome("zh")
-    try:
-        d.get(app_url)
+    with browser.opened(app_url, "zh", shown=None) as d:
         tabs = [ZH[k] for k in ("tab_lesson", "tab_dye", "tab_noise", "tab_denoise", "tab_steer", "tab_compare")]
         browser.wait_for(lambda: all(t in d.find_element("tag name", "body").text for t in tabs), timeout=60)
         labels = [b.text for b in d.find_elements("css selector", "button[role=tab]")]
         assert labels == tabs and "扩散课堂" in d.find_element("tag name", "body").text, labels
         browser.wait_for(lambda: "像素值分布" in d.find_element("css selector", "#hist").get_attribute("innerHTML"),
                          timeout=30)
-    finally:
-        d.quit()
 
 
 def test_every_chart_line_is_drawn(driver, app_url):

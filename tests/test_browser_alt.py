@@ -42,10 +42,7 @@ def test_denoise_pictures_say_the_step_they_show(app_url, lang):
     from ui.i18n import EN, ZH
 
     s = EN if lang == "en" else ZH
-    d = browser.chrome(lang, 1400, 1000)
-    try:
-        d.get(app_url)
-        browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=120)
+    with browser.opened(app_url, lang, 1400, 1000) as d:
         browser.open_tab(d, s["tab_denoise"])
         browser.wait_for(lambda: d.find_elements("css selector", "#dn_go"), timeout=30)
         browser.click(d, "dn_go")
@@ -63,18 +60,13 @@ def test_denoise_pictures_say_the_step_they_show(app_url, lang):
         for pic in ("dn_xt", "dn_x0", "dn_eps"):
             alt = said(d, pic, "dn_status")
             assert re.search(first, alt) and "t = " in alt, alt
-    finally:
-        d.quit()
 
 
 def test_every_shown_result_picture_has_a_name(app_url):
     """The Add-noise tab's jump and walk, the dye glass, the Steer panels after a run: none is left unnamed."""
     from ui.i18n import EN as s
 
-    d = browser.chrome("en", 1400, 1000)
-    try:
-        d.get(app_url)
-        browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=120)
+    with browser.opened(app_url, "en", 1400, 1000) as d:
         browser.click(d, "jump_btn")
         said(d, "jump_img", "jump_stats")
         browser.open_tab(d, s["tab_dye"])                  # the page's own canvases: named as they are drawn
@@ -89,5 +81,3 @@ def test_every_shown_result_picture_has_a_name(app_url):
             browser.open_tab(d, s[tab])
             unnamed = [p for p in pictures(d).values() if not p["alt"].strip()]
             assert not unnamed, (tab, unnamed)
-    finally:
-        d.quit()

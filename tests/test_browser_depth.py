@@ -53,10 +53,7 @@ def test_the_depth_choice_shows_each_layer_and_is_remembered(app_url, lang):
     from ui.i18n import EN, ZH
 
     s = EN if lang == "en" else ZH
-    d = browser.chrome(lang, 1400, 1100)
-    try:
-        d.get(app_url)
-        browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=120)
+    with browser.opened(app_url, lang, 1400, 1100) as d:
         checked = d.find_element("css selector", "#depth input:checked").get_attribute("value")
         assert checked == "intuition"
         assert seen_layers(d, s) == {tab: (False, False) for tab in LAYERS}
@@ -73,8 +70,6 @@ def test_the_depth_choice_shows_each_layer_and_is_remembered(app_url, lang):
         browser.wait_for(lambda: d.find_element("css selector", "#depth input:checked").get_attribute("value")
                          == "maths", timeout=30)
         assert seen_layers(d, s)["noise"] == (True, True)
-    finally:
-        d.quit()
 
 
 def test_the_lessons_verdict_is_explained_at_the_chosen_depth(app_url):

@@ -96,9 +96,7 @@ def test_the_guidance_lab_trains_and_w_redraws(app_url):
 
     from ui.i18n import tr
 
-    d = browser.chrome("en", 1400, 2600)
-    try:
-        d.get(app_url)
+    with browser.opened(app_url, "en", 1400, 2600, shown=None) as d:
         browser.wait_for(lambda: d.find_elements("css selector", "button[role=tab]"), timeout=60)
         open_dye_tab(d)
         secs = browser.wait_for(lambda: d.find_element("css selector", "#unmix_seconds input[type=number]"), timeout=30)
@@ -117,5 +115,3 @@ def test_the_guidance_lab_trains_and_w_redraws(app_url):
         browser.wait_for(lambda: "Guided at w = 3.1:" in status(), timeout=60)
         browser.wait_for(lambda: browser.image_src(d, "guide_pic_guided") != before, timeout=30)
         browser.screenshot(d, "45_guide2d_en", d.find_element("css selector", "#guide_lab"))
-    finally:
-        d.quit()

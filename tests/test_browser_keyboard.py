@@ -61,10 +61,7 @@ def test_every_tabs_main_path_by_keys_alone(app_url):
 
     from ui.i18n import EN as s
 
-    d = browser.chrome("en", 1400, 1000)
-    try:
-        d.get(app_url)
-        browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=120)
+    with browser.opened(app_url, "en", 1400, 1000) as d:
         d.execute_script("document.activeElement.blur()")
 
         # Add noise: the t slider by arrow keys (one step) and Page Up (50 steps), the picture following
@@ -114,5 +111,3 @@ def test_every_tabs_main_path_by_keys_alone(app_url):
             browser.wait_for(lambda: d.execute_script(IDLE), timeout=30)          # the run has left the server
             browser.screenshot(d, f"47_keys_{tab}")
         assert re.search(r"\d", browser.text_of(d, "cmp_status"))
-    finally:
-        d.quit()

@@ -21,13 +21,9 @@ CONFIGS = [("en", False), ("zh-CN", False), ("en", True), ("zh-CN", True)]
 def page(request, app_url):
     """A browser on the app in one language and size; yields (driver, strings, screenshot name suffix)."""
     lang, phone = request.param
-    d = browser.chrome(lang, *(browser.PHONE if phone else (1400, 2000)))
-    try:
-        d.get(app_url)
+    with browser.opened(app_url, lang, *(browser.PHONE if phone else (1400, 2000)), shown=None) as d:
         browser.wait_for(lambda: browser.image_src(d, "x_t"), timeout=90)
         yield d, STRINGS[lang], f"{lang[:2]}{'_phone' if phone else ''}"
-    finally:
-        d.quit()
 
 
 def contrast(shot: np.ndarray) -> float:

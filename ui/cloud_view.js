@@ -58,17 +58,9 @@ async function load(json) {
   element.querySelector(".dv-cap-cloud").textContent = v.text.model_cloud;
   v.hist_chart = histogramChart(element.querySelector(".dv-hist"), v.chart, v.hist, v.text.model_hist);
   view = v;
-  const t = clampStep(sliderT(), v.t_max);
-  draw(t);
-  describe(v, t);
+  show();
 }
 
-const sliderT = followSlider(SLIDER, (t, inFrame) => {
-  const k = clampStep(t, view?.t_max);
-  if (k !== null && k !== shown) draw(k, inFrame);
-}, t => {
-  const k = clampStep(t, view?.t_max);
-  if (k !== null) describe(view, k);
-});
+const show = slidingView(SLIDER, () => view?.t_max, draw, t => describe(view, t));
 watch("value", () => load(props.value));
 load(props.value);

@@ -106,3 +106,17 @@ def under_the_hood(elem_id: str) -> gr.Accordion:
     """A tab's one folded "Under the hood" section: the machinery that serves quality and speed (which nets, how
     they are guided, distilled or split by time), for the curious, kept out of the story the tab tells."""
     return gr.Accordion(T("hood"), open=False, elem_id=elem_id)
+
+
+def lab_outputs(status_id: str, pictures: dict[str, str], height: int) -> tuple[gr.HTML, gr.Markdown, list[FastImage]]:
+    """A 2-D lab's outputs: its loss chart and status side by side on a wide screen (one above the other on a
+    phone), then a row of pictures (elem_id -> label) that the status describes."""
+    with gr.Row():
+        with gr.Column(min_width=320):
+            loss = gr.HTML()
+        with gr.Column(min_width=320):
+            status = gr.Markdown(elem_id=status_id)
+    with gr.Row():
+        pics = [FastImage(label=label, format="png", height=height, interactive=False, elem_id=pic_id,
+                          elem_classes=[described_by(status_id)]) for pic_id, label in pictures.items()]
+    return loss, status, pics

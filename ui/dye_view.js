@@ -90,18 +90,10 @@ async function load(json) {
   element.querySelector(".dv-cap-glass").textContent = v.text.dye_glass;
   element.querySelector(".dv-cap-heat").textContent = v.text.dye_heat;
   view = v;
-  const t = clampStep(sliderT(), v.steps);
-  draw(t);
-  describe(v, t);
+  show();
 }
 
-const sliderT = followSlider(SLIDER, (t, inFrame) => {
-  const k = clampStep(t, view?.steps);
-  if (k !== null && k !== shown) draw(k, inFrame);
-}, t => {
-  const k = clampStep(t, view?.steps);
-  if (k !== null) describe(view, k);
-});
+const show = slidingView(SLIDER, () => view?.steps, draw, t => describe(view, t));
 gCanvas.addEventListener("click", e => {             // a drop where the glass was clicked: x right, y up, in [0, 1]
   const r = gCanvas.getBoundingClientRect();
   trigger("click", {x: (e.clientX - r.left) / r.width, y: 1 - (e.clientY - r.top) / r.height});

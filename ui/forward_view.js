@@ -121,17 +121,9 @@ function load(json) {
   // and the payload's text, which Gradio keeps as the component's value
   const arrays = [v.x0, v.eps, v.x, v.signal, v.noise, v.counts, v.xImg.img.data];
   xCanvas.dataset.bytes = arrays.reduce((s, a) => s + a.byteLength, 0) + 3 * 4 * v.w * v.h + json.length;
-  const t = clampStep(sliderT(), v.t_max);
-  draw(t);
-  describe(v, t);
+  show();
 }
 
-const sliderT = followSlider(SLIDER, (t, inFrame) => {
-  const k = clampStep(t, view?.t_max);
-  if (k !== null && k !== shown) draw(k, inFrame);
-}, t => {
-  const k = clampStep(t, view?.t_max);
-  if (k !== null) describe(view, k);
-});
+const show = slidingView(SLIDER, () => view?.t_max, draw, t => describe(view, t));
 watch("value", () => load(props.value));
 load(props.value);

@@ -17,7 +17,7 @@ from diffusion_core.lessons.points_flow import Scores
 from diffusion_core.media.render import points_picture
 
 from . import charts, validate
-from .components import FastImage, described_by, RawRadio, RawSlider
+from .components import RawRadio, RawSlider, lab_outputs
 from .context import AppContext, bound
 from .dye_handlers import MAX_TRAIN_S
 from .i18n import T, lang_of, tr
@@ -119,14 +119,8 @@ def build(ctx: AppContext, seconds: gr.components.Component, seed: gr.components
             train_btn = gr.Button(T("guide_train"), variant="primary")
             label = RawRadio([(T(f"preset_{p}"), p) for p in pg.SHAPES], value="heart", label=T("guide_label"))
             w = RawSlider(0, MAX_W, value=3, step=0.1, label=T("guide_w"), elem_id="guide_w")
-        with gr.Row():
-            with gr.Column(min_width=320):
-                loss = gr.HTML()
-            with gr.Column(min_width=320):
-                status = gr.Markdown(elem_id="guide_status")
-        with gr.Row():
-            pics = [FastImage(label=T(f"guide_pic_{p}"), format="png", height=PIC + 40, interactive=False,
-                              elem_id=f"guide_pic_{p}", elem_classes=[described_by("guide_status")]) for p in PANELS]
+        loss, status, pics = lab_outputs("guide_status", {f"guide_pic_{p}": T(f"guide_pic_{p}") for p in PANELS},
+                                         PIC + 40)
         gr.Markdown(T("guide_pics_note"))
         chart = gr.HTML(elem_id="guide_chart")
     outs = [state, loss, *pics, chart, status]

@@ -135,6 +135,32 @@ function followSlider(selector, show, release, big = 50) {
   };
 }
 
+// A view that the slider `selector` drives (followSlider): while it moves, `draw(step, inFrame)` the step it is at,
+// unless that step is drawn already; when it is let go, `describe(step)` for screen readers. `last()`: the view's
+// last step (undefined until its data came). Returns show(): draw and describe the step the slider is at now, for
+// a view that has just received new data.
+function slidingView(selector, last, draw, describe) {
+  let drawn = null;
+  const stepOf = t => clampStep(t, last());
+  const value = followSlider(selector, (t, inFrame) => {
+    const k = stepOf(t);
+    if (k !== null && k !== drawn) {
+      drawn = k;
+      draw(k, inFrame);
+    }
+  }, t => {
+    const k = stepOf(t);
+    if (k !== null) describe(k);
+  });
+  return () => {
+    const k = stepOf(value());
+    if (k === null) return;
+    drawn = k;
+    draw(k, false);
+    describe(k);
+  };
+}
+
 // `fn` once a frame is on screen: the one being made when `inFrame` (called from a frame's animation callback),
 // else the next. (A task queued in the animation callbacks runs after that frame's rendering.)
 function afterFrame(fn, inFrame) {

@@ -17,7 +17,7 @@ from diffusion_core.lessons import points_flow as pf
 from diffusion_core.media.render import paths_picture
 
 from . import charts, validate
-from .components import FastImage, described_by, RawSlider
+from .components import FastImage, RawSlider, described_by, lab_outputs
 from .context import AppContext, bound
 from .dye_handlers import MAX_TRAIN_S, shape_mask
 from .i18n import T, lang_of, tr
@@ -198,14 +198,7 @@ def build(ctx: AppContext, shape: gr.components.Component, sketch: gr.components
             train_btn = gr.Button(T("lab_train"), variant="primary")
             reflow_btn = gr.Button(T("lab_reflow"))
             steps = RawSlider(1, pf.STEP_COUNTS[-1], value=4, step=1, label=T("lab_steps"), elem_id="lab_steps")
-        with gr.Row():                       # side by side on a wide screen, one above the other on a phone
-            with gr.Column(min_width=320):
-                loss = gr.HTML()
-            with gr.Column(min_width=320):
-                status = gr.Markdown(elem_id="lab_status")
-        with gr.Row():
-            pics = [FastImage(label=T(f"lab_pic_{r}"), format="png", height=PIC + 40, interactive=False,
-                              elem_id=f"lab_pic_{r}", elem_classes=[described_by("lab_status")]) for r in PICTURED]
+        loss, status, pics = lab_outputs("lab_status", {f"lab_pic_{r}": T(f"lab_pic_{r}") for r in PICTURED}, PIC + 40)
         gr.Markdown(T("lab_pics_note"))
         score_html = gr.HTML(elem_id="lab_charts")
         gr.Markdown(T("lab_euler_title"))

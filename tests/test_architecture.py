@@ -157,7 +157,8 @@ def test_every_build_is_layout_only():
 
 
 def test_a_bound_handler_reads_to_gradio_as_the_function_written_out():
-    """context.bound: the signature less ctx, gr.Request and gr.Progress found, a generator still a generator."""
+    """context.bound: the signature less ctx (and the arguments given with it), gr.Request and gr.Progress found, a
+    generator still a generator."""
     import inspect
 
     import gradio as gr
@@ -178,6 +179,8 @@ def test_a_bound_handler_reads_to_gradio_as_the_function_written_out():
     assert progress_index == 3 and len(args) == 4, "the request and progress slots are found where Gradio looks"
     assert next(streamed(1, 2, "REQ")) == ("CTX", 1, 2, "REQ")
     assert single(5, request="REQ") == ("CTX", 5, "REQ")
+    known = bound(one, "CTX", "WIRING")                # leading arguments the wiring knows are filled in too
+    assert list(inspect.signature(known).parameters) == ["request"] and known(request="REQ") == ("CTX", "WIRING", "REQ")
 
 
 def test_the_readmes_map_names_every_module():

@@ -89,18 +89,18 @@ class AppContext:
         return ctx
 
 
-def bound(fn: Callable, ctx: AppContext) -> Callable:
-    """A module-level handler ``fn(ctx, *values, request, ...)`` with the app's context given, as a plain function
-    Gradio reads like the one written out: the same signature less ``ctx`` (so it still finds gr.Request and
-    gr.Progress), the same annotations, and a generator stays a generator (Gradio streams only those).
-    functools.partial would hide all three."""
+def bound(fn: Callable, ctx: AppContext, *given: Any) -> Callable:
+    """A module-level handler ``fn(ctx, *given, *values, request, ...)`` with the app's context (and any other
+    leading arguments the wiring knows, ``given``) filled in, as a plain function Gradio reads like the one written
+    out: the same signature less those (so it still finds gr.Request and gr.Progress), the same annotations, and a
+    generator stays a generator (Gradio streams only those). functools.partial would hide all three."""
     if inspect.isgeneratorfunction(fn):
         def handler(*args: Any, **kwargs: Any) -> Any:
-            yield from fn(ctx, *args, **kwargs)
+            yield from fn(ctx, *given, *args, **kwargs)
     else:
         def handler(*args: Any, **kwargs: Any) -> Any:
-            return fn(ctx, *args, **kwargs)
+            return fn(ctx, *given, *args, **kwargs)
     functools.update_wrapper(handler, fn)
     sig = inspect.signature(fn)
-    handler.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
+    handler.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1 + len(given):])
     return handler

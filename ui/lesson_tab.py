@@ -42,25 +42,28 @@ def settings_of(key: str, ctx: AppContext) -> dict[str, Any]:
             **{k: {"compare.cells": [compare.cell_key(*c) for c in v]} for k, v in cells.items()}}.get(key, {})
 
 
+def open_full(ctx: AppContext, controls: dict[str, gr.components.Component], stored: Any,
+              request: gr.Request) -> tuple:
+    """"Open in the full tab": the learner's step's tab, then each of ``controls`` ("<tab>.<control>", in order)
+    set as the step ran its experiment, or left as it is."""
+    step = lesson.STEPS[step_index(progress_of(stored)["step"], lang_of(request))]
+    wanted = settings_of(step.key, ctx)
+    updates = []
+    for name, control in controls.items():
+        value = wanted.get(name)
+        offered = getattr(control, "choices", None)
+        if isinstance(value, list) and offered:              # only the cells this copy of the app offers
+            value = [v for v in value if v in {c[1] for c in offered}]
+        updates.append(gr.update(value=value) if name in wanted else gr.skip())
+    return (gr.update(selected=step.tab), *updates)
+
+
 def open_in_tabs(ctx: AppContext, button: gr.Button, progress: gr.BrowserState, tabs: gr.Tabs,
                  controls: dict[str, gr.components.Component]) -> None:
-    """Wire "Open in the full tab": the step's tab, its controls set as the step ran its experiment (``controls``
-    by "<tab>.<control>", the tabs' build() answers; call once every tab is built)."""
-    names = list(controls)
-
-    def open_full(stored: Any, request: gr.Request) -> tuple:
-        step = lesson.STEPS[step_index(progress_of(stored)["step"], lang_of(request))]
-        wanted = settings_of(step.key, ctx)
-        updates = []
-        for name in names:
-            value = wanted.get(name)
-            offered = getattr(controls[name], "choices", None)
-            if isinstance(value, list) and offered:              # only the cells this copy of the app offers
-                value = [v for v in value if v in {c[1] for c in offered}]
-            updates.append(gr.update(value=value) if name in wanted else gr.skip())
-        return (gr.update(selected=step.tab), *updates)
-
-    button.click(open_full, [progress], [tabs, *controls.values()], api_name=False, **LIGHT).then(
+    """Wire "Open in the full tab" (``controls`` by "<tab>.<control>", the tabs' build() answers; call once every
+    tab is built)."""
+    button.click(bound(open_full, ctx, controls), [progress], [tabs, *controls.values()], api_name=False,
+                 **LIGHT).then(
         None, None, None, js=page_view.NUDGE_SLIDERS_JS, api_name=False, show_progress="hidden")
 
 

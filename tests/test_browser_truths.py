@@ -182,6 +182,9 @@ def test_the_reform_zoom_shows_sharp_against_blurry(page):
     zm, zg = (browser.shown_square(browser.pixels(d, f"#{k} img")) for k in ("rf_zoom_model", "rf_zoom_guess"))
     assert min(zm.shape[0], zg.shape[0]) > 80
     assert detail.fine_detail(zm) > 1.2 * detail.fine_detail(zg), "on screen the model's zoom is not the sharper"
+    tops = d.execute_script("return ['rf_zoom_record', 'rf_zoom_model', 'rf_zoom_guess'].map("
+                            "k => document.querySelector('#' + k + ' img').getBoundingClientRect().top)")
+    assert max(tops) - min(tops) <= 2, f"the three zoomed squares, side by side, start level: {tops}"
     d.execute_script("document.querySelector('#rf_record').scrollIntoView({block: 'start'})")
     time.sleep(0.5)
     browser.screenshot(d, f"40_10_reform_{suffix}")

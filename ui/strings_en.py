@@ -110,7 +110,7 @@ EN: dict[str, str] = {
     "rf_zoom_head": "**Zoomed ×4** into the square outlined above (where your photo has the most fine detail; click a picture above to move it). Each pixel is a 4 × 4 block, nothing smoothed: look at the edges, sharp in the model's reform, blurred in its one-jump guess.",
     "rf_zoom_record": "×4 · record",
     "rf_zoom_model": "×4 · model",
-    "rf_zoom_guess": "×4 · one-jump guess",
+    "rf_zoom_guess": "×4 · guess",
     "rf_detail": "Fine detail in the square (band-pass energy): **model {dm:.1f}**, **one-jump guess {dg:.1f}** ({x:.2f}×).",
     "rf_record": "With the record (exact)",
     "rf_model": "With the model (no record)",

@@ -69,14 +69,14 @@ def loss_weights(schedule: NoiseSchedule, t: Tensor, gamma: float | None, v_cap:
     return w.float()
 
 
-def distillation_batch(teacher: Any, bank: list, x_k: Tensor, t: Tensor,
+def distillation_batch(teacher: Any, bank: list, x_t: Tensor, t: Tensor,
                        reuse: int) -> tuple[Tensor, Tensor, Tensor]:
-    """(x_t, t, target) at network timesteps t [B] for a student's step: the teacher's guess of the noise for the first B / reuse images, with
-    the reuse - 1 previous steps' (kept in ``bank``): each answer is learned from ``reuse`` times in a row, and the
-    teacher, the costly part, is asked 1 / reuse as often."""
-    fresh = max(1, len(x_k) // reuse)
-    x_k, t = x_k[:fresh], t[:fresh]
-    bank.append((x_k, t, teacher.eps(x_k, t)))
+    """(x_t, t, target) at network timesteps t [B] for a student's step: the teacher's guess of the noise for the
+    first B / reuse images, with the reuse - 1 previous steps' (kept in ``bank``): each answer is learned from
+    ``reuse`` times in a row, and the teacher, the costly part, is asked 1 / reuse as often."""
+    fresh = max(1, len(x_t) // reuse)
+    x_t, t = x_t[:fresh], t[:fresh]
+    bank.append((x_t, t, teacher.eps(x_t, t)))
     del bank[:-reuse]
     return tuple(torch.cat(parts) for parts in zip(*bank))
 

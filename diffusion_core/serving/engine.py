@@ -107,7 +107,7 @@ class Engine:
     def streaming(self) -> Iterator[None]:
         """Inside: a run's steps are made ahead of its handler (serving.ahead.run_ahead), which encodes and sends
         frames while the engine computes the next step. The engine then leaves that handler a core: on 2 cores it
-        computes on one, and the two overlap (bench/generate.py: the default Generate 0.64 s -> about 0.55 s here;
+        computes on one, and the two overlap (bench/generate.py: the default Generate 0.66 s -> 0.53 s here;
         on both cores each step's barrier waits for the core the handler holds). A tick that stacks several runs'
         calls still takes every core: its larger products gain more from them than one run's."""
         with self._cv:

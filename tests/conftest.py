@@ -37,12 +37,19 @@ def assets_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def live_app(assets_dir):
-    """The whole app (its gr.Blocks and URL), launched once for the test session on a free local port."""
-    import app
+def app_ctx(assets_dir):
+    """What the live app's tabs share (its models, gates and engine)."""
     from ui.context import AppContext
 
-    demo = app.build_demo(AppContext.create(assets=assets_dir))
+    return AppContext.create(assets=assets_dir)
+
+
+@pytest.fixture(scope="session")
+def live_app(app_ctx):
+    """The whole app (its gr.Blocks and URL), launched once for the test session on a free local port."""
+    import app
+
+    demo = app.build_demo(app_ctx)
     port = free_port()
     app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     yield demo, f"http://127.0.0.1:{port}/"

@@ -79,6 +79,54 @@ def test_a_crowded_gate_leaves_a_core_for_everyone_else(monkeypatch):
     assert len({v[1] for v in seen.values()}) == 1                  # each thread's own count back after the job
 
 
+def test_the_gate_lets_jobs_in_by_their_expected_wait_and_tells_it(monkeypatch):
+    """Admission by cost (issue 42): a kind of job is expected to take what its last jobs took here (the newest
+    weighing half); a job is let into the line while the work ahead and its own fit the bound; one that will wait
+    longer than NOTICE_S is told about how long; past the bound, when there would be room, in its language."""
+    from ui import pools
+
+    now = [0.0]
+    told = []
+    monkeypatch.setattr(pools, "NOTICE_S", 5.0)
+    monkeypatch.setattr(pools.gr, "Info", lambda message, *a, **k: told.append(message))
+    gate = ModelGate(slots=1, bound_s=10.0, clock=lambda: now[0])
+    assert gate.expected("film") == pools.FIRST_JOB_S
+    for took in (4.0, 2.0):
+        with gate.slot("en", "film"):
+            now[0] += took
+    assert gate.expected("film") == pytest.approx(3.0) and gate.line.backlog() == 0
+
+    inside, release = threading.Event(), threading.Event()
+
+    def job():
+        with gate.slot("en", "film"):
+            inside.set()
+            release.wait(5)
+
+    runner = threading.Thread(target=job)
+    runner.start()
+    assert inside.wait(5)
+    waiting = [threading.Thread(target=job) for _ in range(2)]        # 3 s in, then 3 + 3 ahead: 9 s within 10
+    for w in waiting:
+        w.start()
+        deadline = time.time() + 5
+        while gate.waiting < waiting.index(w) + 1 and time.time() < deadline:
+            time.sleep(0.01)
+    assert gate.waiting == 2 and gate.line.backlog() == pytest.approx(9.0)
+    assert told == ["The class's model jobs are ahead of yours: it should start in about 6.0 s. It stays in line; "
+                    "no need to click again."]                         # the second waits 3 s: not told
+    with pytest.raises(gr.Error) as e:                                 # 9 + 3 > 10: room in 2 s
+        with gate.slot("zh-CN", "film"):
+            pass
+    assert re.search(r"[\u4e00-\u9fff]", e.value.message) and "2.0" in e.value.message
+    now[0] += 2.5                                                      # the work in falls as time passes
+    assert gate.line.backlog() == pytest.approx(6.5)
+    release.set()
+    for t in [runner, *waiting]:
+        t.join(5)
+    assert gate.waiting == 0 and gate.line.backlog() == 0
+
+
 def test_gradio_lets_in_more_than_the_gate_holds():
     """If Gradio admitted only the running job and the waiting line, the rest would wait silently in its
     queue and the gate could never answer "busy" (bench/load.py saw exactly that: 0 busy, 2-minute waits)."""
@@ -164,3 +212,44 @@ def test_sampling_runs_get_threads_and_a_run_past_the_bound_is_told_the_wait_in_
         assert "大约" in str(e.value.message) and "秒" in str(e.value.message)
     with gate.run("en", "net", 16, 20) as alone:                   # they left: room again
         assert alone()
+
+
+def test_a_learner_whose_film_must_wait_is_told_how_long_and_then_gets_it(app_ctx, app_url):
+    """What a learner sees in a full class (issue 42): another job holds the model slot, expected to take 20 s
+    more; a Chinese learner on a phone clicks "record film": a pop-up titled 提示 says it starts in about 20 s and
+    that it stays in line; once the slot is free the film arrives without another click."""
+    import browser
+
+    if not browser.available():
+        pytest.skip("Debian chromium + chromium-driver not installed")
+    from ui.i18n import ZH, tr
+
+    gate, inside, release = app_ctx.gate, threading.Event(), threading.Event()
+
+    def other_learners_job():
+        with gate.slot("en", "another learner's training", expected_s=20.0):
+            inside.set()
+            release.wait(120)
+
+    holder = threading.Thread(target=other_learners_job)
+    holder.start()
+    try:
+        assert inside.wait(30)
+        with browser.opened(app_url, "zh-CN", *browser.PHONE) as d:
+            browser.open_tab(d, ZH["tab_noise"])
+            browser.click(d, "record_btn")
+            toast = browser.wait_for(lambda: [t for t in d.find_elements("css selector", "[data-testid=toast-body]")
+                                              if t.is_displayed()][0], timeout=30)
+            head, tail = tr("gate_wait", "zh-CN", wait="|").split("|")
+            said = re.search(re.escape(head) + r"([\d.]+) 秒" + re.escape(tail), toast.text)
+            assert said and 10 < float(said.group(1)) <= 20, toast.text
+            assert toast.find_element("css selector", ".toast-title").text.startswith("提示")
+            browser.screenshot(d, "42_gate_wait_zh_phone", toast)
+            assert not browser.text_of(d, "record_result").strip()            # still in line: no film yet
+            release.set()
+            done = tr("record_result", "zh-CN", k=250, err=0.0).split("：")[0]       # "按记录复原"
+            browser.wait_for(lambda: done in browser.text_of(d, "record_result"), timeout=120)
+    finally:
+        release.set()
+        holder.join(30)
+    assert gate.line.backlog() == pytest.approx(0.0, abs=0.5) and gate.waiting == 0

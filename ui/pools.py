@@ -3,13 +3,14 @@
 Sampling runs (Generate, the question sections, a race, a steered run) share the engine's ticks
 (diffusion_core.serving.engine): many are in at once, each handler in its own thread, let in by ``RunGate`` while the work
 in stays within ``ADMIT_S`` (diffusion_core.serving.admission) and told the expected wait past it. Other model jobs (training
-the dye, films, photo reforms) take the one slot of ``ModelGate``.
+the dye, films, photo reforms) take the one slot of ``ModelGate``, in line.
 
 On 2 cores one model job runs at a time: on both cores when nobody waits, on one core when
-others do, so that sliders and page loads keep a core of their own in a full classroom. Model events are admitted by Gradio
-up to ``MAX_WAITING`` + 1 at once and then line up at ``ModelGate``: past ``MAX_WAITING`` in line a
-learner is told, in their own language, that the classroom is busy (Gradio's own "queue full"
-notice is English only). Light work (sliders, charts) runs up to 4 at once in its own pool.
+others do, so that sliders and page loads keep a core of their own in a full classroom. ``ModelGate`` lets a job into
+its line by cost, not by count: while the jobs ahead and its own would be done within ``GATE_BOUND_S`` (each kind of
+job expected to take what it took here last), telling a learner who will wait longer than ``NOTICE_S`` about how
+long; past the bound the learner is told, in their own language, when there would be room (Gradio's own "queue
+full" notice is English only). Light work (sliders, charts) runs up to 4 at once in its own pool.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import contextvars
 import functools
 import inspect
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -29,7 +31,10 @@ from diffusion_core.serving.costs import CallCosts
 
 from .i18n import duration, lang_of, tr
 
-MAX_WAITING = 8             # model jobs allowed to wait (about 20 s of work on 2 cores)
+MAX_WAITING = 40            # model jobs in line at most whatever their cost (a class); GATE_BOUND_S usually says no first
+GATE_BOUND_S = 60.0         # a model job is let into the line while the jobs ahead and its own would be done in this
+NOTICE_S = 10.0             # a learner whose job would wait longer is told about how long
+FIRST_JOB_S = 5.0           # the expected seconds of a kind of job until one has run here
 # one running, MAX_WAITING at the gate, one more let in to be told "busy" (else Gradio's queue holds it silently)
 MODEL = dict(concurrency_id="model", concurrency_limit=MAX_WAITING + 2)
 LIGHT = dict(concurrency_id="light", concurrency_limit=4, show_progress="hidden")
@@ -42,34 +47,64 @@ FALLBACK_S = 0.01          # seconds per image per network call for a model neve
 
 
 class ModelGate:
-    """One model job at a time; refuse (clearly) rather than queue without end. The jobs run in threads of their own
-    at a lower CPU priority (``device.lower_priority``), so the page's light work preempts them."""
+    """One model job at a time, in line; a job is let in by the expected wait (see the module's docstring), and
+    refused clearly rather than queued without end. The jobs run in threads of their own at a lower CPU priority
+    (``device.lower_priority``), so the page's light work preempts them."""
 
-    def __init__(self, slots: int = 1, max_waiting: int = MAX_WAITING):
+    def __init__(self, slots: int = 1, max_waiting: int = MAX_WAITING, bound_s: float = GATE_BOUND_S,
+                 clock: Callable[[], float] = time.monotonic):
         self.jobs = ThreadPoolExecutor(slots, thread_name_prefix="model-job", initializer=lower_priority)
         self._slots = threading.Semaphore(slots)
         self._lock = threading.Lock()
         self.max_waiting = max_waiting
         self.waiting = 0
+        # the slots' work still to do, as seconds of the slots' wall time: with one slot, a job let in now waits the
+        # backlog (Admission's shares do not matter here, only the sum, which falls one second a second)
+        self.line = Admission(bound_s * slots, clock)
+        self._clock, self._slot_count = clock, slots
+        self._took: dict[str, float] = {}          # kind -> seconds its jobs held a slot here, the newest weighing half
+
+    def expected(self, kind: str) -> float:
+        """Seconds a job of this kind is expected to hold the slot: what the last ones took here (load included)."""
+        with self._lock:
+            return self._took.get(kind, FIRST_JOB_S)
+
+    def _took_now(self, kind: str, seconds: float) -> None:
+        with self._lock:
+            old = self._took.get(kind)
+            self._took[kind] = seconds if old is None else (old + seconds) / 2
 
     @contextmanager
-    def slot(self, lang: str) -> Iterator[int]:
+    def slot(self, lang: str, kind: str = "job", expected_s: float | None = None) -> Iterator[int]:
         """Inside: the job has the slot; it yields the threads its model calls take: every core when alone, one
-        when others wait (they get the rest)."""
+        when others wait (they get the rest). Refused (gr.Error, the learner's language) past the bound. The job
+        is expected to take ``expected_s`` where given, else what its kind took here (``expected``)."""
         with self._lock:
             if self.waiting >= self.max_waiting:
                 raise gr.Error(tr("busy", lang, n=self.waiting))
+        wait = self.line.backlog() / self._slot_count
+        ticket = self.line.enter(self.expected(kind) if expected_s is None else expected_s)
+        if isinstance(ticket, Refused):
+            raise gr.Error(tr("busy_wait", lang, wait=duration(max(1.0, ticket.wait_s / self._slot_count), lang)))
+        if wait > NOTICE_S:
+            gr.Info(tr("gate_wait", lang, wait=duration(wait, lang)))
+        with self._lock:
             self.waiting += 1
         try:
-            self._slots.acquire()
+            try:
+                self._slots.acquire()
+            finally:
+                with self._lock:
+                    self.waiting -= 1
+                    crowded = self.waiting > 0
+            start = self._clock()
+            try:
+                yield 1 if crowded else ALL_CORES
+            finally:
+                self._took_now(kind, self._clock() - start)
+                self._slots.release()
         finally:
-            with self._lock:
-                self.waiting -= 1
-                crowded = self.waiting > 0
-        try:
-            yield 1 if crowded else ALL_CORES
-        finally:
-            self._slots.release()
+            self.line.leave(ticket)
 
 
 def _lang(args: tuple, kwargs: dict) -> str:
@@ -88,11 +123,13 @@ def on_threads(n: int, fn: Callable, *args: Any, **kwargs: Any) -> Any:
 
 def gated(gate: ModelGate, fn: Callable) -> Callable:
     """``fn`` (a handler taking a gr.Request) run inside the gate, on the gate's job thread (in the handler's context,
-    so Gradio's progress bar still finds its event); generators stay generators, each step made on that thread."""
+    so Gradio's progress bar still finds its event); generators stay generators, each step made on that thread.
+    The gate expects it to take what the last jobs of the same handler took."""
+    kind = f"{fn.__module__}.{fn.__qualname__}"
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
-            with gate.slot(_lang(args, kwargs)) as n:
+            with gate.slot(_lang(args, kwargs), kind) as n:
                 context, steps = contextvars.copy_context(), fn(*args, **kwargs)
                 try:
                     while (item := gate.jobs.submit(context.run, on_threads, n, next, steps, _END).result()) is not _END:
@@ -103,7 +140,7 @@ def gated(gate: ModelGate, fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
-        with gate.slot(_lang(args, kwargs)) as n:
+        with gate.slot(_lang(args, kwargs), kind) as n:
             return gate.jobs.submit(contextvars.copy_context().run, on_threads, n, fn, *args, **kwargs).result()
     return call
 

@@ -10,11 +10,16 @@ from PIL import Image
 
 
 def save_gif(frames: Sequence[np.ndarray], path: str | Path, fps: float = 12.0, hold_last_s: float = 1.0) -> Path:
-    """Write uint8 frames ([H, W] or [H, W, 3]) as a looping GIF; the last frame is held a moment."""
+    """Write uint8 frames ([H, W] or [H, W, 3]) as a looping GIF; the last frame is held a moment.
+
+    Colour frames get a palette each by Pillow's fast octree: for the record film's 49 noisy 256 x 256 frames
+    0.03 s against 5 s by median cut (the film's whole cost was its GIF), the frames as close to the film's
+    (PSNR 23-34 dB either way; tests/test_media.py)."""
     if not frames:
         raise ValueError("no frames")
     ims = [Image.fromarray(f) for f in frames]
-    ims = [im.convert("RGB").quantize(colors=255, method=Image.Quantize.MEDIANCUT) if im.mode != "L" else im for im in ims]
+    ims = [im.convert("RGB").quantize(colors=255, method=Image.Quantize.FASTOCTREE) if im.mode != "L" else im
+           for im in ims]
     dur = max(20, int(1000 / fps))
     durations = [dur] * (len(ims) - 1) + [max(dur, int(1000 * hold_last_s))]
     path = Path(path)

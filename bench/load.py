@@ -1,9 +1,11 @@
 """A classroom at once: N simulated learners drive a locally launched app through its REST queue API.
 
-python bench/load.py [--learners 40] [--seconds 60] [--connections 200] [--sliders-only | --heavy] [--label L]
+python bench/load.py [--learners 40] [--seconds 60] [--connections 200] [--sliders-only | --heavy [--server-sliders]]
+                    [--label L]
 Mix per action: 70% t-slider moves, 20% denoise runs, 10% comparisons, photo reforms or record films. --heavy is
 a class at full tilt: sliders in bursts, Generate with the tab's defaults (16 digits), races, dye training, photo
-reforms and films; it reports model jobs finished per minute and the busy share of model requests.
+reforms and films; it reports model jobs finished per minute and the busy share of model requests. Its slider
+moves are made in the page, as the page makes them (no server call); --server-sliders sends them as /noisy_view.
 Reports per endpoint p50 / p95 / max latency, errors, busy answers, and the server's peak RSS.
 Then --connections browser-like sessions are opened and closed in a row (page config, the page's load
 events, a photo, a denoise run, heartbeat open and closed) and the server's RSS is compared before/after.
@@ -26,7 +28,11 @@ ACTIONS = [(0.70, "/noisy_view", lambda r: (r.randint(0, 1000), "linear", 0)),
            (0.04, "/compare", lambda r: (["dpmpp2m:5", "ddim:10"], r.randint(0, 999), 2, NET, "own")),
            (0.03, "/reform_photo", lambda r: (r.randint(50, 400), "linear", 0, 10)),
            (0.03, "/record_film", lambda r: (r.randint(50, 300), "linear", 0))]
-HEAVY = [(0.55, "/noisy_view", lambda r: (r.randint(0, 1000), "linear", 0)),
+# A slider move in the page: since issue 41 the page draws x_t itself while t moves and sends nothing (measured:
+# 0 server calls dragging through 100 values), so a learner's move costs the server nothing; the learner still
+# spends the time. --server-sliders sends each as /noisy_view instead (the heavy mix as sessions 38-40 ran it).
+PAGE_MOVE = "(page) slider move"
+HEAVY = [(0.55, PAGE_MOVE, lambda r: (r.randint(0, 1000), "linear", 0)),
          (0.25, "/generate", lambda r: ("dpmpp2m", 20, 0, r.randint(0, 999), 16, NET)),
          (0.05, "/compare", lambda r: (["dpmpp2m:5", "ddim:10", "dpmpp2m:20"], r.randint(0, 999), 16, NET, "own")),
          (0.05, "/train_points", lambda r: (r.choice(["heart", "moons"]), None, 3, r.randint(0, 999))),
@@ -91,7 +97,9 @@ async def call(http, url: str, api: str, args: tuple, session: str) -> tuple[str
     return kind, ""
 
 
-MIXES = {"default": ACTIONS, "heavy": HEAVY, "sliders": [(1.0, *ACTIONS[0][1:])]}
+MIXES = {"default": ACTIONS, "heavy": HEAVY, "sliders": [(1.0, *ACTIONS[0][1:])],
+         "heavy_server_sliders": [(share, "/noisy_view" if api == PAGE_MOVE else api, args) for share, api, args in HEAVY]}
+SLIDERS = ("/noisy_view", PAGE_MOVE)
 
 
 def learners(url: str, n: int, seconds: float, mix: str, first: int = 0) -> dict:
@@ -116,7 +124,7 @@ def learners(url: str, n: int, seconds: float, mix: str, first: int = 0) -> dict
                     break
             t0 = time.perf_counter()
             try:
-                kind, data = await call(http, url, api, args(r), session)
+                kind, data = ("complete", "") if api == PAGE_MOVE else await call(http, url, api, args(r), session)
             except Exception as e:                                          # transport failure
                 kind, data = "error", repr(e)
             if kind == "complete":
@@ -124,7 +132,7 @@ def learners(url: str, n: int, seconds: float, mix: str, first: int = 0) -> dict
             else:
                 busy = "busy" in data.lower() or "queue is full" in data.lower()
                 (out["busy"] if busy else out["errors"])[api].append(data[:120])
-            await asyncio.sleep(r.uniform(0.2, 1.0) if api == "/noisy_view" else r.uniform(1, 3))
+            await asyncio.sleep(r.uniform(0.2, 1.0) if api in SLIDERS else r.uniform(1, 3))
 
     async def run_all() -> None:
         limits = httpx.Limits(max_connections=4 * n, max_keepalive_connections=2 * n)
@@ -179,11 +187,14 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=7897)
     ap.add_argument("--sliders-only", action="store_true", help="no model work: the sliders' own cost")
     ap.add_argument("--heavy", action="store_true", help="the full class mix (issue 42): model jobs per minute")
+    ap.add_argument("--server-sliders", action="store_true",
+                    help="with --heavy: the learners' slider moves sent to the server, as before the page drew them")
     ap.add_argument("--label", default="", help="a name for this run in the JSON file name (e.g. before, after)")
     ap.add_argument("--connections", type=int, default=200, help="browser-like sessions opened and closed (0: skip)")
     args = ap.parse_args()
     with running_app(args.port) as (url, server):
-        mix = "sliders" if args.sliders_only else "heavy" if args.heavy else "default"
+        mix = ("sliders" if args.sliders_only else "default" if not args.heavy else
+               "heavy_server_sliders" if args.server_sliders else "heavy")
         out = classroom(url, args.learners, args.seconds, mix)
         rss = peak_rss_mb(server.pid)
         conn = sessions(url, server.pid, args.connections) if args.connections else None
@@ -193,7 +204,7 @@ def main() -> None:
         rows.append({"endpoint": api, "ok": len(lat), "p50_ms": pct(lat, 50) if lat else float("nan"),
                      "p95_ms": pct(lat, 95) if lat else float("nan"), "max_ms": max(lat, default=float("nan")),
                      "errors": len(out["errors"].get(api, [])), "busy": len(out["busy"].get(api, []))})
-    model = [r for r in rows if r["endpoint"] not in ("/noisy_view", "slider probe")]
+    model = [r for r in rows if r["endpoint"] not in (*SLIDERS, "slider probe")]
     done, busy = sum(r["ok"] for r in model), sum(r["busy"] for r in model)
     asked = done + busy + sum(r["errors"] for r in model)
     jobs = {"model_jobs": done, "per_minute": 60 * done / args.seconds, "busy_share": busy / asked if asked else 0.0}
@@ -209,7 +220,7 @@ def main() -> None:
               f"{conn['rss_after_mb']} MB ({100 * conn['growth']:+.1f}%, goal within 20%)")
     name = "load_sliders" if args.sliders_only else "load_heavy" if args.heavy else "load"
     print("->", save(name + (f"_{args.label}" if args.label else ""), {
-        "learners": args.learners, "seconds": args.seconds, "peak_rss_mb": rss, "rows": rows, **jobs,
+        "learners": args.learners, "seconds": args.seconds, "mix": mix, "peak_rss_mb": rss, "rows": rows, **jobs,
         "connections": conn, "sample_errors": sample_errors, "goals": {"slider_p95_ms": 500, "rss_mb": 2048}}))
 
 

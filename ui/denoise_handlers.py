@@ -68,9 +68,11 @@ def speckle_note(f: denoise.Frame, sched: Any, lang: str) -> str:
 
 
 def generate(ctx: AppContext, sampler_v, steps_v, eta_v, seed_v, count_v, net_v, frames: RunFrames,
-             request: gr.Request, progress=gr.Progress()) -> Iterator[tuple]:
+             request: gr.Request) -> Iterator[tuple]:
     """Generate: the run streamed step by step (x_t, the clean guess, the noise guess, the timeline), every frame
-    kept for the scrubber, the GIF at the end."""
+    kept for the scrubber, the GIF at the end. No progress bar (the status line and the timeline's cursor say where
+    the run is): its message at each step doubled what the page had to draw, and the page painted 4 of 20 frames,
+    the last 1.4 s after the click (0.85 s without; bench/generate.py --browser)."""
     sched = teacher(ctx).schedule
     lang = lang_of(request)
     name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)
@@ -89,7 +91,6 @@ def generate(ctx: AppContext, sampler_v, steps_v, eta_v, seed_v, count_v, net_v,
             if f.arrived is None:
                 # in a full class some steps are not sent, nor those a page too far behind the run would get late
                 if f.index % ctx.run_gate.stride() == 0 and ahead.behind <= MAX_BEHIND:
-                    progress((f.index + 1) / f.num_steps)
                     yield f.x_t, f.x0, f.eps, msg, timeline(ts, f.index, lang, routes), frames, gr.update(), None
                 continue
             ctx.runs.put(ctx.runs.key(m, sched, sampler=name, num_steps=n_steps, seed=s, n=n, **kw), f)

@@ -13,7 +13,7 @@ from .components import FastImage, described_by, RawDropdown, RawNumber, RawRadi
 from .context import AppContext, bound
 from .depth import maths, mechanism
 from .i18n import T, in_every_language, lang_of, tr
-from .pools import LIGHT, RUNS
+from .pools import LIGHT, RUNS, STREAMED
 
 MODEL_NAME = "digits_cond"
 NONE = "none"
@@ -54,9 +54,10 @@ def scale_chart(guidance: dict, w: float, lang: str) -> str:
                              x_label="w", dots=True, markers=[guidance["weight"]])
 
 
-def generate(ctx: AppContext, label_v, negative_v, w_v, sampler_v, steps_v, seed_v, count_v, request: gr.Request,
-             progress=gr.Progress()) -> Iterator[tuple]:
-    """Steer: the run streamed step by step, the three answers and the label's push at each."""
+def generate(ctx: AppContext, label_v, negative_v, w_v, sampler_v, steps_v, seed_v, count_v, request: gr.Request
+             ) -> Iterator[tuple]:
+    """Steer: the run streamed step by step, the three answers and the label's push at each (no progress bar: see
+    denoise_handlers.generate)."""
     model = ctx.models[MODEL_NAME]
     lang = lang_of(request)
     c, neg, weight = steer_args(label_v, negative_v, w_v, lang)
@@ -66,7 +67,6 @@ def generate(ctx: AppContext, label_v, negative_v, w_v, sampler_v, steps_v, seed
                                     num_steps=n_steps, seed=s, n=n):
             if f.arrived is None and f.index % ctx.run_gate.stride():     # in a full class, fewer frames sent
                 continue
-            progress((f.index + 1) / f.num_steps)
             msg = tr("dn_status", lang, i=f.index + 1, n=f.num_steps, t=f.t, nfe=2 * f.nfe)
             xt = f.arrived if f.arrived is not None else f.x_t
             yield xt, f.x0_base, f.x0_label, f.x0_mix, f.push, msg
@@ -130,7 +130,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
     maths("st_maths")
 
     run = go.click(bound(generate, ctx), [label, negative, w, sampler, steps, seed, count], [*pics, status],
-                   api_name="steer", **RUNS)
+                   api_name="steer", **STREAMED)
     stop.click(None, cancels=[run], api_name=False)
     strip_args = [label, negative, w, seed]
     finish_strip = bound(scale_strip, ctx)

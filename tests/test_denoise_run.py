@@ -135,10 +135,10 @@ def test_a_page_that_falls_behind_skips_steps_and_the_scrubber_still_keeps_every
 @pytest.mark.parametrize("api,args", [("generate", ["dpmpp2m", 20, 0, 0, 16, "student", None]),
                                       ("steer", ["3", "none", 3.0, "dpmpp2m", 20, 0, 8])])
 def test_a_streamed_run_sends_the_page_one_message_a_frame(app_url, api, args):
-    """What the page must draw at each step of a run, read from the page's own event stream: one frame, no progress
-    message and no overlay over the outputs. With a progress bar the page had two messages a step to draw and
-    painted 5 of a run's 21 clean guesses, the last 1.31 s after the click; without, 14 and 0.88 s
-    (bench/generate.py --browser)."""
+    """What the page must draw at each step of a run, read from the page's own event stream: one frame and no
+    progress message. With a progress bar the page had two messages a step to draw and painted 5 of a run's 21
+    clean guesses, the last 1.31 s after the click; without, 14 and 0.88-0.91 s (bench/generate.py --browser). The
+    overlay stays: under prefers-reduced-motion ui/a11y.js hides a streaming picture by it."""
     import json
     import uuid
     from collections import Counter
@@ -148,7 +148,6 @@ def test_a_streamed_run_sends_the_page_one_message_a_frame(app_url, api, args):
     deps = {d.get("api_name"): d for d in httpx.get(f"{app_url}config", timeout=30).json()["dependencies"]}
     if api not in deps:
         pytest.skip(f"/{api} is not in this app (its model is optional)")
-    assert deps[api]["show_progress"] == "minimal"
     session = uuid.uuid4().hex[:12]
     seen = Counter()
     with httpx.Client(timeout=120) as http:

@@ -71,8 +71,8 @@ def generate(ctx: AppContext, sampler_v, steps_v, eta_v, seed_v, count_v, net_v,
              request: gr.Request) -> Iterator[tuple]:
     """Generate: the run streamed step by step (x_t, the clean guess, the noise guess, the timeline), every frame
     kept for the scrubber, the GIF at the end. No progress bar (the status line and the timeline's cursor say where
-    the run is): its message at each step doubled what the page had to draw, and the page painted 4 of 20 frames,
-    the last 1.4 s after the click (0.85 s without; bench/generate.py --browser)."""
+    the run is): its message at each step doubled what the page had to draw, and the page painted 5 of the run's 21
+    clean guesses, the last 1.31 s after the click (14 and 0.88-0.91 s without; bench/generate.py --browser)."""
     sched = teacher(ctx).schedule
     lang = lang_of(request)
     name, n_steps, eta_val, s, n = run_args(sampler_v, steps_v, eta_v, seed_v, count_v, lang)

@@ -13,7 +13,7 @@ from .validate import MAX_SEED
 from .denoise_run import RunFrames, tracked
 from .depth import explained
 from .nets import net_radio, nets_of
-from .pools import LIGHT, MODEL, RUNS, STREAMED, gated
+from .pools import LIGHT, MODEL, RUNS, gated
 from .i18n import T, in_every_language
 
 PIXELATED = ["pixelated"]
@@ -108,7 +108,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
 
     args = [sampler, steps, eta, seed, count]
     run_event = go.click(tracked(bound(on.generate, ctx)), args + [net, frames_state],
-                         [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif], api_name="generate", **STREAMED)
+                         [img_xt, img_x0, img_eps, status, line, frames_state, scrub, gif], api_name="generate", **RUNS)
     # the cancel first: the page starts a click's listeners in order and waits for each handler (stopped waits in
     # turn for the cancelled run to end, so its message is the last word)
     stop.click(None, cancels=[run_event], api_name=False)

@@ -40,8 +40,6 @@ MODEL = dict(concurrency_id="model", concurrency_limit=MAX_WAITING + 2)
 LIGHT = dict(concurrency_id="light", concurrency_limit=4, show_progress="hidden")
 MAX_RUNS = 40               # sampling runs in at once (each holds a handler thread); RunGate usually says no first
 RUNS = dict(concurrency_id="runs", concurrency_limit=MAX_RUNS + 1)
-# a run streamed frame by frame: Gradio's small timer only, no overlay over its outputs re-drawn at every frame
-STREAMED = dict(RUNS, show_progress="minimal")
 THREADS = MAX_WAITING + 2 + MAX_RUNS + 1 + 4 + 16     # launch(max_threads=): model jobs hold a thread each
 ADMIT_S = 10.0             # the engine takes on sampling work while what is in would be done within this
 FRAMES_AT_ONCE = 4         # runs that show every step; with more in, each shows every (runs // 4)-th

@@ -13,7 +13,7 @@ from .components import FastImage, described_by, RawDropdown, RawNumber, RawRadi
 from .context import AppContext, bound
 from .depth import maths, mechanism
 from .i18n import T, in_every_language, lang_of, tr
-from .pools import LIGHT, RUNS, STREAMED
+from .pools import LIGHT, RUNS
 
 MODEL_NAME = "digits_cond"
 NONE = "none"
@@ -130,7 +130,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
     maths("st_maths")
 
     run = go.click(bound(generate, ctx), [label, negative, w, sampler, steps, seed, count], [*pics, status],
-                   api_name="steer", **STREAMED)
+                   api_name="steer", **RUNS)
     stop.click(None, cancels=[run], api_name=False)
     strip_args = [label, negative, w, seed]
     finish_strip = bound(scale_strip, ctx)

@@ -5,13 +5,9 @@ from PIL import Image
 from diffusion_core.lessons import forward
 from diffusion_core.media.frames import save_gif
 from diffusion_core.media.images import load_image
+from diffusion_core.media.metrics import psnr
 from diffusion_core.paths import assets_dir
 from diffusion_core.schedule import NoiseSchedule
-
-
-def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
-    return float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
 
 
 def gif_frames(path) -> tuple[list[np.ndarray], list[int]]:

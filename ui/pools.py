@@ -79,17 +79,17 @@ class ModelGate:
         """Inside: the job has the slot; it yields the threads its model calls take: every core when alone, one
         when others wait (they get the rest). Refused (gr.Error, the learner's language) past the bound. The job
         is expected to take ``expected_s`` where given, else what its kind took here (``expected``)."""
-        with self._lock:
+        work = self.expected(kind) if expected_s is None else expected_s
+        with self._lock:                          # counted and let into the line at once (two at once: one waits)
             if self.waiting >= self.max_waiting:
                 raise gr.Error(tr("busy", lang, n=self.waiting))
-        wait = self.line.backlog() / self._slot_count
-        ticket = self.line.enter(self.expected(kind) if expected_s is None else expected_s)
-        if isinstance(ticket, Refused):
-            raise gr.Error(tr("busy_wait", lang, wait=duration(max(1.0, ticket.wait_s / self._slot_count), lang)))
+            wait = self.line.backlog() / self._slot_count
+            ticket = self.line.enter(work)
+            if isinstance(ticket, Refused):
+                raise gr.Error(tr("busy_wait", lang, wait=duration(max(1.0, ticket.wait_s / self._slot_count), lang)))
+            self.waiting += 1
         if wait > NOTICE_S:
             gr.Info(tr("gate_wait", lang, wait=duration(wait, lang)))
-        with self._lock:
-            self.waiting += 1
         try:
             try:
                 self._slots.acquire()

@@ -127,6 +127,66 @@ def test_the_gate_lets_jobs_in_by_their_expected_wait_and_tells_it(monkeypatch):
     assert gate.waiting == 0 and gate.line.backlog() == 0
 
 
+def test_the_gate_expects_a_job_by_its_size(monkeypatch):
+    """A job's expected seconds scale with what it was asked to do (issue 42, admission by cost): a training with the
+    seconds asked for, a reform with its steps; learned per unit from the jobs of its kind that ran to their end. The
+    learner behind a long job is told the wait that job brings (before: every job of a kind was expected to take what
+    the last took, a 30 s training the 5 s guessed for any job)."""
+    from ui import pools
+
+    now = [0.0]
+    told = []
+    monkeypatch.setattr(pools.gr, "Info", lambda message, *a, **k: told.append(message))
+    gate = ModelGate(slots=1, bound_s=200.0, clock=lambda: now[0])
+    steps = pools.JobSize(lambda image, t, steps, *rest: min(float(steps), float(t)), 0.3)
+    assert [steps.of(a) for a in [(None, 450, 25), (None, 10, 25), (None, 450, "x"), (None,)]] == [25, 10, 1, 1]
+    secs = pools.JobSize(lambda secs, *rest: secs)                # what an API caller may send: one unit
+    assert [secs.of((v,)) for v in (12, "12", float("nan"), float("inf"), -3, 0.5, None, [1], 1e400)] == \
+        [12, 12, 1, 1, 1, 1, 1, 1, 1]
+
+    def reform(image, t, n, request=None):
+        now[0] += 0.2 * min(n, t)                                # 0.2 s a model step, on the fake clock
+        return n
+
+    job = gated(gate, reform, steps)
+    kind = f"{reform.__module__}.{reform.__qualname__}"
+    assert gate.expected(kind, 100, steps.first_s_per_unit) == pytest.approx(30.0)    # 0.3 s a step, guessed
+    assert job(None, 450, 25) == 25 and job(None, 450, 25) == 25
+    assert gate.expected(kind, 100) == pytest.approx(20.0) and gate.expected(kind, 5) == pytest.approx(1.0)
+
+    def fails(image, t, n, request=None):
+        raise gr.Error("refused at once: its steps were not a number")
+
+    with pytest.raises(gr.Error):
+        gated(gate, fails, steps)(None, 450, "many")
+    assert gate.expected(f"{fails.__module__}.{fails.__qualname__}", 1, 7.0) == 7.0, "a failed job teaches nothing"
+
+    inside, release = threading.Event(), threading.Event()
+
+    def train(secs, request=None):
+        inside.set()
+        release.wait(5)
+
+    trains_for = pools.JobSize(lambda secs, *rest: secs, pools.TRAINING_S_PER_S)
+    runner = threading.Thread(target=gated(gate, train, trains_for), args=(30,))
+    runner.start()
+    assert inside.wait(5) and gate.line.backlog() == pytest.approx(30 * pools.TRAINING_S_PER_S)
+    waiter = threading.Thread(target=job, args=(None, 450, 25))
+    waiter.start()
+    deadline = time.time() + 5
+    while gate.waiting < 1 and time.time() < deadline:
+        time.sleep(0.01)
+    wait = 30 * pools.TRAINING_S_PER_S
+    assert told == [f"The class's model jobs are ahead of yours: it should start in about {wait:.1f} s. It stays in "
+                    "line; no need to click again."]
+    release.set()
+    for t in (runner, waiter):
+        t.join(5)
+    with pytest.raises(ValueError):
+        with gate.slot("en", "job", units=0):
+            pass
+
+
 def test_gradio_lets_in_more_than_the_gate_holds():
     """If Gradio admitted only the running job and the waiting line, the rest would wait silently in its
     queue and the gate could never answer "busy" (bench/load.py saw exactly that: 0 busy, 2-minute waits)."""

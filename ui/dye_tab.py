@@ -12,7 +12,7 @@ from .context import AppContext, bound
 from .depth import explained
 from .dye_handlers import GLASS, MAX_PARTICLES, MAX_TRAIN_S, SHAPES
 from .validate import MAX_SEED
-from .pools import LIGHT, MODEL, gated
+from .pools import LIGHT, MODEL, TRAINING_S_PER_S, JobSize, gated
 from .i18n import T
 
 def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component]:
@@ -74,7 +74,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
           api_name="drop_dye", **LIGHT)
     gr.on([], bound(on.on_model, ctx), [where, model_t, seed], [cloud, cloud_hist], api_name="model_dye", **LIGHT)
     gr.on([], on.on_glass, [where, t, n, seed], [glass, heat, entropy, status], api_name="dye_initial_view", **LIGHT)
-    train_btn.click(gated(ctx.gate, bound(on.train, ctx)), [shape, sketch, seconds, seed],
+    trains_for = JobSize(lambda shape, sketch, secs, *rest: secs, TRAINING_S_PER_S)      # the seconds asked for
+    train_btn.click(gated(ctx.gate, bound(on.train, ctx), trains_for), [shape, sketch, seconds, seed],
                     [shape_img, loss, trained, film_md], api_name="train_points", **MODEL)
     play_btn.click(gated(ctx.gate, bound(on.play, ctx)), [trained, seed], [film, film_md, film_gif], api_name="unmix_film",
                    **MODEL)

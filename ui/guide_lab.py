@@ -21,7 +21,7 @@ from .components import RawRadio, RawSlider, lab_outputs
 from .context import AppContext, bound
 from .dye_handlers import MAX_TRAIN_S
 from .i18n import T, lang_of, tr
-from .pools import LIGHT, MODEL, gated
+from .pools import LIGHT, MODEL, TRAINING_S_PER_S, JobSize, gated
 
 PARTICLES, PIC, EXTENT = 1000, 288, 2.0
 MAX_W = 10.0
@@ -125,6 +125,8 @@ def build(ctx: AppContext, seconds: gr.components.Component, seed: gr.components
         chart = gr.HTML(elem_id="guide_chart")
     outs = [state, loss, *pics, chart, status]
 
-    train_btn.click(gated(ctx.gate, bound(train, ctx)), [seconds, seed, label, w], outs, api_name="guide_lab_train", **MODEL)
+    trains_for = JobSize(lambda secs, *rest: secs, TRAINING_S_PER_S)                     # the seconds asked for
+    train_btn.click(gated(ctx.gate, bound(train, ctx), trains_for), [seconds, seed, label, w], outs,
+                    api_name="guide_lab_train", **MODEL)
     w.change(bound(redraw, ctx), [state, label, w], outs, api_name="guide_lab_view", trigger_mode="always_last", **LIGHT)
     label.change(bound(redraw, ctx), [state, label, w], outs, api_name=False, trigger_mode="always_last", **LIGHT)

@@ -17,10 +17,12 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
+import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import gradio as gr
@@ -34,7 +36,7 @@ from .i18n import duration, lang_of, tr
 MAX_WAITING = 40            # model jobs in line at most whatever their cost (a class); GATE_BOUND_S usually says no first
 GATE_BOUND_S = 60.0         # a model job is let into the line while the jobs ahead and its own would be done in this
 NOTICE_S = 10.0             # a learner whose job would wait longer is told about how long
-FIRST_JOB_S = 5.0           # the expected seconds of a kind of job until one has run here
+FIRST_JOB_S = 5.0           # the expected seconds of a kind of job until one has run here (a job of one unit)
 # one running, MAX_WAITING at the gate, one more let in to be told "busy" (else Gradio's queue holds it silently)
 MODEL = dict(concurrency_id="model", concurrency_limit=MAX_WAITING + 2)
 LIGHT = dict(concurrency_id="light", concurrency_limit=4, show_progress="hidden")
@@ -44,6 +46,28 @@ THREADS = MAX_WAITING + 2 + MAX_RUNS + 1 + 4 + 16     # launch(max_threads=): mo
 ADMIT_S = 10.0             # the engine takes on sampling work while what is in would be done within this
 FRAMES_AT_ONCE = 4         # runs that show every step; with more in, each shows every (runs // 4)-th
 FALLBACK_S = 0.01          # seconds per image per network call for a model never measured (no refusal on a guess)
+
+
+@dataclass(frozen=True)
+class JobSize:
+    """How much work a gate job brings, read from its handler's arguments as they came (before the handler checks
+    them): ``units(*args)`` (a training's seconds, a reform's steps), and the seconds one unit is expected to take
+    until a job of its kind has run here. Anything but a finite number >= 1 counts as one unit (the handler then
+    refuses it in words)."""
+
+    units: Callable[..., Any]
+    first_s_per_unit: float = FIRST_JOB_S
+
+    def of(self, args: tuple) -> float:
+        try:
+            u = float(self.units(*args))
+        except (TypeError, ValueError, IndexError, AttributeError, OverflowError):
+            return 1.0
+        return u if math.isfinite(u) and u >= 1.0 else 1.0
+
+
+ONE_JOB = JobSize(lambda *args: 1.0)            # a job whose size does not vary: expected to take what the last took
+TRAINING_S_PER_S = 1.1      # a training asked for N s is expected to hold the slot 1.1 N until one has run (20 s: 20.1 here)
 
 
 class ModelGate:
@@ -62,24 +86,29 @@ class ModelGate:
         # backlog (Admission's shares do not matter here, only the sum, which falls one second a second)
         self.line = Admission(bound_s * slots, clock)
         self._clock, self._slot_count = clock, slots
-        self._took: dict[str, float] = {}          # kind -> seconds its jobs held a slot here, the newest weighing half
+        self._took: dict[str, float] = {}    # kind -> seconds a unit of its jobs held a slot here, the newest weighing half
 
-    def expected(self, kind: str) -> float:
-        """Seconds a job of this kind is expected to hold the slot: what the last ones took here (load included)."""
+    def expected(self, kind: str, units: float = 1.0, first_s_per_unit: float = FIRST_JOB_S) -> float:
+        """Seconds a job of this kind and size is expected to hold the slot: ``units`` times what a unit of the last
+        ones took here (load included), ``first_s_per_unit`` a unit until one has run."""
         with self._lock:
-            return self._took.get(kind, FIRST_JOB_S)
+            return units * self._took.get(kind, first_s_per_unit)
 
-    def _took_now(self, kind: str, seconds: float) -> None:
+    def _took_now(self, kind: str, seconds_per_unit: float) -> None:
         with self._lock:
             old = self._took.get(kind)
-            self._took[kind] = seconds if old is None else (old + seconds) / 2
+            self._took[kind] = seconds_per_unit if old is None else (old + seconds_per_unit) / 2
 
     @contextmanager
-    def slot(self, lang: str, kind: str = "job", expected_s: float | None = None) -> Iterator[int]:
+    def slot(self, lang: str, kind: str = "job", expected_s: float | None = None, units: float = 1.0,
+             first_s_per_unit: float = FIRST_JOB_S) -> Iterator[int]:
         """Inside: the job has the slot; it yields the threads its model calls take: every core when alone, one
         when others wait (they get the rest). Refused (gr.Error, the learner's language) past the bound. The job
-        is expected to take ``expected_s`` where given, else what its kind took here (``expected``)."""
-        work = self.expected(kind) if expected_s is None else expected_s
+        is expected to take ``expected_s`` where given, else ``units`` of what a unit of its kind took here
+        (``expected``)."""
+        if not units > 0:
+            raise ValueError(f"a job's units must be positive, got {units}")
+        work = self.expected(kind, units, first_s_per_unit) if expected_s is None else expected_s
         with self._lock:                          # counted and let into the line at once (two at once: one waits)
             if self.waiting >= self.max_waiting:
                 raise gr.Error(tr("busy", lang, n=self.waiting))
@@ -100,8 +129,9 @@ class ModelGate:
             start = self._clock()
             try:
                 yield 1 if crowded else ALL_CORES
+                # what a unit took, learned from jobs that ran to their end (not one refused at once or stopped)
+                self._took_now(kind, (self._clock() - start) / units)
             finally:
-                self._took_now(kind, self._clock() - start)
                 self._slots.release()
         finally:
             self.line.leave(ticket)
@@ -121,15 +151,19 @@ def on_threads(n: int, fn: Callable, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
 
 
-def gated(gate: ModelGate, fn: Callable) -> Callable:
+def gated(gate: ModelGate, fn: Callable, size: JobSize = ONE_JOB) -> Callable:
     """``fn`` (a handler taking a gr.Request) run inside the gate, on the gate's job thread (in the handler's context,
     so Gradio's progress bar still finds its event); generators stay generators, each step made on that thread.
-    The gate expects it to take what the last jobs of the same handler took."""
+    The gate expects it to take, per unit of its ``size``, what a unit of the last jobs of the same handler took."""
     kind = f"{fn.__module__}.{fn.__qualname__}"
+
+    def slot(args: tuple, kwargs: dict) -> Any:
+        return gate.slot(_lang(args, kwargs), kind, units=size.of(args), first_s_per_unit=size.first_s_per_unit)
+
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
-            with gate.slot(_lang(args, kwargs), kind) as n:
+            with slot(args, kwargs) as n:
                 context, steps = contextvars.copy_context(), fn(*args, **kwargs)
                 try:
                     while (item := gate.jobs.submit(context.run, on_threads, n, next, steps, _END).result()) is not _END:
@@ -140,7 +174,7 @@ def gated(gate: ModelGate, fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
-        with gate.slot(_lang(args, kwargs), kind) as n:
+        with slot(args, kwargs) as n:
             return gate.jobs.submit(contextvars.copy_context().run, on_threads, n, fn, *args, **kwargs).result()
     return call
 

@@ -14,7 +14,7 @@ from .components import FastImage, described_by, RawSlider
 from .context import AppContext, bound
 from .i18n import T, in_every_language, lang_of, tr
 from .noise_args import check_image_state, common_args
-from .pools import LIGHT, MODEL, gated
+from .pools import LIGHT, MODEL, JobSize, gated
 
 # t = 450: the model still keeps the photo's layout, and in the zoomed square its reform has clearly more fine detail
 # than its one-jump guess (25 steps, seed 0: the default photo 1.38x, the held-out cat 1.59x; at the tab's t = 250
@@ -82,7 +82,9 @@ def build(ctx: AppContext, image_state: gr.State, kind: gr.Radio, seed: gr.Numbe
     gr.Markdown(T("rf_caption"))
 
     outputs = pictures + zooms
-    go.click(gated(ctx.gate, bound(reform, ctx)), [image_state, t, kind, seed, steps], outputs + [result, shown],
+    # the model's steps: at most the steps asked for, and at most t (reform_pair); ~0.2-0.3 s each at 256 x 256
+    model_steps = JobSize(lambda image, t, kind, seed, steps, *rest: min(float(steps), float(t)), 0.3)
+    go.click(gated(ctx.gate, bound(reform, ctx), model_steps), [image_state, t, kind, seed, steps], outputs + [result, shown],
              api_name="reform_photo", **MODEL)
     for picture in pictures:
         picture.select(move_box, [shown], outputs, api_name=False, **LIGHT)

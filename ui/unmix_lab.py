@@ -21,7 +21,7 @@ from .components import FastImage, RawSlider, described_by, lab_outputs
 from .context import AppContext, bound
 from .dye_handlers import MAX_TRAIN_S, shape_mask
 from .i18n import T, lang_of, tr
-from .pools import LIGHT, MODEL, gated
+from .pools import LIGHT, MODEL, TRAINING_S_PER_S, JobSize, gated
 
 PARTICLES = 2000             # particles each run carries (the scores); the pictures draw the first DRAWN of them
 DRAWN, EULER_DRAWN = 150, 8
@@ -210,7 +210,10 @@ def build(ctx: AppContext, shape: gr.components.Component, sketch: gr.components
                 euler_md = gr.Markdown(elem_id="lab_euler_note")
     outs = [state, loss, *pics, score_html, status, euler_pic, euler_md]
 
-    train_btn.click(gated(ctx.gate, bound(train, ctx)), [shape, sketch, seconds, seed, steps], outs, api_name="flow_lab_train",
-                    **MODEL)
-    reflow_btn.click(gated(ctx.gate, bound(reflow, ctx)), [state, steps], outs, api_name="flow_lab_reflow", **MODEL)
+    two_nets = JobSize(lambda shape, sketch, secs, *rest: 2 * float(secs), TRAINING_S_PER_S)  # each for the seconds
+    reflows_for = JobSize(lambda st, *rest: st.seconds, TRAINING_S_PER_S)               # the seconds the nets had
+    train_btn.click(gated(ctx.gate, bound(train, ctx), two_nets), [shape, sketch, seconds, seed, steps], outs,
+                    api_name="flow_lab_train", **MODEL)
+    reflow_btn.click(gated(ctx.gate, bound(reflow, ctx), reflows_for), [state, steps], outs, api_name="flow_lab_reflow",
+                     **MODEL)
     steps.change(bound(redraw, ctx), [state, steps], outs, api_name="flow_lab_steps", trigger_mode="always_last", **LIGHT)

@@ -2,6 +2,9 @@
 import math
 import re
 
+import numpy as np
+import pytest
+
 from diffusion_core.paths import assets_dir
 from ui import charts
 
@@ -152,3 +155,21 @@ def test_the_quality_chart_shows_every_measured_point_at_its_own_height():
         assert all(charts.PAD_T <= y <= charts.H - charts.PAD_B for _, y in pairs)
         pairs.sort()
         assert all(y1 > y2 for (v1, y1), (v2, y2) in zip(pairs, pairs[1:]) if v2 > v1 * 1.02), key
+
+
+@pytest.mark.parametrize("kind", ["linear", "cosine"])
+def test_the_schedule_chart_says_where_signal_equals_noise(kind):
+    """The Add-noise tab draws log SNR scaled to 0..1 beside alpha_bar; its legend says where signal = noise. By the
+    closed form, SNR = alpha_bar / (1 - alpha_bar) is 1 where alpha_bar = 1/2: the scaled line must be at the
+    legend's value there, in both languages, and above it before, below it after."""
+    from diffusion_core.lessons import forward
+    from diffusion_core.schedule import NoiseSchedule
+    from ui.noise_tab import log_snr_label
+
+    ks, curves = forward.schedule_curves(NoiseSchedule(kind, 1000))
+    ab, snr = curves["alpha_bar"], curves["log_snr"]
+    said = [float(re.search(r"(\d\.\d+)\s*[)）]$", log_snr_label(lang)).group(1)) for lang in ("en", "zh-CN")]
+    assert said[0] == said[1]
+    half = int(np.argmin(abs(ab - 0.5)))
+    assert snr[half] == pytest.approx(said[0], abs=0.02)
+    assert (snr[ab > 0.55] > said[0]).all() and (snr[ab < 0.45] < said[0]).all()

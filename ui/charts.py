@@ -130,7 +130,7 @@ def _legend(labels: Sequence[str], colors: Sequence[str],
         return not any(x - 4 <= px <= x + width and y - 4 <= py <= y + height + 2 for px, py in avoid)
 
     x, y = next(((x, y) for x, y in ((right, top), (right, bottom), (middle, top), (middle, bottom)) if free(x, y)),
-                (right, H + 2))
+                (max(2.0, right), H + 2))                   # under the axis: from the left edge at most
     out = []
     for i, (label, color) in enumerate(zip(labels, colors)):
         row = y + 13 * i

@@ -8,7 +8,7 @@ from diffusion_core.samplers import MAX_STEPS, SAMPLERS
 from . import denoise_handlers as on
 from .components import FastImage, described_by, RawDropdown, RawNumber, RawSlider, under_the_hood
 from .context import AppContext, bound
-from .denoise_handlers import KEEP_FRAMES, MAX_COUNT, SHORT_STEPS
+from .denoise_handlers import MAX_COUNT, SHORT_STEPS
 from .validate import MAX_SEED
 from .denoise_run import RunFrames, tracked
 from .depth import explained
@@ -17,6 +17,7 @@ from .pools import LIGHT, MODEL, RUNS, gated
 from .i18n import T, in_every_language
 
 PIXELATED = ["pixelated"]
+DEFAULT_STEPS = 20
 
 
 def digits_image(label_key: str, height: int, status_id: str = "") -> gr.Image:
@@ -55,7 +56,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
         with gr.Column(scale=1):
             sampler = RawDropdown([(info.label, name) for name, info in SAMPLERS.items()], value="dpmpp2m",
                                   label=T("sampler"), info=T("sampler_info"))
-            steps = RawSlider(1, MAX_STEPS, value=20, step=1, label=T("steps"), info=T("steps_info"),
+            steps = RawSlider(1, MAX_STEPS, value=DEFAULT_STEPS, step=1, label=T("steps"), info=T("steps_info"),
                               elem_id="dn_steps")
             with gr.Row():
                 go = gr.Button(T("generate"), variant="primary", elem_id="dn_go")
@@ -73,7 +74,8 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
             with gr.Row():
                 line = gr.HTML(elem_id="dn_line")
                 with gr.Column():
-                    scrub = RawSlider(0, KEEP_FRAMES - 1, value=0, step=1, label=T("scrub"), info=T("scrub_info"),
+                    # before a run, as a run of the default steps will leave it: its steps and the clean end
+                    scrub = RawSlider(0, DEFAULT_STEPS, value=0, step=1, label=T("scrub"), info=T("scrub_info"),
                                       elem_id="dn_scrub")
                     gif = gr.File(label=T("gif"), interactive=False)
 

@@ -28,12 +28,18 @@ def schedule_chart(schedule: NoiseSchedule, lang: str) -> str:
     return _schedule_chart(schedule.kind, schedule.num_steps, lang)
 
 
+def log_snr_label(lang: str) -> str:
+    """The scaled log SNR's legend: its range, and where signal and noise are equal (log SNR = 0)."""
+    lo, hi = forward.LOG_SNR_RANGE
+    return tr("sched_log_snr", lang, lo=lo, hi=hi, at=f"{-lo / (hi - lo):.2g}")
+
+
 @functools.lru_cache(maxsize=8)
 def _schedule_chart(kind: str, num_steps: int, lang: str) -> str:
     ks, curves = forward.schedule_curves(NoiseSchedule(kind, num_steps))
     return charts.line_chart(tr("schedule_title", lang), ks.tolist(),
                              [(tr("sched_alpha_bar", lang), curves["alpha_bar"].tolist()),
-                              (tr("sched_log_snr", lang), curves["log_snr"].tolist()),
+                              (log_snr_label(lang), curves["log_snr"].tolist()),
                               (tr("sched_beta", lang), curves["beta"].tolist())],
                              x_label=tr("sched_axis_t", lang))
 

@@ -50,7 +50,7 @@ def scale_chart(guidance: dict, w: float, lang: str) -> str:
     ws = [r["w"] for r in curve]
     series = [(tr("st_accuracy", lang), [r["accuracy"] for r in curve]),
               (tr("st_variety", lang), [r["diversity"] / r["diversity_real"] for r in curve])]
-    return charts.line_chart(tr("st_chart_title", lang), ws, series, y_range=(0.0, 1.2), cursor=min(w, ws[-1]),
+    return charts.line_chart(tr("st_chart_title", lang), ws, series, y_range=(0.0, 1.3), cursor=min(w, ws[-1]),
                              x_label="w", dots=True, markers=[guidance["weight"]])
 
 
@@ -127,6 +127,7 @@ def build(ctx: AppContext, demo: gr.Blocks) -> dict[str, gr.components.Component
     strip = FastImage(label=T("st_strip"), format="png", height=200, interactive=False, elem_classes=PIXELATED,
                       elem_id="st_strip")
     chart = gr.HTML(elem_id="st_chart")
+    gr.Markdown(T("st_chart_note"))
     maths("st_maths")
 
     run = go.click(bound(generate, ctx), [label, negative, w, sampler, steps, seed, count], [*pics, status],

@@ -68,7 +68,7 @@ EN: dict[str, str] = {
     "hist_caption": "mean {mean:.3f}, std {std:.3f}",
     "schedule_title": "The schedule",
     "sched_alpha_bar": "ᾱ_t (signal kept)",
-    "sched_log_snr": "log SNR (scaled)",
+    "sched_log_snr": "log SNR, {lo:g}…{hi:g} drawn as 0…1 (signal = noise at {at})",
     "sched_beta": "β_t (noise added per step, ×50)",
     "sched_axis_t": "t",
 
@@ -295,7 +295,8 @@ EN: dict[str, str] = {
     "st_chart_title": "Measured: what w buys and costs (640 digits a point)",
     "st_chart_missing": "(The chart of label accuracy against w has not been measured for this model yet.)",
     "st_accuracy": "reads as the label",
-    "st_variety": "variety (1 = as varied as real digits)",
+    "st_variety": "variety within a label (real digits = 1)",
+    "st_chart_note": "Variety is measured among the digits drawn for one label. At w = 0 the label is ignored, so the \"threes\" are every kind of digit: far more varied than real threes (the point marked at the top). Past w = 1 the digits read as the label, and grow more alike the harder they are pushed.",
     "st_maths": (
         "Classifier-free guidance (Ho & Salimans 2022). One network ε̂(x_t, t, c) was trained with the label c "
         "dropped to ∅ (\"no condition\") for 15% of the images, so it also answers ε̂(x_t, t, ∅). Each step mixes "
@@ -483,7 +484,7 @@ EN: dict[str, str] = {
         "ε̂ = ε̂(no label) + w·(ε̂(label) − ε̂(no label)). **w = 0** ignores the label: particles land in both shapes. "
         "**w = 1** is the labelled net as trained. **w > 1** pushes further along the direction the label adds: a "
         "little sharpens the shape, a lot throws particles past its edges, the 2-D picture of an over-cooked image. "
-        "The chart measures it."
+        "Once the net is trained, the chart below measures it."
     ),
     "guide_train": "Train the labelled net (both shapes; seconds and seed above)",
     "guide_label": "Steer towards",

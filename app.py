@@ -53,7 +53,7 @@ def build_demo(ctx: AppContext | None = None) -> gr.Blocks:
                     controls |= {f"{tab}.{name}": c for name, c in module.build(ctx, demo).items()}
         lesson_tab.open_in_tabs(ctx, open_full, lesson_progress, tabs, controls)
         gr.Markdown(T("footer"), elem_classes="dc-footer")
-        release_on_close(demo)
+        release_on_close(demo, ctx.gate.forget)
     return quiet_learner_errors(demo)      # a learner's mistake logs one line, a fault its traceback
 
 

@@ -317,6 +317,83 @@ def test_a_learner_whose_film_must_wait_is_told_how_long_and_then_gets_it(app_ct
     assert gate.line.backlog() == pytest.approx(0.0, abs=0.5) and gate.waiting == 0
 
 
+def test_a_job_whose_tab_closed_leaves_the_line_without_running():
+    """A learner who closes (or reloads) the tab while their job waits for the model slot: the job leaves the line
+    at once and never runs; other learners' waiting jobs keep their places; nothing of the closed session is kept."""
+    from ui import pools
+
+    gate = ModelGate(slots=1, bound_s=100.0)
+    inside, release, ran, refused = threading.Event(), threading.Event(), [], []
+
+    def holder():
+        with gate.slot("en", "training", expected_s=20.0):
+            inside.set()
+            release.wait(10)
+
+    def waiter(session, lang="en"):
+        try:
+            with gate.slot(lang, "film", expected_s=3.0, session=session):
+                ran.append(session)
+        except gr.Error as e:
+            refused.append((session, e.message))
+
+    threads = [threading.Thread(target=holder)]
+    threads[0].start()
+    assert inside.wait(5)
+    for session, lang in (("closed", "zh-CN"), ("open", "en")):
+        threads.append(threading.Thread(target=waiter, args=(session, lang)))
+        threads[-1].start()
+    deadline = time.time() + 5
+    while gate.waiting < 2 and time.time() < deadline:
+        time.sleep(0.01)
+    assert gate.waiting == 2 and gate.line.backlog() == pytest.approx(26.0, abs=0.5)
+    gate.forget("nobody")                                   # a tab with nothing in line: nothing kept
+    gate.forget("closed")
+    threads[1].join(5 * pools.POLL_S + 1)
+    assert not threads[1].is_alive() and refused and refused[0][0] == "closed"
+    assert re.search(r"[\u4e00-\u9fff]", refused[0][1]), "said in the learner's language"
+    assert gate.waiting == 1 and gate.line.backlog() == pytest.approx(23.0, abs=0.5)
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert ran == ["open"] and len(refused) == 1
+    assert not gate._sessions and not gate._closed
+
+
+def test_closing_the_tab_takes_its_waiting_film_out_of_line(app_ctx, app_url):
+    """The same in the browser: another job holds the slot; a learner clicks "record film" and closes the tab while
+    it waits. Gradio's unload tells the gate; the film leaves the line before the slot is free (before, it waited,
+    took the slot and ran its first step for nobody, and its expected seconds stood in everyone's told wait)."""
+    import browser
+
+    if not browser.available():
+        pytest.skip("Debian chromium + chromium-driver not installed")
+    from ui.i18n import EN
+
+    gate, inside, release = app_ctx.gate, threading.Event(), threading.Event()
+
+    def other_learners_job():
+        with gate.slot("en", "another learner's training", expected_s=30.0):
+            inside.set()
+            release.wait(120)
+
+    holder = threading.Thread(target=other_learners_job)
+    holder.start()
+    try:
+        assert inside.wait(30)
+        with browser.opened(app_url, "en") as d:
+            browser.open_tab(d, EN["tab_noise"])
+            browser.click(d, "record_btn")
+            browser.wait_for(lambda: gate.waiting == 1, timeout=30)
+            with_film = gate.line.backlog()
+        browser.wait_for(lambda: gate.waiting == 0, timeout=60)          # the tab is closed; the slot still held
+        assert holder.is_alive() and gate.line.backlog() < with_film - 0.5
+    finally:
+        release.set()
+        holder.join(30)
+    assert gate.waiting == 0 and not gate._sessions and not gate._closed
+
+
 ARENAS = """
 import ctypes, ctypes.util, sys, tempfile, threading
 import app

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+from collections import Counter
 import inspect
 import math
 import threading
@@ -36,6 +37,7 @@ from .i18n import duration, lang_of, tr
 MAX_WAITING = 40            # model jobs in line at most whatever their cost (a class); GATE_BOUND_S usually says no first
 GATE_BOUND_S = 60.0         # a model job is let into the line while the jobs ahead and its own would be done in this
 NOTICE_S = 10.0             # a learner whose job would wait longer is told about how long
+POLL_S = 0.25               # a job waiting for the slot looks this often whether its learner's tab has closed
 FIRST_JOB_S = 5.0           # the expected seconds of a kind of job until one has run here (a job of one unit)
 # one running, MAX_WAITING at the gate, one more let in to be told "busy" (else Gradio's queue holds it silently)
 MODEL = dict(concurrency_id="model", concurrency_limit=MAX_WAITING + 2)
@@ -87,6 +89,23 @@ class ModelGate:
         self.line = Admission(bound_s * slots, clock)
         self._clock, self._slot_count = clock, slots
         self._took: dict[str, float] = {}    # kind -> seconds a unit of its jobs held a slot here, the newest weighing half
+        self._sessions: Counter[str] = Counter()   # learner session -> its jobs waiting for the slot
+        self._closed: set[str] = set()             # sessions whose tab closed while a job of theirs waited
+
+    def forget(self, session: str | None) -> None:
+        """A learner's tab has closed: their jobs waiting for the slot leave the line without running (within
+        POLL_S). Gradio would let such a job take the slot and run its first step before it noticed."""
+        with self._lock:
+            if session is not None and self._sessions[session]:
+                self._closed.add(session)
+
+    def _wait_for_slot(self, session: str | None) -> bool:
+        """Take the slot when it is free; False if the learner's tab closed first (``forget``)."""
+        while not self._slots.acquire(timeout=POLL_S):
+            with self._lock:
+                if session in self._closed:
+                    return False
+        return True
 
     def expected(self, kind: str, units: float = 1.0, first_s_per_unit: float = FIRST_JOB_S) -> float:
         """Seconds a job of this kind and size is expected to hold the slot: ``units`` times what a unit of the last
@@ -101,11 +120,11 @@ class ModelGate:
 
     @contextmanager
     def slot(self, lang: str, kind: str = "job", expected_s: float | None = None, units: float = 1.0,
-             first_s_per_unit: float = FIRST_JOB_S) -> Iterator[int]:
+             first_s_per_unit: float = FIRST_JOB_S, session: str | None = None) -> Iterator[int]:
         """Inside: the job has the slot; it yields the threads its model calls take: every core when alone, one
         when others wait (they get the rest). Refused (gr.Error, the learner's language) past the bound. The job
         is expected to take ``expected_s`` where given, else ``units`` of what a unit of its kind took here
-        (``expected``)."""
+        (``expected``). ``session``: the learner's, whose closing tab (``forget``) takes the job out of line."""
         if not units > 0:
             raise ValueError(f"a job's units must be positive, got {units}")
         work = self.expected(kind, units, first_s_per_unit) if expected_s is None else expected_s
@@ -117,15 +136,22 @@ class ModelGate:
             if isinstance(ticket, Refused):
                 raise gr.Error(tr("busy_wait", lang, wait=duration(max(1.0, ticket.wait_s / self._slot_count), lang)))
             self.waiting += 1
+            self._sessions[session] += 1
         if wait > NOTICE_S:
             gr.Info(tr("gate_wait", lang, wait=duration(wait, lang)))
         try:
             try:
-                self._slots.acquire()
+                got = self._wait_for_slot(session)
             finally:
                 with self._lock:
                     self.waiting -= 1
                     crowded = self.waiting > 0
+                    self._sessions[session] -= 1
+                    if not self._sessions[session]:
+                        del self._sessions[session]
+                        self._closed.discard(session)
+            if not got:                               # nobody is listening; said in their language all the same
+                raise gr.Error(tr("gate_left", lang), print_exception=False)
             start = self._clock()
             try:
                 yield 1 if crowded else ALL_CORES
@@ -137,9 +163,8 @@ class ModelGate:
             self.line.leave(ticket)
 
 
-def _lang(args: tuple, kwargs: dict) -> str:
-    request = next((a for a in (*args, *kwargs.values()) if isinstance(a, gr.Request)), None)
-    return lang_of(request)
+def _request(args: tuple, kwargs: dict) -> gr.Request | None:
+    return next((a for a in (*args, *kwargs.values()) if isinstance(a, gr.Request)), None)
 
 
 _END = object()
@@ -158,7 +183,9 @@ def gated(gate: ModelGate, fn: Callable, size: JobSize = ONE_JOB) -> Callable:
     kind = f"{fn.__module__}.{fn.__qualname__}"
 
     def slot(args: tuple, kwargs: dict) -> Any:
-        return gate.slot(_lang(args, kwargs), kind, units=size.of(args), first_s_per_unit=size.first_s_per_unit)
+        request = _request(args, kwargs)
+        return gate.slot(lang_of(request), kind, units=size.of(args), first_s_per_unit=size.first_s_per_unit,
+                         session=getattr(request, "session_hash", None))
 
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)

@@ -7,15 +7,21 @@ that never open a tab are bounded by each State's time_to_live and launch(state_
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import gradio as gr
 
 from .gradio_compat import forget_session
 
 
-def release_on_close(demo: gr.Blocks) -> None:
-    """Register an unload handler on ``demo`` that frees the closing learner's session state."""
+def release_on_close(demo: gr.Blocks, *also: Callable[[str | None], None]) -> None:
+    """Register an unload handler on ``demo`` that frees the closing learner's session state, and tells each of
+    ``also`` (e.g. the model gate's ``forget``: their jobs still waiting leave the line) the session that closed."""
 
     def release(request: gr.Request) -> None:
-        forget_session(demo, getattr(request, "session_hash", None))     # runs each State's delete_callback
+        session = getattr(request, "session_hash", None)
+        for forget in also:
+            forget(session)
+        forget_session(demo, session)                                  # runs each State's delete_callback
 
     demo.unload(release)

@@ -23,6 +23,7 @@ EN: dict[str, str] = {
     # --- errors ----------------------------------------------------------------------------
     "err_number": "{name} must be a number, got {value!s}.",
     "busy_wait": "The classroom computer is busy with the class's runs: yours could start in about {wait}. Please try again then.",
+    "gate_left": "This tab was closed while its model job waited: the job left the line.",
     "gate_wait": "The class's model jobs are ahead of yours: it should start in about {wait}. It stays in line; no need to click again.",
     "busy": "The classroom computer is busy: {n} model runs are already waiting. Please try again in a moment.",
     "err_finite": "{name} must be a finite number (not NaN or infinity).",

@@ -4,6 +4,7 @@ import json
 import re
 import threading
 import time
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import gradio as gr
@@ -276,6 +277,27 @@ def test_sampling_runs_get_threads_and_a_run_past_the_bound_is_told_the_wait_in_
         assert alone()
 
 
+@contextmanager
+def slot_held_by_another_learner(gate: ModelGate, expected_s: float):
+    """Inside: another learner's job holds the gate's slot, expected to take ``expected_s``; yields (the event that
+    lets it finish, its thread). It finishes on leaving."""
+    inside, release = threading.Event(), threading.Event()
+
+    def other_learners_job():
+        with gate.slot("en", "another learner's training", expected_s=expected_s):
+            inside.set()
+            release.wait(120)
+
+    holder = threading.Thread(target=other_learners_job)
+    holder.start()
+    try:
+        assert inside.wait(30)
+        yield release, holder
+    finally:
+        release.set()
+        holder.join(30)
+
+
 def test_a_learner_whose_film_must_wait_is_told_how_long_and_then_gets_it(app_ctx, app_url):
     """What a learner sees in a full class (issue 42): another job holds the model slot, expected to take 20 s
     more; a Chinese learner on a phone clicks "record film": a pop-up titled 提示 says it starts in about 20 s and
@@ -286,17 +308,8 @@ def test_a_learner_whose_film_must_wait_is_told_how_long_and_then_gets_it(app_ct
         pytest.skip("Debian chromium + chromium-driver not installed")
     from ui.i18n import ZH, tr
 
-    gate, inside, release = app_ctx.gate, threading.Event(), threading.Event()
-
-    def other_learners_job():
-        with gate.slot("en", "another learner's training", expected_s=20.0):
-            inside.set()
-            release.wait(120)
-
-    holder = threading.Thread(target=other_learners_job)
-    holder.start()
-    try:
-        assert inside.wait(30)
+    gate = app_ctx.gate
+    with slot_held_by_another_learner(gate, 20.0) as (release, _):
         with browser.opened(app_url, "zh-CN", *browser.PHONE) as d:
             browser.open_tab(d, ZH["tab_noise"])
             browser.click(d, "record_btn")
@@ -311,9 +324,6 @@ def test_a_learner_whose_film_must_wait_is_told_how_long_and_then_gets_it(app_ct
             release.set()
             done = tr("record_result", "zh-CN", k=250, err=0.0).split("：")[0]       # "按记录复原"
             browser.wait_for(lambda: done in browser.text_of(d, "record_result"), timeout=120)
-    finally:
-        release.set()
-        holder.join(30)
     assert gate.line.backlog() == pytest.approx(0.0, abs=0.5) and gate.waiting == 0
 
 
@@ -370,17 +380,8 @@ def test_closing_the_tab_takes_its_waiting_film_out_of_line(app_ctx, app_url):
         pytest.skip("Debian chromium + chromium-driver not installed")
     from ui.i18n import EN
 
-    gate, inside, release = app_ctx.gate, threading.Event(), threading.Event()
-
-    def other_learners_job():
-        with gate.slot("en", "another learner's training", expected_s=30.0):
-            inside.set()
-            release.wait(120)
-
-    holder = threading.Thread(target=other_learners_job)
-    holder.start()
-    try:
-        assert inside.wait(30)
+    gate = app_ctx.gate
+    with slot_held_by_another_learner(gate, 30.0) as (_, holder):
         with browser.opened(app_url, "en") as d:
             browser.open_tab(d, EN["tab_noise"])
             browser.click(d, "record_btn")
@@ -388,9 +389,6 @@ def test_closing_the_tab_takes_its_waiting_film_out_of_line(app_ctx, app_url):
             with_film = gate.line.backlog()
         browser.wait_for(lambda: gate.waiting == 0, timeout=60)          # the tab is closed; the slot still held
         assert holder.is_alive() and gate.line.backlog() < with_film - 0.5
-    finally:
-        release.set()
-        holder.join(30)
     assert gate.waiting == 0 and not gate._sessions and not gate._closed
 
 

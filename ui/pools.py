@@ -7,20 +7,21 @@ the dye, films, photo reforms) take the one slot of ``ModelGate``, in line.
 
 On 2 cores one model job runs at a time: on both cores when nobody waits, on one core when
 others do, so that sliders and page loads keep a core of their own in a full classroom. ``ModelGate`` lets a job into
-its line by cost, not by count: while the jobs ahead and its own would be done within ``GATE_BOUND_S`` (each kind of
-job expected to take what it took here last), telling a learner who will wait longer than ``NOTICE_S`` about how
-long; past the bound the learner is told, in their own language, when there would be room (Gradio's own "queue
-full" notice is English only). Light work (sliders, charts) runs up to 4 at once in its own pool.
+its line by cost, not by count: while the jobs ahead and its own would be done within ``GATE_BOUND_S`` (each job
+expected to take what a unit of its kind took here, times its size: ``JobSize``), telling a learner who will wait
+longer than ``NOTICE_S`` about how long; past the bound the learner is told, in their own language, when there would
+be room (Gradio's own "queue full" notice is English only). A job whose learner's tab closes while it waits leaves
+the line (``ModelGate.forget``). Light work (sliders, charts) runs up to 4 at once in its own pool.
 """
 from __future__ import annotations
 
 import contextvars
 import functools
-from collections import Counter
 import inspect
 import math
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass

@@ -277,6 +277,19 @@ def test_sampling_runs_get_threads_and_a_run_past_the_bound_is_told_the_wait_in_
         assert alone()
 
 
+def test_the_apps_training_is_sized_by_the_seconds_asked_for(app_ctx, client):
+    """Wired in the app: the dye tab's training reaches the gate with its seconds as its size, so what the gate
+    learns from one training of 2 s is a second's worth (not the 2 s job as a whole), and a 30 s one is then
+    expected to take 15 times as long."""
+    import ui.dye_handlers as dye
+
+    client.predict("heart", None, 2, 0, api_name="/train_points")
+    kind = f"{dye.train.__module__}.{dye.train.__qualname__}"
+    per_second = app_ctx.gate.expected(kind, 1.0, first_s_per_unit=float("nan"))
+    assert 0.8 < per_second < 1.6, per_second
+    assert app_ctx.gate.expected(kind, 30.0) == pytest.approx(15 * app_ctx.gate.expected(kind, 2.0))
+
+
 @contextmanager
 def slot_held_by_another_learner(gate: ModelGate, expected_s: float):
     """Inside: another learner's job holds the gate's slot, expected to take ``expected_s``; yields (the event that

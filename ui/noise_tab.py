@@ -31,7 +31,7 @@ def schedule_chart(schedule: NoiseSchedule, lang: str) -> str:
 def log_snr_label(lang: str) -> str:
     """The scaled log SNR's legend: its range, and where signal and noise are equal (log SNR = 0)."""
     lo, hi = forward.LOG_SNR_RANGE
-    return tr("sched_log_snr", lang, lo=lo, hi=hi, at=f"{-lo / (hi - lo):.2g}")
+    return tr("sched_log_snr", lang, lo=lo, hi=hi, at=f"{forward.scaled_log_snr(0.0):.2g}")
 
 
 @functools.lru_cache(maxsize=8)

@@ -175,15 +175,20 @@ def frame_steps(total: int, frames: int) -> list[int]:
 LOG_SNR_RANGE = (-20.0, 10.0)      # the log SNR drawn as 0 to 1 beside alpha_bar (0, signal = noise, at 2/3)
 
 
+def scaled_log_snr(log_snr: np.ndarray | float) -> np.ndarray | float:
+    """log SNR mapped from LOG_SNR_RANGE to [0, 1] (clipped), as the schedule chart draws it."""
+    lo, hi = LOG_SNR_RANGE
+    return np.clip((log_snr - lo) / (hi - lo), 0, 1)
+
+
 def schedule_curves(schedule: NoiseSchedule, points: int = 201) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Step counts k and, at each, alpha_bar_k, log SNR mapped to [0, 1], and 50 * beta_k (for one plot)."""
     ks = np.linspace(0, schedule.num_steps, points).round().astype(int)
     ab = schedule.alpha_bar.numpy()[ks]
     with np.errstate(divide="ignore"):
         log_snr = np.log(np.clip(ab, 1e-12, 1 - 1e-12) / np.clip(1 - ab, 1e-12, None))
-    lo, hi = LOG_SNR_RANGE
     betas = np.concatenate([[0.0], schedule.betas.numpy()])[ks]
-    return ks, {"alpha_bar": ab, "log_snr": np.clip((log_snr - lo) / (hi - lo), 0, 1), "beta": np.clip(50 * betas, 0, 1)}
+    return ks, {"alpha_bar": ab, "log_snr": scaled_log_snr(log_snr), "beta": np.clip(50 * betas, 0, 1)}
 
 
 def normal_curve(lo: float = -4.0, hi: float = 4.0, n: int = 97) -> list[tuple[float, float]]:
